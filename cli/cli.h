@@ -1,0 +1,64 @@
+/* cli.h — what the subcommands of the vpcflow tool share: exit codes, common options,
+ * diagnostics and progress on stderr. */
+#ifndef VPCFLOW_CLI_H
+#define VPCFLOW_CLI_H
+
+#include "vpcflow.h"
+
+#include <getopt.h>
+#include <stdint.h>
+
+/* Exit statuses (documented in `vpcflow --help`). */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+
+typedef struct cli_common {
+    const char *format;
+    unsigned threads;
+    int strict;
+    int quiet;
+    int progress; /* -1 auto (when stderr is a terminal), 0 off, 1 on */
+    int progress_shown;
+} cli_common;
+
+/* Long options every reading command takes; their short codes are above 0x100. */
+enum {
+    OPT_FORMAT = 0x100,
+    OPT_THREADS,
+    OPT_STRICT,
+    OPT_QUIET,
+    OPT_PROGRESS,
+    OPT_NO_PROGRESS,
+    OPT_HELP,
+    OPT_FIRST_OWN /* commands number their own options from here */
+};
+#define CLI_COMMON_LONGOPTS                                                                                        \
+    {"format", required_argument, 0, OPT_FORMAT}, {"threads", required_argument, 0, OPT_THREADS},                  \
+        {"strict", no_argument, 0, OPT_STRICT}, {"quiet", no_argument, 0, OPT_QUIET},                               \
+        {"progress", no_argument, 0, OPT_PROGRESS}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},                \
+        {"help", no_argument, 0, OPT_HELP}
+
+/* The help text of the common options, for the commands' own help. */
+extern const char cli_common_help[];
+
+void cli_common_init(cli_common *c);
+/* Handles a common option: returns 1 when handled, 0 when not a common option, -1 on a bad
+ * value (a message was printed). */
+int cli_common_opt(cli_common *c, int opt, const char *arg);
+void cli_scan_options(cli_common *c, vpcflow_scan_options *o);
+/* Prints what the scan found worth saying (malformed total) and clears the progress line. */
+void cli_after_scan(cli_common *c, const vpcflow_scan_stats *s);
+
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints err and returns the exit status for st. */
+int cli_fail(vpcflow_status st, const vpcflow_error *err);
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_exit_status(vpcflow_status st);
+
+int cli_parse_uint(const char *s, uint64_t max, uint64_t *out);
+
+/* Subcommands. */
+int cmd_cat(int argc, char **argv);
+extern const char cmd_cat_help[];
+
+#endif

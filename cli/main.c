@@ -1,0 +1,107 @@
+/* main.c — the vpcflow command: dispatches to one subcommand per file (cmd_*.c). */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char main_help[] =
+    "vpcflow — AWS VPC Flow Logs: where the data-transfer bill comes from, and what is\n"
+    "attacking or misbehaving in the network. Reads the files AWS writes, as they are.\n"
+    "\n"
+    "Usage: vpcflow COMMAND [options] PATH...\n"
+    "       vpcflow help COMMAND | fields\n"
+    "       vpcflow --version\n"
+    "\n"
+    "Commands:\n"
+    "  cat       print the records, normalized (text, CSV, JSON lines)\n"
+    "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
+    "\n"
+    "Inputs: files (plain or gzip, by content), directories (the S3 AWSLogs/ layout, read in\n"
+    "sorted order), '-' for stdin; S3 header lines, custom formats of any version 2-8 fields,\n"
+    "CloudWatch Logs exports and subscription payloads are recognised automatically.\n"
+    "\n"
+    "Exit status:\n"
+    "  0  success (malformed lines are counted and reported, but not fatal without --strict)\n"
+    "  1  runtime error: a file cannot be opened or read, out of memory, a write failed\n"
+    "  2  bad input or usage: unknown option, bad pattern or format, corrupt or truncated\n"
+    "     gzip, a malformed line with --strict\n";
+
+static void help_fields(void)
+{
+    printf("Flow-log fields vpcflow reads (AWS names; any subset, any order):\n\n");
+    static const char *types[] = {"text", "number", "number", "unix time", "address", "keyword"};
+    int version = 0;
+    for (int f = 0; f < VPCFLOW_F_COUNT; f++) {
+        if (vpcflow_field_version((vpcflow_field)f) != version) {
+            version = vpcflow_field_version((vpcflow_field)f);
+            printf("%sversion %d:\n", f ? "\n" : "", version);
+        }
+        printf("  %-28s %s\n", vpcflow_field_name((vpcflow_field)f), types[vpcflow_field_type_of((vpcflow_field)f)]);
+    }
+    printf("\nFields with other names are kept as opaque text columns (with one warning).\n");
+}
+
+typedef struct command {
+    const char *name;
+    int (*run)(int, char **);
+    const char *help;
+} command;
+
+static const command commands[] = {
+    {"cat", cmd_cat, cmd_cat_help},
+};
+
+static const command *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static int help(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "fields") == 0) {
+        help_fields();
+        return EXIT_OK;
+    }
+    const command *c = find(argv[1]);
+    if (!c) {
+        cli_error("no such command or topic: '%s'", argv[1]);
+        return EXIT_INPUT;
+    }
+    fputs(c->help, stdout);
+    fputs("\n", stdout);
+    fputs(cli_common_help, stdout);
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(main_help, stderr);
+        return EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+        fputs(main_help, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+        printf("vpcflow %s\n", vpcflow_version());
+        return EXIT_OK;
+    }
+    if (strcmp(cmd, "help") == 0)
+        return help(argc - 1, argv + 1);
+    const command *c = find(cmd);
+    if (!c) {
+        cli_error("unknown command '%s'", cmd);
+        fputs("Try 'vpcflow --help'.\n", stderr);
+        return EXIT_INPUT;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,356 @@
+/* vpcflow.h — the public API of libvpcflow: read, classify and cost AWS VPC Flow Logs.
+ *
+ * Conventions (stated once, they hold for every function below):
+ *  - Every exported symbol starts with `vpcflow_`; every type with `vpcflow_`.
+ *  - The library never prints and never exits. Functions return a vpcflow_status; when they
+ *    take a `vpcflow_error *`, it is filled with the file, line, column and a message that a
+ *    person can read. Passing NULL for it is allowed.
+ *  - Ownership: whoever calls `*_new`/`*_open`/`*_parse` owns the handle and releases it with
+ *    the matching `*_free`. Strings passed in are copied unless a comment says otherwise.
+ *    Views (`vpcflow_str`, the fields of a `vpcflow_record`) point into buffers owned by the
+ *    library and are valid only during the callback that received them.
+ *  - Options structs start with their own size, so that the struct can grow without breaking
+ *    callers built against an older header: always set `.size = sizeof(struct)`.
+ */
+#ifndef VPCFLOW_H
+#define VPCFLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define VPCFLOW_API __attribute__((visibility("default")))
+#else
+#define VPCFLOW_API
+#endif
+
+#define VPCFLOW_VERSION "0.1.0"
+
+/* ---- status and errors ---------------------------------------------------------------- */
+
+typedef enum vpcflow_status {
+    VPCFLOW_OK = 0,
+    VPCFLOW_ERR_IO = 1,     /* a runtime failure: cannot open, read, write; out of memory */
+    VPCFLOW_ERR_INPUT = 2,  /* bad input: a malformed file, pattern, option value */
+    VPCFLOW_ERR_STOPPED = 3 /* a callback asked to stop */
+} vpcflow_status;
+
+typedef struct vpcflow_error {
+    char file[1024];  /* the input that is wrong, or "" */
+    uint64_t line;    /* 1-based line in that input, or 0 */
+    uint32_t column;  /* 1-based column, or 0 */
+    char message[512];
+} vpcflow_error;
+
+/* Writes "file:line:column: message" (parts that are unknown are left out) into buf. */
+VPCFLOW_API void vpcflow_error_format(const vpcflow_error *err, char *buf, size_t cap);
+
+VPCFLOW_API const char *vpcflow_version(void);
+
+/* ---- flow-log fields ------------------------------------------------------------------ */
+
+/* Every field AWS documents for flow-log versions 2 to 8, in the order of the AWS table.
+ * The enum values are stable: new fields are appended. */
+typedef enum vpcflow_field {
+    /* version 2 (the default format, in its order) */
+    VPCFLOW_F_VERSION,
+    VPCFLOW_F_ACCOUNT_ID,
+    VPCFLOW_F_INTERFACE_ID,
+    VPCFLOW_F_SRCADDR,
+    VPCFLOW_F_DSTADDR,
+    VPCFLOW_F_SRCPORT,
+    VPCFLOW_F_DSTPORT,
+    VPCFLOW_F_PROTOCOL,
+    VPCFLOW_F_PACKETS,
+    VPCFLOW_F_BYTES,
+    VPCFLOW_F_START,
+    VPCFLOW_F_END,
+    VPCFLOW_F_ACTION,
+    VPCFLOW_F_LOG_STATUS,
+    /* version 3 */
+    VPCFLOW_F_VPC_ID,
+    VPCFLOW_F_SUBNET_ID,
+    VPCFLOW_F_INSTANCE_ID,
+    VPCFLOW_F_TCP_FLAGS,
+    VPCFLOW_F_TYPE,
+    VPCFLOW_F_PKT_SRCADDR,
+    VPCFLOW_F_PKT_DSTADDR,
+    /* version 4 */
+    VPCFLOW_F_REGION,
+    VPCFLOW_F_AZ_ID,
+    VPCFLOW_F_SUBLOCATION_TYPE,
+    VPCFLOW_F_SUBLOCATION_ID,
+    /* version 5 */
+    VPCFLOW_F_PKT_SRC_AWS_SERVICE,
+    VPCFLOW_F_PKT_DST_AWS_SERVICE,
+    VPCFLOW_F_FLOW_DIRECTION,
+    VPCFLOW_F_TRAFFIC_PATH,
+    /* version 6: Transit Gateway */
+    VPCFLOW_F_RESOURCE_TYPE,
+    VPCFLOW_F_TGW_ID,
+    VPCFLOW_F_TGW_ATTACHMENT_ID,
+    VPCFLOW_F_TGW_SRC_VPC_ACCOUNT_ID,
+    VPCFLOW_F_TGW_DST_VPC_ACCOUNT_ID,
+    VPCFLOW_F_TGW_SRC_VPC_ID,
+    VPCFLOW_F_TGW_DST_VPC_ID,
+    VPCFLOW_F_TGW_SRC_SUBNET_ID,
+    VPCFLOW_F_TGW_DST_SUBNET_ID,
+    VPCFLOW_F_TGW_SRC_ENI,
+    VPCFLOW_F_TGW_DST_ENI,
+    VPCFLOW_F_TGW_SRC_AZ_ID,
+    VPCFLOW_F_TGW_DST_AZ_ID,
+    VPCFLOW_F_TGW_PAIR_ATTACHMENT_ID,
+    VPCFLOW_F_PACKETS_LOST_NO_ROUTE,
+    VPCFLOW_F_PACKETS_LOST_BLACKHOLE,
+    VPCFLOW_F_PACKETS_LOST_MTU_EXCEEDED,
+    VPCFLOW_F_PACKETS_LOST_TTL_EXPIRED,
+    /* version 7: ECS */
+    VPCFLOW_F_ECS_CLUSTER_ARN,
+    VPCFLOW_F_ECS_CLUSTER_NAME,
+    VPCFLOW_F_ECS_CONTAINER_INSTANCE_ARN,
+    VPCFLOW_F_ECS_CONTAINER_INSTANCE_ID,
+    VPCFLOW_F_ECS_CONTAINER_ID,
+    VPCFLOW_F_ECS_SECOND_CONTAINER_ID,
+    VPCFLOW_F_ECS_SERVICE_NAME,
+    VPCFLOW_F_ECS_TASK_DEFINITION_ARN,
+    VPCFLOW_F_ECS_TASK_ARN,
+    VPCFLOW_F_ECS_TASK_ID,
+    /* version 8 */
+    VPCFLOW_F_REJECT_REASON,
+    VPCFLOW_F_COUNT
+} vpcflow_field;
+
+#define VPCFLOW_BIT(f) (UINT64_C(1) << (f))
+
+/* How a field's value is stored in a vpcflow_record. */
+typedef enum vpcflow_field_type {
+    VPCFLOW_T_STRING, /* only the text view in cols[] */
+    VPCFLOW_T_U32,    /* version, ports, protocol, tcp-flags, traffic-path */
+    VPCFLOW_T_U64,    /* packets, bytes, packets-lost-* */
+    VPCFLOW_T_TIME,   /* start, end: Unix seconds; milliseconds are normalised */
+    VPCFLOW_T_ADDR,   /* srcaddr, dstaddr, pkt-srcaddr, pkt-dstaddr */
+    VPCFLOW_T_ENUM    /* action, log-status, flow-direction */
+} vpcflow_field_type;
+
+VPCFLOW_API const char *vpcflow_field_name(vpcflow_field f); /* "srcaddr"; NULL if out of range */
+VPCFLOW_API vpcflow_field_type vpcflow_field_type_of(vpcflow_field f);
+VPCFLOW_API int vpcflow_field_version(vpcflow_field f); /* the flow-log version that added it */
+/* Field id of an AWS field name ("pkt-srcaddr"), or -1. Underscores are accepted for hyphens
+ * (Parquet and Athena spell them so). */
+VPCFLOW_API int vpcflow_field_lookup(const char *name, size_t len);
+
+enum { VPCFLOW_ACTION_ACCEPT = 1, VPCFLOW_ACTION_REJECT = 2 };
+enum { VPCFLOW_STATUS_OK = 1, VPCFLOW_STATUS_NODATA = 2, VPCFLOW_STATUS_SKIPDATA = 3 };
+enum { VPCFLOW_DIR_INGRESS = 1, VPCFLOW_DIR_EGRESS = 2 };
+
+/* ---- addresses ------------------------------------------------------------------------ */
+
+/* An IPv4 or IPv6 address as 128 bits, big-endian halves; IPv4 is stored IPv4-mapped
+ * (::ffff:a.b.c.d), so equality and hashing need no family test. */
+typedef struct vpcflow_addr {
+    uint64_t hi, lo;
+} vpcflow_addr;
+
+static inline int vpcflow_addr_is_v4(vpcflow_addr a)
+{
+    return a.hi == 0 && (a.lo >> 32) == 0xffffu;
+}
+static inline uint32_t vpcflow_addr_v4(vpcflow_addr a)
+{
+    return (uint32_t)a.lo;
+}
+static inline vpcflow_addr vpcflow_addr_from_v4(uint32_t v4)
+{
+    vpcflow_addr a = {0, (UINT64_C(0xffff) << 32) | v4};
+    return a;
+}
+static inline int vpcflow_addr_eq(vpcflow_addr a, vpcflow_addr b)
+{
+    return a.hi == b.hi && a.lo == b.lo;
+}
+
+/* Parses a dotted IPv4 or an RFC 4291 IPv6 text. Returns 0 on success, -1 otherwise. */
+VPCFLOW_API int vpcflow_addr_parse(const char *s, size_t len, vpcflow_addr *out);
+/* Formats into buf (at least 46 bytes); returns the length written. */
+VPCFLOW_API size_t vpcflow_addr_format(vpcflow_addr a, char *buf, size_t cap);
+/* Parses "a.b.c.d/n" or "v6::/n" (a bare address is a /32 or /128). Prefix length is
+ * returned in IPv6 terms (an IPv4 /8 is 104). */
+VPCFLOW_API int vpcflow_cidr_parse(const char *s, size_t len, vpcflow_addr *net, unsigned *plen);
+VPCFLOW_API int vpcflow_cidr_contains(vpcflow_addr net, unsigned plen, vpcflow_addr a);
+
+/* ---- formats -------------------------------------------------------------------------- */
+
+/* A record format: the ordered list of columns. Columns with names vpcflow does not know are
+ * kept as opaque string columns. */
+typedef struct vpcflow_format vpcflow_format;
+
+/* Parses AWS's own format syntax ("${version} ${srcaddr} ...") or a plain list of names
+ * separated by spaces (the header line of S3 files). */
+VPCFLOW_API vpcflow_status vpcflow_format_parse(const char *spec, size_t len, vpcflow_format **out,
+                                                vpcflow_error *err);
+/* The default (version 2) format. */
+VPCFLOW_API vpcflow_format *vpcflow_format_default(void);
+VPCFLOW_API void vpcflow_format_free(vpcflow_format *fmt);
+VPCFLOW_API size_t vpcflow_format_columns(const vpcflow_format *fmt);
+/* The field id of column i, or -1 for an opaque column. */
+VPCFLOW_API int vpcflow_format_column_field(const vpcflow_format *fmt, size_t i);
+VPCFLOW_API const char *vpcflow_format_column_name(const vpcflow_format *fmt, size_t i);
+/* The column that holds field f, or -1 when the format lacks it. */
+VPCFLOW_API int vpcflow_format_column_of(const vpcflow_format *fmt, vpcflow_field f);
+/* Bitmask (VPCFLOW_BIT) of the known fields the format holds. */
+VPCFLOW_API uint64_t vpcflow_format_fields(const vpcflow_format *fmt);
+/* Writes the format in AWS syntax ("${a} ${b}") into buf; returns the length needed. */
+VPCFLOW_API size_t vpcflow_format_to_string(const vpcflow_format *fmt, char *buf, size_t cap);
+
+/* ---- records -------------------------------------------------------------------------- */
+
+typedef struct vpcflow_str {
+    const char *ptr;
+    size_t len;
+} vpcflow_str;
+
+#define VPCFLOW_MAX_COLUMNS 128
+
+/* One parsed flow-log record. Typed members hold a value only when the field's bit is set in
+ * `present` (a field absent from the format, or written as "-", has its bit clear). The text
+ * of every column, known or opaque, is in cols[] in format order ("-" included). */
+typedef struct vpcflow_record {
+    uint64_t present;
+    vpcflow_addr srcaddr, dstaddr, pkt_srcaddr, pkt_dstaddr;
+    uint64_t packets, bytes;
+    int64_t start, end;
+    uint64_t packets_lost[4]; /* no-route, blackhole, mtu-exceeded, ttl-expired */
+    uint32_t version, srcport, dstport, protocol, tcp_flags, traffic_path;
+    uint8_t action, log_status, flow_direction;
+    const vpcflow_format *format;
+    const vpcflow_str *cols; /* vpcflow_format_columns(format) entries */
+    vpcflow_str line;        /* the whole input line, without its line end */
+    vpcflow_str text;        /* the record's own text: line minus a CloudWatch timestamp */
+    const char *input;       /* name of the input ("-" for stdin) */
+    uint64_t line_no;        /* 1-based line (or event number in a subscription payload) */
+    int64_t event_ms;        /* CloudWatch event timestamp in ms, or 0 */
+    uint64_t seq;            /* unit of work it came from; units are numbered in input order */
+} vpcflow_record;
+
+/* The text of field f in rec, or {NULL, 0} when the format lacks it. */
+VPCFLOW_API vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f);
+
+/* Parses one line (without its line end) into rec. `cols` must have room for
+ * VPCFLOW_MAX_COLUMNS entries and lives as long as rec is used. On failure returns
+ * VPCFLOW_ERR_INPUT and points *why at a static description; *column gets the 1-based
+ * column (field number) that is wrong when it is known. */
+VPCFLOW_API vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, size_t len,
+                                             vpcflow_record *rec, vpcflow_str *cols, const char **why,
+                                             unsigned *column);
+
+/* Returns 1 when the line is a header line (a list of field names). */
+VPCFLOW_API int vpcflow_line_is_header(const char *line, size_t len);
+
+/* ---- scanning inputs ------------------------------------------------------------------ */
+
+/* A diagnostic the scan reports through options.diag: malformed lines (the first
+ * `report_limit` of them in input order), and warnings such as an unknown field name. */
+typedef struct vpcflow_diag {
+    int is_warning;  /* 0: a malformed line; 1: a warning */
+    const char *input;
+    uint64_t line;
+    const char *message;
+} vpcflow_diag;
+
+typedef struct vpcflow_scan_options {
+    size_t size;         /* sizeof(vpcflow_scan_options) */
+    const char *format;  /* format for inputs without a header line; NULL: the default format */
+    unsigned threads;    /* worker threads; 0: one per online CPU */
+    int strict;          /* the first malformed line ends the scan with VPCFLOW_ERR_INPUT */
+    unsigned report_limit; /* malformed lines passed to diag; 0 means 10 */
+    size_t chunk_bytes;  /* work unit for large plain files; 0: 16 MiB */
+    void (*diag)(void *ctx, const vpcflow_diag *d);
+    /* Called from time to time with the bytes of input consumed and the total known. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *ctx;
+} vpcflow_scan_options;
+
+/* Where the records go. Every record is delivered to exactly one worker; each worker has its
+ * own state, so record() needs no locks. close() is called once per worker, one at a time, so
+ * it can merge into shared results. chunk_end(), if set, is called after each unit of work
+ * with its sequence number: units are numbered in input order (see vpcflow_ordered_*). */
+typedef struct vpcflow_sink {
+    void *(*open)(void *ctx, unsigned worker);
+    int (*record)(void *state, const vpcflow_record *rec); /* nonzero stops the scan */
+    int (*chunk_end)(void *state, uint64_t seq, int last_of_input);
+    int (*close)(void *ctx, void *state);
+    void *ctx;
+} vpcflow_sink;
+
+typedef struct vpcflow_scan_stats {
+    uint64_t inputs;           /* files and streams read */
+    uint64_t bytes_in;         /* bytes read from disk or stdin (compressed size) */
+    uint64_t bytes_text;       /* bytes of text parsed (uncompressed) */
+    uint64_t lines;            /* lines seen, headers and blank lines included */
+    uint64_t headers;          /* header lines */
+    uint64_t records;          /* well-formed records with log-status OK (or no log-status) */
+    uint64_t records_nodata;   /* NODATA records */
+    uint64_t records_skipdata; /* SKIPDATA records */
+    uint64_t records_malformed;
+    uint64_t packets, bytes;   /* sums over `records` */
+    int64_t first_start, last_end; /* over `records`; 0 when none */
+} vpcflow_scan_stats;
+
+/* Reads every path (a file, a directory walked recursively in sorted order, or "-" for stdin),
+ * plain or gzip, S3 header files, CloudWatch Logs exports and subscription payloads, and hands
+ * each well-formed record (NODATA and SKIPDATA included) to the sink. Malformed lines are
+ * counted and reported through options->diag; they stop the scan only in strict mode. */
+VPCFLOW_API vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths,
+                                        const vpcflow_scan_options *options, const vpcflow_sink *sink,
+                                        vpcflow_scan_stats *stats, vpcflow_error *err);
+
+/* ---- record output ------------------------------------------------------------------ */
+
+typedef enum vpcflow_output {
+    VPCFLOW_OUTPUT_TEXT, /* space separated, "-" for no value: the AWS layout */
+    VPCFLOW_OUTPUT_CSV,  /* RFC 4180, empty for no value */
+    VPCFLOW_OUTPUT_JSON  /* one object per line, null for no value, numbers as numbers */
+} vpcflow_output;
+
+/* A list of output columns: field names (AWS spelling), known or opaque. */
+typedef struct vpcflow_columns vpcflow_columns;
+/* Parses "srcaddr,dstaddr,bytes"; unknown names are an error unless allow_opaque. */
+VPCFLOW_API vpcflow_status vpcflow_columns_parse(const char *list, int allow_opaque, vpcflow_columns **out,
+                                                 vpcflow_error *err);
+VPCFLOW_API vpcflow_columns *vpcflow_columns_from_format(const vpcflow_format *fmt);
+VPCFLOW_API void vpcflow_columns_free(vpcflow_columns *cols);
+VPCFLOW_API size_t vpcflow_columns_count(const vpcflow_columns *cols);
+VPCFLOW_API const char *vpcflow_columns_name(const vpcflow_columns *cols, size_t i);
+/* Renders rec as one line ending in '\n' (cols NULL: the record's own columns). Returns the
+ * length the line needs; writes at most cap bytes (no terminating NUL is added). */
+VPCFLOW_API size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind,
+                                         const vpcflow_columns *cols, char *buf, size_t cap);
+/* The CSV header line for cols, ending in '\n'. Same return convention. */
+VPCFLOW_API size_t vpcflow_columns_csv_header(const vpcflow_columns *cols, char *buf, size_t cap);
+/* The format of the first record line of the first input (its header, or the base format):
+ * what `cat` uses for its CSV columns. Reads only the start of the first file; for stdin it
+ * returns the base format. The caller frees the result. */
+VPCFLOW_API vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, const char *base_format,
+                                               vpcflow_format **out, vpcflow_error *err);
+
+/* ---- ordered output ------------------------------------------------------------------- */
+
+/* Writes buffers produced by parallel workers in input order. A worker calls
+ * vpcflow_ordered_write(w, seq, data, len) any number of times for the unit it is working on,
+ * then vpcflow_ordered_done(w, seq, last_of_input); units are written in seq order. A worker
+ * whose unit is not yet due waits, so memory stays bounded. */
+typedef struct vpcflow_ordered vpcflow_ordered;
+VPCFLOW_API vpcflow_ordered *vpcflow_ordered_new(FILE *out);
+VPCFLOW_API int vpcflow_ordered_write(vpcflow_ordered *w, uint64_t seq, const void *data, size_t len);
+VPCFLOW_API int vpcflow_ordered_done(vpcflow_ordered *w, uint64_t seq);
+VPCFLOW_API int vpcflow_ordered_free(vpcflow_ordered *w); /* returns nonzero on a write error */
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* VPCFLOW_H */

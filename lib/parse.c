@@ -1,0 +1,418 @@
+/* parse.c — one flow-log line to a vpcflow_record, in place, without allocating.
+ *
+ * Buffer contract (vf_parse_record): the line starts at p and ends with '\n' somewhere before
+ * `end`; the bytes up to end are readable. Token loops stop at any byte <= ' ', so the '\n'
+ * sentinel bounds them without a length test:
+ *
+ *     "2 123456789010 eni-0a1b 10.0.1.5 ... ACCEPT OK\n"
+ *      ^ p                                            ^ line end (sentinel)   ... ^ end
+ *
+ * Numbers, addresses and enums are converted while they are scanned (one pass over the
+ * bytes); string fields are left as views into the buffer.
+ */
+#include "parse.h"
+
+#include "format.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SEP(c) ((unsigned char)(c) <= ' ')
+
+/* Scans an unsigned decimal. Returns the end, or NULL on overflow or when no digit. */
+static inline const char *scan_u64(const char *p, uint64_t *out)
+{
+    const char *s = p;
+    uint64_t v = 0;
+    for (;;) {
+        unsigned d = (unsigned)(unsigned char)*p - '0';
+        if (d > 9)
+            break;
+        if (VF_UNLIKELY(v > (UINT64_MAX - d) / 10))
+            return NULL;
+        v = v * 10 + d;
+        p++;
+    }
+    if (p == s)
+        return NULL;
+    *out = v;
+    return p;
+}
+
+/* Fast dotted-quad IPv4; returns NULL when the text is not a plain IPv4 address. */
+static inline const char *scan_v4(const char *p, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (int part = 0; part < 4; part++) {
+        if (part) {
+            if (*p != '.')
+                return NULL;
+            p++;
+        }
+        unsigned d0 = (unsigned)(unsigned char)p[0] - '0';
+        if (d0 > 9)
+            return NULL;
+        unsigned octet = d0;
+        unsigned d1 = (unsigned)(unsigned char)p[1] - '0';
+        if (d1 <= 9) {
+            if (d0 == 0)
+                return NULL; /* leading zero */
+            octet = octet * 10 + d1;
+            unsigned d2 = (unsigned)(unsigned char)p[2] - '0';
+            if (d2 <= 9) {
+                octet = octet * 10 + d2;
+                if (octet > 255)
+                    return NULL;
+                p += 3;
+            } else
+                p += 2;
+        } else
+            p += 1;
+        v = (v << 8) | octet;
+    }
+    *out = v;
+    return p;
+}
+
+static inline const char *token_end(const char *p)
+{
+    while (!SEP(*p))
+        p++;
+    return p;
+}
+
+static int enum_value(vpcflow_field f, const char *s, size_t n)
+{
+    switch (f) {
+    case VPCFLOW_F_ACTION:
+        if (n == 6 && memcmp(s, "ACCEPT", 6) == 0)
+            return VPCFLOW_ACTION_ACCEPT;
+        if (n == 6 && memcmp(s, "REJECT", 6) == 0)
+            return VPCFLOW_ACTION_REJECT;
+        return -1;
+    case VPCFLOW_F_LOG_STATUS:
+        if (n == 2 && s[0] == 'O' && s[1] == 'K')
+            return VPCFLOW_STATUS_OK;
+        if (n == 6 && memcmp(s, "NODATA", 6) == 0)
+            return VPCFLOW_STATUS_NODATA;
+        if (n == 8 && memcmp(s, "SKIPDATA", 8) == 0)
+            return VPCFLOW_STATUS_SKIPDATA;
+        return -1;
+    case VPCFLOW_F_FLOW_DIRECTION:
+        if (n == 7 && memcmp(s, "ingress", 7) == 0)
+            return VPCFLOW_DIR_INGRESS;
+        if (n == 6 && memcmp(s, "egress", 6) == 0)
+            return VPCFLOW_DIR_EGRESS;
+        return -1;
+    default:
+        return -1;
+    }
+}
+
+static vpcflow_addr *addr_slot(vpcflow_record *rec, int f)
+{
+    switch (f) {
+    case VPCFLOW_F_SRCADDR:
+        return &rec->srcaddr;
+    case VPCFLOW_F_DSTADDR:
+        return &rec->dstaddr;
+    case VPCFLOW_F_PKT_SRCADDR:
+        return &rec->pkt_srcaddr;
+    default:
+        return &rec->pkt_dstaddr;
+    }
+}
+
+static uint32_t *u32_slot(vpcflow_record *rec, int f)
+{
+    switch (f) {
+    case VPCFLOW_F_VERSION:
+        return &rec->version;
+    case VPCFLOW_F_SRCPORT:
+        return &rec->srcport;
+    case VPCFLOW_F_DSTPORT:
+        return &rec->dstport;
+    case VPCFLOW_F_PROTOCOL:
+        return &rec->protocol;
+    case VPCFLOW_F_TCP_FLAGS:
+        return &rec->tcp_flags;
+    default:
+        return &rec->traffic_path;
+    }
+}
+
+static uint64_t *u64_slot(vpcflow_record *rec, int f)
+{
+    switch (f) {
+    case VPCFLOW_F_PACKETS:
+        return &rec->packets;
+    case VPCFLOW_F_BYTES:
+        return &rec->bytes;
+    default:
+        return &rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
+    }
+}
+
+static uint32_t u32_limit(int f)
+{
+    switch (f) {
+    case VPCFLOW_F_SRCPORT:
+    case VPCFLOW_F_DSTPORT:
+        return 65535;
+    case VPCFLOW_F_PROTOCOL:
+        return 255;
+    default:
+        return UINT32_MAX;
+    }
+}
+
+/* Parses one typed value at p; returns its end, or NULL with *why set. The value "-" has
+ * been handled by the caller. */
+static const char *parse_value(vpcflow_record *rec, int f, int type, const char *p, const char **why)
+{
+    uint64_t v;
+    const char *q;
+    switch (type) {
+    case VPCFLOW_T_ADDR: {
+        uint32_t v4;
+        q = scan_v4(p, &v4);
+        vpcflow_addr *slot = addr_slot(rec, f);
+        if (VF_LIKELY(q && SEP(*q))) {
+            *slot = vpcflow_addr_from_v4(v4);
+            return q;
+        }
+        q = token_end(p);
+        if (vpcflow_addr_parse(p, (size_t)(q - p), slot) < 0) {
+            *why = "not an IPv4 or IPv6 address";
+            return NULL;
+        }
+        return q;
+    }
+    case VPCFLOW_T_U32:
+        q = scan_u64(p, &v);
+        if (!q || !SEP(*q)) {
+            *why = "not a whole number";
+            return NULL;
+        }
+        if (v > u32_limit(f)) {
+            *why = f == VPCFLOW_F_PROTOCOL ? "protocol is above 255" : "number out of range";
+            return NULL;
+        }
+        *u32_slot(rec, f) = (uint32_t)v;
+        return q;
+    case VPCFLOW_T_U64:
+        q = scan_u64(p, &v);
+        if (!q || !SEP(*q)) {
+            *why = "not a whole number";
+            return NULL;
+        }
+        *u64_slot(rec, f) = v;
+        return q;
+    case VPCFLOW_T_TIME:
+        q = scan_u64(p, &v);
+        if (!q || !SEP(*q) || v > (uint64_t)INT64_MAX) {
+            *why = "not a Unix time";
+            return NULL;
+        }
+        if (v > INT32_MAX) /* milliseconds, as some exporters write them */
+            v /= 1000;
+        if (f == VPCFLOW_F_START)
+            rec->start = (int64_t)v;
+        else
+            rec->end = (int64_t)v;
+        return q;
+    default: { /* VPCFLOW_T_ENUM */
+        q = token_end(p);
+        int e = enum_value((vpcflow_field)f, p, (size_t)(q - p));
+        if (e < 0) {
+            *why = f == VPCFLOW_F_ACTION       ? "action is not ACCEPT or REJECT"
+                   : f == VPCFLOW_F_LOG_STATUS ? "log-status is not OK, NODATA or SKIPDATA"
+                                               : "flow-direction is not ingress or egress";
+            return NULL;
+        }
+        if (f == VPCFLOW_F_ACTION)
+            rec->action = (uint8_t)e;
+        else if (f == VPCFLOW_F_LOG_STATUS)
+            rec->log_status = (uint8_t)e;
+        else
+            rec->flow_direction = (uint8_t)e;
+        return q;
+    }
+    }
+}
+
+static const char *skip_to_eol(const char *p, const char *end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    return nl ? nl : end - 1;
+}
+
+/* Counts the fields of the line starting at p (for the message about a wrong count). */
+static unsigned count_fields(const char *p, const char *eol)
+{
+    unsigned n = 0;
+    while (p < eol) {
+        while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        if (p == eol)
+            break;
+        n++;
+        while (p < eol && *p != ' ' && *p != '\t' && *p != '\r')
+            p++;
+    }
+    return n;
+}
+
+const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const char *end, vpcflow_record *rec,
+                            vpcflow_str *cols, vf_parse_result *res)
+{
+    const char *p = line;
+    uint64_t present = 0;
+    const uint32_t ncols = fmt->ncols;
+    res->why = NULL;
+    res->column = 0;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    for (uint32_t i = 0;; i++) {
+        const char *tok = p;
+        int type = fmt->col_type[i];
+        int f = fmt->col_field[i];
+        if (tok[0] == '-' && SEP(tok[1])) {
+            p = tok + 1;
+            if (type != VPCFLOW_T_STRING && type != VF_COL_OPAQUE) {
+                /* absent: leave the slot zero so stale values never leak */
+                switch (type) {
+                case VPCFLOW_T_ADDR:
+                    *addr_slot(rec, f) = (vpcflow_addr){0, 0};
+                    break;
+                case VPCFLOW_T_U32:
+                    *u32_slot(rec, f) = 0;
+                    break;
+                case VPCFLOW_T_U64:
+                    *u64_slot(rec, f) = 0;
+                    break;
+                case VPCFLOW_T_TIME:
+                    if (f == VPCFLOW_F_START)
+                        rec->start = 0;
+                    else
+                        rec->end = 0;
+                    break;
+                default:
+                    if (f == VPCFLOW_F_ACTION)
+                        rec->action = 0;
+                    else if (f == VPCFLOW_F_LOG_STATUS)
+                        rec->log_status = 0;
+                    else
+                        rec->flow_direction = 0;
+                }
+            }
+        } else if (type == VPCFLOW_T_STRING || type == VF_COL_OPAQUE) {
+            p = token_end(tok);
+            if (f >= 0)
+                present |= VPCFLOW_BIT(f);
+        } else {
+            p = parse_value(rec, f, type, tok, &res->why);
+            if (VF_UNLIKELY(!p)) {
+                res->column = i + 1;
+                goto bad;
+            }
+            present |= VPCFLOW_BIT(f);
+        }
+        cols[i].ptr = tok;
+        cols[i].len = (size_t)(p - tok);
+        /* separator */
+        char c = *p;
+        if (VF_LIKELY(c == ' ' || c == '\t')) {
+            do
+                p++;
+            while (*p == ' ' || *p == '\t');
+            c = *p;
+            if (c == '\r' && p[1] == '\n')
+                c = *++p;
+        } else if (c == '\r' && p[1] == '\n') {
+            c = *++p;
+        } else if (c != '\n') {
+            res->why = "control character in line";
+            res->column = i + 1;
+            goto bad;
+        }
+        if (c == '\n') {
+            if (VF_UNLIKELY(i + 1 != ncols)) {
+                res->why = "wrong number of fields";
+                res->fields = i + 1;
+                goto bad_count;
+            }
+            rec->present = present;
+            rec->format = fmt;
+            rec->cols = cols;
+            rec->text.ptr = line;
+            rec->text.len = (size_t)(p - line) - (p > line && p[-1] == '\r');
+            return p + 1;
+        }
+        if (VF_UNLIKELY(i + 1 == ncols)) {
+            const char *eol = skip_to_eol(p, end);
+            res->why = "wrong number of fields";
+            res->fields = ncols + count_fields(p, eol);
+            rec->text.ptr = line;
+            rec->text.len = (size_t)(eol - line);
+            return eol + 1;
+        }
+    }
+bad_count:
+    rec->text.ptr = line;
+    rec->text.len = (size_t)(p - line);
+    return p + 1;
+bad:;
+    const char *eol = skip_to_eol(p ? p : line, end);
+    rec->text.ptr = line;
+    rec->text.len = (size_t)(eol - line);
+    return eol + 1;
+}
+
+vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, size_t len, vpcflow_record *rec,
+                                  vpcflow_str *cols, const char **why, unsigned *column)
+{
+    /* Copy so that the sentinel contract holds; views point into the copy, which is kept in
+     * a per-thread buffer until the next call. */
+    static _Thread_local char *buf;
+    static _Thread_local size_t cap;
+    if (len + 2 > cap) {
+        size_t ncap = len + 64;
+        char *nb = realloc(buf, ncap);
+        if (!nb) {
+            if (why)
+                *why = "out of memory";
+            return VPCFLOW_ERR_IO;
+        }
+        buf = nb;
+        cap = ncap;
+    }
+    if (memchr(line, '\n', len)) {
+        if (why)
+            *why = "line contains a line break";
+        return VPCFLOW_ERR_INPUT;
+    }
+    memcpy(buf, line, len);
+    buf[len] = '\n';
+    buf[len + 1] = 0;
+    vf_parse_result res;
+    memset(rec, 0, sizeof *rec);
+    vf_parse_record(fmt, buf, buf + len + 1, rec, cols, &res);
+    if (why)
+        *why = res.why;
+    if (column)
+        *column = res.column;
+    if (res.why)
+        return VPCFLOW_ERR_INPUT;
+    rec->line = rec->text;
+    return VPCFLOW_OK;
+}
+
+vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f)
+{
+    vpcflow_str none = {NULL, 0};
+    if ((unsigned)f >= VPCFLOW_F_COUNT || !rec->format)
+        return none;
+    int c = rec->format->field_col[f];
+    return c < 0 ? none : rec->cols[c];
+}

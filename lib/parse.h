@@ -1,0 +1,18 @@
+/* parse.h — the in-place record parser used by the scanner (see parse.c for the contract). */
+#ifndef VF_PARSE_H
+#define VF_PARSE_H
+
+#include "internal.h"
+
+typedef struct vf_parse_result {
+    const char *why;  /* NULL when the record is well formed */
+    unsigned column;  /* 1-based field number that is wrong, or 0 */
+    unsigned fields;  /* with "wrong number of fields": how many the line has */
+} vf_parse_result;
+
+/* Parses the line at `line` (which ends with '\n' before `end`) into rec and cols; returns the
+ * start of the next line. rec->text is set whether or not the line is well formed. */
+const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const char *end, vpcflow_record *rec,
+                            vpcflow_str *cols, vf_parse_result *res);
+
+#endif
