@@ -251,6 +251,25 @@ VPCFLOW_API vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const c
 /* Returns 1 when the line is a header line (a list of field names). */
 VPCFLOW_API int vpcflow_line_is_header(const char *line, size_t len);
 
+/* ---- traffic classes (docs/model.md) ------------------------------------------------- */
+
+typedef enum vpcflow_class {
+    VPCFLOW_CLASS_SAME_AZ,
+    VPCFLOW_CLASS_CROSS_AZ,
+    VPCFLOW_CLASS_INTER_REGION,
+    VPCFLOW_CLASS_AWS_SAME_REGION,
+    VPCFLOW_CLASS_INTERNET_OUT,
+    VPCFLOW_CLASS_INTERNET_IN,
+    VPCFLOW_CLASS_INTERNAL_UNKNOWN,
+    VPCFLOW_CLASS_UNKNOWN,
+    VPCFLOW_CLASS_COUNT
+} vpcflow_class;
+
+/* "same-az", "cross-az", ... ; NULL out of range. */
+VPCFLOW_API const char *vpcflow_class_name(vpcflow_class c);
+/* The class of a name, or -1. */
+VPCFLOW_API int vpcflow_class_lookup(const char *name, size_t len);
+
 /* ---- scanning inputs ------------------------------------------------------------------ */
 
 /* A diagnostic the scan reports through options.diag: malformed lines (the first

@@ -103,3 +103,21 @@ int vpcflow_field_lookup(const char *name, size_t len)
             return f;
     return -1;
 }
+
+static const char *const class_names[VPCFLOW_CLASS_COUNT] = {
+    "same-az",     "cross-az",    "inter-region",     "aws-same-region",
+    "internet-out", "internet-in", "internal-unknown", "unknown",
+};
+
+const char *vpcflow_class_name(vpcflow_class c)
+{
+    return (unsigned)c < VPCFLOW_CLASS_COUNT ? class_names[c] : NULL;
+}
+
+int vpcflow_class_lookup(const char *name, size_t len)
+{
+    for (int c = 0; c < VPCFLOW_CLASS_COUNT; c++)
+        if (strlen(class_names[c]) == len && memcmp(class_names[c], name, len) == 0)
+            return c;
+    return -1;
+}

@@ -1,0 +1,105 @@
+/* topology.h — what vpcflow knows about the network: subnets (describe-subnets JSON), ENIs and
+ * their owners (describe-network-interfaces JSON), AWS address ranges (ip-ranges.json), and
+ * vpcflow's own small topology file. Loaded once, then read-only and safe to share between
+ * threads: every lookup below is lock-free and allocation-free (the hot path calls them). */
+#ifndef VF_TOPOLOGY_H
+#define VF_TOPOLOGY_H
+
+#include "internal.h"
+
+/* What an ENI is, from InterfaceType / RequesterId / Description. */
+typedef enum vf_owner_kind {
+    VF_OWNER_UNKNOWN = 0,
+    VF_OWNER_EC2,         /* an instance's interface: label "ec2 i-..." */
+    VF_OWNER_RDS,         /* "rds" */
+    VF_OWNER_NAT,         /* "nat-gateway nat-..." */
+    VF_OWNER_ELB_APP,     /* "elb app/<name>/<id>" */
+    VF_OWNER_ELB_NET,     /* "elb net/<name>/<id>" */
+    VF_OWNER_ELB_CLASSIC, /* "elb <name>" */
+    VF_OWNER_GWLB,        /* gateway load balancer (endpoint) */
+    VF_OWNER_VPCE,        /* "vpc-endpoint vpce-..." */
+    VF_OWNER_LAMBDA,      /* "lambda <function or ENI description>" */
+    VF_OWNER_TGW,         /* "transit-gateway tgw-..." */
+    VF_OWNER_EFS,         /* "efs fs-..." */
+    VF_OWNER_OTHER        /* anything else: label from the description or InterfaceType */
+} vf_owner_kind;
+
+typedef struct vf_subnet {
+    char id[48];
+    char vpc_id[48];
+    char az[32];     /* AZ name, e.g. us-east-1a ("" when unknown) */
+    char az_id[32];  /* AZ ID, e.g. use1-az1 ("" when unknown) */
+    char region[32]; /* from the AZ name; "" when unknown */
+    int has_v4, has_v6;
+    vpcflow_addr net4, net6;
+    unsigned plen4, plen6; /* in vpcflow_cidr_parse terms (IPv4 /20 is 116) */
+    uint16_t az_key;       /* interned AZ (by ID, else name); 0 = unknown */
+    uint16_t region_key;   /* interned region; 0 = unknown */
+} vf_subnet;
+
+typedef struct vf_eni {
+    char id[48];
+    vf_owner_kind kind;
+    char label[128];      /* owner label, see vf_owner_kind */
+    char subnet_id[48];
+    char vpc_id[48];
+    const vf_subnet *subnet; /* NULL when the subnet is not known */
+    uint16_t az_key, region_key;
+    int has_public;       /* holds a public IPv4 (Association.PublicIp) */
+    int requester_managed;
+    vpcflow_addr primary; /* primary private address (all zero if none) */
+    vpcflow_addr *addrs;  /* every address: private v4 (primary first), IPv6, public */
+    size_t naddrs;
+} vf_eni;
+
+/* A match in ip-ranges.json. */
+typedef struct vf_aws_range {
+    const char *service;  /* the most specific service ("S3" beats "AMAZON") */
+    const char *region;   /* e.g. "us-east-1", "GLOBAL" */
+    uint16_t region_key;  /* interned; GLOBAL has its own key */
+    vpcflow_addr net;
+    unsigned plen;
+} vf_aws_range;
+
+typedef struct vf_topology vf_topology;
+
+vf_topology *vf_topology_new(void);
+void vf_topology_free(vf_topology *t);
+
+/* Loaders: each reads one file, reports problems with the file name and, for JSON syntax
+ * errors, line and column (VPCFLOW_ERR_INPUT), and can be called several times (files add up).
+ * Nothing is usable before vf_topology_finish. */
+vpcflow_status vf_topology_load_subnets(vf_topology *t, const char *path, vpcflow_error *err);
+vpcflow_status vf_topology_load_enis(vf_topology *t, const char *path, vpcflow_error *err);
+vpcflow_status vf_topology_load_ipranges(vf_topology *t, const char *path, vpcflow_error *err);
+vpcflow_status vf_topology_load_file(vf_topology *t, const char *path, vpcflow_error *err);
+/* Sets the home region (from --region); otherwise it is taken from the subnets. */
+void vf_topology_set_region(vf_topology *t, const char *region);
+/* Builds the lookup structures; links ENIs to their subnets. */
+vpcflow_status vf_topology_finish(vf_topology *t, vpcflow_error *err);
+
+/* Lookups (after finish). NULL/0 when nothing matches. */
+const vf_subnet *vf_topology_subnet_of(const vf_topology *t, vpcflow_addr a);
+const vf_eni *vf_topology_eni_of(const vf_topology *t, vpcflow_addr a);
+const vf_eni *vf_topology_eni_by_id(const vf_topology *t, const char *id, size_t len);
+const vf_aws_range *vf_topology_aws_of(const vf_topology *t, vpcflow_addr a);
+
+size_t vf_topology_subnet_count(const vf_topology *t);
+size_t vf_topology_eni_count(const vf_topology *t);
+size_t vf_topology_aws_count(const vf_topology *t);
+const vf_eni *vf_topology_eni_at(const vf_topology *t, size_t i);
+const vf_subnet *vf_topology_subnet_at(const vf_topology *t, size_t i);
+
+/* Interned names: AZ keys and region keys are small integers (0 = unknown), stable for the
+ * life of the topology, so the hot path compares integers. Interning after finish is allowed
+ * from one thread at a time (the caller serialises it). */
+uint16_t vf_topology_az_key(vf_topology *t, const char *az, size_t len);
+uint16_t vf_topology_region_key(vf_topology *t, const char *region, size_t len);
+const char *vf_topology_az_name(const vf_topology *t, uint16_t key);
+const char *vf_topology_region_name(const vf_topology *t, uint16_t key);
+uint16_t vf_topology_home_region(const vf_topology *t); /* 0 when unknown */
+/* Region of an AZ name ("us-east-1a" -> "us-east-1") or of an AZ ID ("use1-az1" -> "us-east-1"
+ * for the regions vpcflow knows the short codes of); writes "" when unknown. */
+void vf_region_of_az(const char *az, char *region, size_t cap);
+
+#endif
