@@ -60,5 +60,7 @@ int cli_parse_uint(const char *s, uint64_t max, uint64_t *out);
 /* Subcommands. */
 int cmd_cat(int argc, char **argv);
 extern const char cmd_cat_help[];
+int cmd_filter(int argc, char **argv);
+extern const char cmd_filter_help[];
 
 #endif
