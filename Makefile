@@ -24,7 +24,9 @@ TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 TESTS    := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOLS    := $(BUILD)/vpcflow-gen
+GEN_SRC  := $(sort $(wildcard bench/gen*.c))
+GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o)
+TOOLS    := $(if $(GEN_SRC),$(BUILD)/vpcflow-gen)
 
 .PHONY: all lib tools tests check check-fast check-asan fuzz fuzz-smoke bench clean format symbols demo
 
@@ -48,8 +50,8 @@ $(BUILD)/libvpcflow.so: $(LIB_OBJ)
 $(BUILD)/vpcflow: $(CLI_OBJ) $(BUILD)/libvpcflow.a
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvpcflow.a $(LDLIBS)
 
-$(BUILD)/vpcflow-gen: $(BUILD)/bench/gen.o $(BUILD)/libvpcflow.a
-	$(CC) $(SAN) $(LDFLAGS) -o $@ $< $(BUILD)/libvpcflow.a $(LDLIBS) -ldeflate
+$(BUILD)/vpcflow-gen: $(GEN_OBJ) $(BUILD)/libvpcflow.a
+	$(CC) $(SAN) $(LDFLAGS) -o $@ $(GEN_OBJ) $(BUILD)/libvpcflow.a $(LDLIBS) -ldeflate
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/t.o $(BUILD)/libvpcflow.a
 	@mkdir -p $(dir $@)
