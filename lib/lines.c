@@ -240,8 +240,7 @@ static int take_header(vf_lines *L, const char *p, size_t len)
     const char *why = NULL;
     char unknown[64];
     const vpcflow_format *fmt = vf_formats_from_header(L->formats, p, len, &why, unknown, sizeof unknown);
-    L->stats.headers++;
-    if (!fmt) {
+    if (!fmt) { /* counted as malformed, not as a header */
         if (report_bad(L, "%s", why))
             L->stopped = 1;
         return 1;
@@ -251,6 +250,7 @@ static int take_header(vf_lines *L, const char *p, size_t len)
         snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
         L->hooks.warn(L->hooks.ctx, L->input, L->line_no, msg);
     }
+    L->stats.headers++;
     set_format(L, fmt);
     return 1;
 }

@@ -271,6 +271,7 @@ const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const c
     const uint32_t ncols = fmt->ncols;
     res->why = NULL;
     res->column = 0;
+    res->fields = 0;
     while (*p == ' ' || *p == '\t')
         p++;
     for (uint32_t i = 0;; i++) {

@@ -179,7 +179,8 @@ static vpcflow_status walk(const char *dir, path_list *out, int depth, vpcflow_e
         }
     }
     closedir(d);
-    qsort(names.v, names.n, sizeof *names.v, cmp_str);
+    if (names.n)
+        qsort(names.v, names.n, sizeof *names.v, cmp_str);
     vpcflow_status st = VPCFLOW_OK;
     size_t dlen = strlen(dir);
     for (size_t i = 0; i < names.n && st == VPCFLOW_OK; i++) {

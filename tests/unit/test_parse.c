@@ -1,0 +1,340 @@
+/* test_parse.c — the field table, addresses, formats and the line parser. */
+#include "t.h"
+
+#include "vpcflow.h"
+
+#include <stdlib.h>
+
+static vpcflow_format *fmt_of(const char *spec)
+{
+    vpcflow_format *f = NULL;
+    vpcflow_error err;
+    if (vpcflow_format_parse(spec, strlen(spec), &f, &err) != VPCFLOW_OK)
+        t_fail(__FILE__, __LINE__, "format '%s': %s", spec, err.message);
+    return f;
+}
+
+static vpcflow_str cols[VPCFLOW_MAX_COLUMNS];
+
+static int parse(const vpcflow_format *f, const char *line, vpcflow_record *r, const char **why)
+{
+    unsigned col;
+    return vpcflow_parse_line(f, line, strlen(line), r, cols, why, &col) == VPCFLOW_OK;
+}
+
+static const char *addr_text(vpcflow_addr a)
+{
+    static char buf[64];
+    vpcflow_addr_format(a, buf, sizeof buf);
+    return buf;
+}
+
+TEST(field_table)
+{
+    CHECK_EQ_U64(VPCFLOW_F_COUNT, 58);
+    CHECK_STR(vpcflow_field_name(VPCFLOW_F_PKT_SRC_AWS_SERVICE), "pkt-src-aws-service");
+    CHECK_EQ_I64(vpcflow_field_lookup("log-status", 10), VPCFLOW_F_LOG_STATUS);
+    CHECK_EQ_I64(vpcflow_field_lookup("log_status", 10), VPCFLOW_F_LOG_STATUS);
+    CHECK_EQ_I64(vpcflow_field_lookup("logstatus", 9), -1);
+    CHECK_EQ_I64(vpcflow_field_version(VPCFLOW_F_TGW_ID), 6);
+    CHECK_EQ_I64(vpcflow_field_version(VPCFLOW_F_ECS_TASK_ID), 7);
+    CHECK_EQ_I64(vpcflow_field_version(VPCFLOW_F_REJECT_REASON), 8);
+    for (int f = 0; f < VPCFLOW_F_COUNT; f++) {
+        const char *n = vpcflow_field_name((vpcflow_field)f);
+        CHECK_EQ_I64(vpcflow_field_lookup(n, strlen(n)), f);
+    }
+    CHECK_STR(vpcflow_class_name(VPCFLOW_CLASS_AWS_SAME_REGION), "aws-same-region");
+    CHECK_EQ_I64(vpcflow_class_lookup("internet-out", 12), VPCFLOW_CLASS_INTERNET_OUT);
+}
+
+TEST(addresses)
+{
+    vpcflow_addr a;
+    CHECK(vpcflow_addr_parse("10.0.1.5", 8, &a) == 0 && vpcflow_addr_is_v4(a) && vpcflow_addr_v4(a) == 0x0a000105);
+    CHECK(vpcflow_addr_parse("255.255.255.255", 15, &a) == 0);
+    CHECK(vpcflow_addr_parse("256.1.1.1", 9, &a) < 0);
+    CHECK(vpcflow_addr_parse("01.1.1.1", 8, &a) < 0);
+    CHECK(vpcflow_addr_parse("1.1.1", 5, &a) < 0);
+    CHECK(vpcflow_addr_parse("1.1.1.1.", 8, &a) < 0);
+    const char *v6[][2] = {
+        {"2001:db8:1234:a100:8d6e:3477:df66:f105", "2001:db8:1234:a100:8d6e:3477:df66:f105"},
+        {"2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"},
+        {"::", "::"},
+        {"::1", "::1"},
+        {"fe80::", "fe80::"},
+        {"2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1"},
+        {"::ffff:1.2.3.4", "1.2.3.4"},
+        {"64:ff9b::192.0.2.33", "64:ff9b::c000:221"},
+    };
+    for (size_t i = 0; i < sizeof v6 / sizeof v6[0]; i++) {
+        CHECK(vpcflow_addr_parse(v6[i][0], strlen(v6[i][0]), &a) == 0);
+        CHECK_STR(addr_text(a), v6[i][1]);
+    }
+    const char *bad[] = {":::", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "2001:db8::g", "1:2:3:4:5:6:7:", ":1::"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        CHECK(vpcflow_addr_parse(bad[i], strlen(bad[i]), &a) < 0);
+}
+
+TEST(cidrs)
+{
+    vpcflow_addr net, a;
+    unsigned plen;
+    CHECK(vpcflow_cidr_parse("172.31.16.0/20", 14, &net, &plen) == 0 && plen == 116);
+    vpcflow_addr_parse("172.31.29.150", 13, &a);
+    CHECK(vpcflow_cidr_contains(net, plen, a));
+    vpcflow_addr_parse("172.31.32.1", 11, &a);
+    CHECK(!vpcflow_cidr_contains(net, plen, a));
+    CHECK(vpcflow_cidr_parse("10.1.2.3/8", 10, &net, &plen) == 0); /* host bits are cleared */
+    CHECK_STR(addr_text(net), "10.0.0.0");
+    CHECK(vpcflow_cidr_parse("2001:db8:1234:a100::/64", 23, &net, &plen) == 0 && plen == 64);
+    vpcflow_addr_parse("2001:db8:1234:a100:8d6e:3477:df66:f105", 38, &a);
+    CHECK(vpcflow_cidr_contains(net, plen, a));
+    CHECK(vpcflow_cidr_parse("2001:db8::/32", 13, &net, &plen) == 0 && vpcflow_cidr_contains(net, plen, a));
+    CHECK(vpcflow_cidr_parse("::/0", 4, &net, &plen) == 0 && plen == 0 && vpcflow_cidr_contains(net, plen, a));
+    CHECK(vpcflow_cidr_parse("10.0.0.0/33", 11, &net, &plen) < 0);
+    CHECK(vpcflow_cidr_parse("10.0.0.0/", 9, &net, &plen) < 0);
+    CHECK(vpcflow_cidr_parse("2001:db8::/129", 14, &net, &plen) < 0);
+}
+
+TEST(format_strings)
+{
+    vpcflow_format *f = fmt_of("${version} ${vpc-id}  ${srcaddr} ${bytes}");
+    CHECK_EQ_U64(vpcflow_format_columns(f), 4);
+    CHECK_EQ_I64(vpcflow_format_column_field(f, 1), VPCFLOW_F_VPC_ID);
+    CHECK_EQ_I64(vpcflow_format_column_of(f, VPCFLOW_F_BYTES), 3);
+    CHECK_EQ_I64(vpcflow_format_column_of(f, VPCFLOW_F_PACKETS), -1);
+    CHECK(vpcflow_format_fields(f) ==
+          (VPCFLOW_BIT(VPCFLOW_F_VERSION) | VPCFLOW_BIT(VPCFLOW_F_VPC_ID) | VPCFLOW_BIT(VPCFLOW_F_SRCADDR) |
+           VPCFLOW_BIT(VPCFLOW_F_BYTES)));
+    char buf[256];
+    vpcflow_format_to_string(f, buf, sizeof buf);
+    CHECK_STR(buf, "${version} ${vpc-id} ${srcaddr} ${bytes}");
+    vpcflow_format_free(f);
+
+    f = fmt_of("version account-id resource-id bytes"); /* header style, unknown name kept */
+    CHECK_EQ_I64(vpcflow_format_column_field(f, 2), -1);
+    CHECK_STR(vpcflow_format_column_name(f, 2), "resource-id");
+    vpcflow_format_free(f);
+
+    struct {
+        const char *spec, *msg;
+        unsigned col;
+    } bad[] = {
+        {"${version} ${bytes", "expected '}' at column 19 of the format", 19},
+        {"${version} bytes", "expected '${field}' in the format string at column 12", 12},
+        {"${version} ${Bytes}", "expected a field name at column 14 of the format", 14},
+        {"${version} ${bytes} ${version}", "field 'version' appears twice in the format", 3},
+        {"   ", "format has no fields", 0},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vpcflow_error err;
+        vpcflow_format *g = NULL;
+        CHECK(vpcflow_format_parse(bad[i].spec, strlen(bad[i].spec), &g, &err) == VPCFLOW_ERR_INPUT);
+        CHECK_STR(err.message, bad[i].msg);
+        CHECK_EQ_U64(err.column, bad[i].col);
+    }
+}
+
+TEST(header_lines)
+{
+    const char *h = "version account-id interface-id srcaddr";
+    CHECK(vpcflow_line_is_header(h, strlen(h)));
+    CHECK(vpcflow_line_is_header("vpc-id  bytes\r", 14));
+    CHECK(!vpcflow_line_is_header("vpc-0a1b2c3d bytes", 18));
+    CHECK(!vpcflow_line_is_header("2 123 eni-1", 11));
+    CHECK(!vpcflow_line_is_header("version Bytes", 13));
+    CHECK(!vpcflow_line_is_header("", 0));
+}
+
+TEST(default_record)
+{
+    vpcflow_format *f = vpcflow_format_default();
+    vpcflow_record r;
+    const char *why = NULL;
+    CHECK(parse(f,
+                "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 "
+                "1418530070 ACCEPT OK",
+                &r, &why));
+    CHECK_EQ_U64(r.version, 2);
+    CHECK_STR(addr_text(r.srcaddr), "172.31.16.139");
+    CHECK_STR(addr_text(r.dstaddr), "172.31.16.21");
+    CHECK_EQ_U64(r.srcport, 20641);
+    CHECK_EQ_U64(r.dstport, 22);
+    CHECK_EQ_U64(r.protocol, 6);
+    CHECK_EQ_U64(r.packets, 20);
+    CHECK_EQ_U64(r.bytes, 4249);
+    CHECK_EQ_I64(r.start, 1418530010);
+    CHECK_EQ_I64(r.end, 1418530070);
+    CHECK_EQ_U64(r.action, VPCFLOW_ACTION_ACCEPT);
+    CHECK_EQ_U64(r.log_status, VPCFLOW_STATUS_OK);
+    vpcflow_str eni = vpcflow_record_text(&r, VPCFLOW_F_INTERFACE_ID);
+    CHECK_MEM(eni.ptr, eni.len, "eni-1235b8ca123456789");
+    CHECK(vpcflow_record_text(&r, VPCFLOW_F_VPC_ID).ptr == NULL);
+    CHECK(r.present & VPCFLOW_BIT(VPCFLOW_F_ACCOUNT_ID));
+    vpcflow_format_free(f);
+}
+
+TEST(nodata_skipdata_and_dashes)
+{
+    vpcflow_format *f = vpcflow_format_default();
+    vpcflow_record r;
+    const char *why;
+    CHECK(parse(f, "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA", &r, &why));
+    CHECK_EQ_U64(r.log_status, VPCFLOW_STATUS_NODATA);
+    CHECK(!(r.present & VPCFLOW_BIT(VPCFLOW_F_SRCADDR)));
+    CHECK(!(r.present & VPCFLOW_BIT(VPCFLOW_F_BYTES)));
+    CHECK(!(r.present & VPCFLOW_BIT(VPCFLOW_F_ACTION)));
+    CHECK_EQ_U64(r.bytes, 0);
+    CHECK_EQ_I64(r.start, 1431280876);
+    CHECK(parse(f, "2 unknown eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA", &r, &why));
+    CHECK_EQ_U64(r.log_status, VPCFLOW_STATUS_SKIPDATA);
+    vpcflow_str acct = vpcflow_record_text(&r, VPCFLOW_F_ACCOUNT_ID);
+    CHECK_MEM(acct.ptr, acct.len, "unknown");
+    vpcflow_format_free(f);
+}
+
+TEST(ipv6_crlf_spaces_and_milliseconds)
+{
+    vpcflow_format *f = vpcflow_format_default();
+    vpcflow_record r;
+    const char *why;
+    CHECK(parse(f,
+                "2  123456789010 eni-1235b8ca123456789   2001:db8:1234:a100:8d6e:3477:df66:f105 "
+                "2001:db8:1234:a102:3304:8879:34cf:4071 34892 22 6 54 8855 1477913708000 1477913820000 ACCEPT OK\r",
+                &r, &why));
+    CHECK(!vpcflow_addr_is_v4(r.srcaddr));
+    CHECK_STR(addr_text(r.dstaddr), "2001:db8:1234:a102:3304:8879:34cf:4071");
+    CHECK_EQ_I64(r.start, 1477913708); /* milliseconds normalised */
+    CHECK_EQ_I64(r.end, 1477913820);
+    CHECK_EQ_U64(r.bytes, 8855);
+    CHECK_EQ_U64(r.text.len, strlen(r.text.ptr) - 2); /* without the CR (and the copy's LF) */
+    CHECK(parse(f,
+                "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 18446744073709551615 18446744073709551615 2147483647 2147483648 "
+                "REJECT OK",
+                &r, &why));
+    CHECK(r.packets == UINT64_MAX && r.bytes == UINT64_MAX);
+    CHECK_EQ_I64(r.start, 2147483647);
+    CHECK_EQ_I64(r.end, 2147483); /* above 2^31-1: milliseconds */
+    vpcflow_format_free(f);
+}
+
+TEST(custom_v3_to_v8_shuffled)
+{
+    vpcflow_format *f = fmt_of("${reject-reason} ${ecs-task-id} ${tgw-src-eni} ${packets-lost-blackhole} "
+                               "${flow-direction} ${traffic-path} ${az-id} ${sublocation-type} ${pkt-dstaddr} "
+                               "${tcp-flags} ${type} ${dstaddr} ${srcaddr} ${bytes} ${action} ${version} "
+                               "${pkt-src-aws-service} ${region} ${instance-id}");
+    vpcflow_record r;
+    const char *why;
+    CHECK(parse(f,
+                "BPA 9b1e5b2c eni-0aa 7 egress 8 use1-az4 - 52.216.1.10 19 IPv4 52.216.1.10 10.0.1.5 120455 REJECT 8 "
+                "S3 us-east-1 i-0fedcba9876543210",
+                &r, &why));
+    CHECK_EQ_U64(r.version, 8);
+    CHECK_EQ_U64(r.flow_direction, VPCFLOW_DIR_EGRESS);
+    CHECK_EQ_U64(r.traffic_path, 8);
+    CHECK_EQ_U64(r.tcp_flags, 19);
+    CHECK_EQ_U64(r.packets_lost[1], 7);
+    CHECK_STR(addr_text(r.pkt_dstaddr), "52.216.1.10");
+    CHECK_STR(addr_text(r.srcaddr), "10.0.1.5");
+    CHECK_EQ_U64(r.bytes, 120455);
+    CHECK_EQ_U64(r.action, VPCFLOW_ACTION_REJECT);
+    CHECK(!(r.present & VPCFLOW_BIT(VPCFLOW_F_SUBLOCATION_TYPE)));
+    vpcflow_str s = vpcflow_record_text(&r, VPCFLOW_F_REJECT_REASON);
+    CHECK_MEM(s.ptr, s.len, "BPA");
+    s = vpcflow_record_text(&r, VPCFLOW_F_AZ_ID);
+    CHECK_MEM(s.ptr, s.len, "use1-az4");
+    s = vpcflow_record_text(&r, VPCFLOW_F_PKT_SRC_AWS_SERVICE);
+    CHECK_MEM(s.ptr, s.len, "S3");
+    vpcflow_format_free(f);
+}
+
+TEST(malformed_lines)
+{
+    vpcflow_format *f = vpcflow_format_default();
+    struct {
+        const char *line, *why;
+        unsigned col;
+    } bad[] = {
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT", "wrong number of fields", 0},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK extra", "wrong number of fields", 0},
+        {"2 1 eni-1 10.0.0.300 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK", "not an IPv4 or IPv6 address", 4},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 65536 2 6 1 1 1 1 ACCEPT OK", "number out of range", 6},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 256 1 1 1 1 ACCEPT OK", "protocol is above 255", 8},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1x 1 1 1 ACCEPT OK", "not a whole number", 9},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 18446744073709551616 1 1 ACCEPT OK", "not a whole number", 10},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 accept OK", "action is not ACCEPT or REJECT", 13},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT FINE", "log-status is not OK, NODATA or SKIPDATA", 14},
+        {"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 -1 1 ACCEPT OK", "not a Unix time", 11},
+        {"2 1 eni-1 10.0.0.1\x01 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK", "control character in line", 4},
+        {"2 1 eni\x01-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 1 ACCEPT OK", "control character in line", 3},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        vpcflow_record r;
+        const char *why = NULL;
+        unsigned col = 0;
+        CHECK(vpcflow_parse_line(f, bad[i].line, strlen(bad[i].line), &r, cols, &why, &col) == VPCFLOW_ERR_INPUT);
+        CHECK_STR(why, bad[i].why);
+        CHECK_EQ_U64(col, bad[i].col);
+    }
+    vpcflow_format_free(f);
+}
+
+TEST(all_string_format_and_opaque_columns)
+{
+    vpcflow_format *f = fmt_of("interface-id vpc-id encryption-status");
+    vpcflow_record r;
+    const char *why;
+    CHECK(parse(f, "eni-1 vpc-2 0", &r, &why));
+    CHECK_MEM(r.cols[2].ptr, r.cols[2].len, "0");
+    CHECK(r.present == (VPCFLOW_BIT(VPCFLOW_F_INTERFACE_ID) | VPCFLOW_BIT(VPCFLOW_F_VPC_ID)));
+    vpcflow_format_free(f);
+}
+
+TEST(render_text_csv_json)
+{
+    vpcflow_format *f = fmt_of("version srcaddr dstaddr bytes action log-status vpc-id");
+    vpcflow_record r;
+    const char *why;
+    CHECK(parse(f, "3 2001:0db8::0001 10.0.0.2 0042 ACCEPT OK -", &r, &why));
+    char buf[512];
+    size_t n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_TEXT, NULL, buf, sizeof buf);
+    CHECK_MEM(buf, n, "3 2001:db8::1 10.0.0.2 42 ACCEPT OK -\n");
+    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_CSV, NULL, buf, sizeof buf);
+    CHECK_MEM(buf, n, "3,2001:db8::1,10.0.0.2,42,ACCEPT,OK,\n");
+    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_JSON, NULL, buf, sizeof buf);
+    CHECK_MEM(buf, n,
+              "{\"version\":3,\"srcaddr\":\"2001:db8::1\",\"dstaddr\":\"10.0.0.2\",\"bytes\":42,\"action\":\"ACCEPT\","
+              "\"log-status\":\"OK\",\"vpc-id\":null}\n");
+    vpcflow_columns *c = NULL;
+    vpcflow_error err;
+    CHECK(vpcflow_columns_parse("bytes,packets,srcaddr", 0, &c, &err) == VPCFLOW_OK);
+    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_JSON, c, buf, sizeof buf);
+    CHECK_MEM(buf, n, "{\"bytes\":42,\"packets\":null,\"srcaddr\":\"2001:db8::1\"}\n");
+    n = vpcflow_columns_csv_header(c, buf, sizeof buf);
+    CHECK_MEM(buf, n, "bytes,packets,srcaddr\n");
+    CHECK_EQ_U64(vpcflow_record_render(&r, VPCFLOW_OUTPUT_CSV, c, buf, 3), 16); /* size needed */
+    vpcflow_columns_free(c);
+    CHECK(vpcflow_columns_parse("bytes,nosuch", 0, &c, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_STR(err.message, "unknown field 'nosuch' (see 'vpcflow help fields')");
+    vpcflow_format_free(f);
+}
+
+TEST(csv_and_json_escaping)
+{
+    vpcflow_format *f = fmt_of("interface-id ecs-cluster-name");
+    vpcflow_record r;
+    const char *why;
+    CHECK(parse(f, "eni-1 a,\"b\\", &r, &why));
+    char buf[256];
+    size_t n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_CSV, NULL, buf, sizeof buf);
+    CHECK_MEM(buf, n, "eni-1,\"a,\"\"b\\\"\n");
+    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_JSON, NULL, buf, sizeof buf);
+    CHECK_MEM(buf, n, "{\"interface-id\":\"eni-1\",\"ecs-cluster-name\":\"a,\\\"b\\\\\"}\n");
+    vpcflow_format_free(f);
+}
+
+int main(int argc, char **argv)
+{
+    return t_main(argc, argv);
+}

@@ -1,0 +1,534 @@
+/* test_scan.c — vpcflow_scan over every input shape: plain, gzip, directories, stdin,
+ * CloudWatch exports and subscription payloads, chunked large files, errors and reports. */
+#include "t.h"
+
+#include "vpcflow.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* ---- a sink that keeps every record as "input:line text" in input order ------------------ */
+
+typedef struct item {
+    uint64_t seq, line;
+    char *text;
+} item;
+
+typedef struct bag {
+    item *v;
+    size_t n, cap;
+} bag;
+
+typedef struct result {
+    bag all;
+    char diags[8192];
+    vpcflow_scan_stats stats;
+    vpcflow_status st;
+    vpcflow_error err;
+    char *joined;
+} result;
+
+static void bag_add(bag *b, item it)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 64;
+        b->v = realloc(b->v, b->cap * sizeof *b->v);
+    }
+    b->v[b->n++] = it;
+}
+
+static void *s_open(void *ctx, unsigned w)
+{
+    (void)ctx;
+    (void)w;
+    return calloc(1, sizeof(bag));
+}
+
+static int s_record(void *state, const vpcflow_record *r)
+{
+    char buf[4096];
+    size_t n = vpcflow_record_render(r, VPCFLOW_OUTPUT_TEXT, NULL, buf, sizeof buf - 1);
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    buf[n] = 0;
+    char *text = malloc(strlen(r->input) + n + 32);
+    const char *base = strrchr(r->input, '/');
+    snprintf(text, strlen(r->input) + n + 32, "%s:%llu %s", base ? base + 1 : r->input,
+             (unsigned long long)r->line_no, buf);
+    bag_add(state, (item){r->seq, r->line_no, text});
+    return 0;
+}
+
+static int s_close(void *ctx, void *state)
+{
+    result *res = ctx;
+    bag *b = state;
+    for (size_t i = 0; i < b->n; i++)
+        bag_add(&res->all, b->v[i]);
+    free(b->v);
+    free(b);
+    return 0;
+}
+
+static void s_diag(void *ctx, const vpcflow_diag *d)
+{
+    result *res = ctx;
+    size_t used = strlen(res->diags);
+    const char *base = strrchr(d->input, '/');
+    snprintf(res->diags + used, sizeof res->diags - used, "%s %s:%llu %s\n", d->is_warning ? "W" : "E",
+             base ? base + 1 : d->input, (unsigned long long)d->line, d->message);
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+    const item *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void result_free(result *r)
+{
+    for (size_t i = 0; i < r->all.n; i++)
+        free(r->all.v[i].text);
+    free(r->all.v);
+    free(r->joined);
+    memset(r, 0, sizeof *r);
+}
+
+typedef struct scan_opts {
+    unsigned threads;
+    size_t chunk;
+    int strict;
+    const char *format;
+} scan_opts;
+
+static result *scan(const char **paths, size_t n, scan_opts o)
+{
+    static result res;
+    result_free(&res);
+    vpcflow_scan_options opt = {.size = sizeof opt,
+                                .format = o.format,
+                                .threads = o.threads ? o.threads : 3,
+                                .strict = o.strict,
+                                .chunk_bytes = o.chunk,
+                                .diag = s_diag,
+                                .ctx = &res};
+    vpcflow_sink sink = {s_open, s_record, NULL, s_close, &res};
+    res.st = vpcflow_scan(paths, n, &opt, &sink, &res.stats, &res.err);
+    if (res.all.n)
+        qsort(res.all.v, res.all.n, sizeof *res.all.v, cmp_item);
+    size_t len = 1;
+    for (size_t i = 0; i < res.all.n; i++)
+        len += strlen(res.all.v[i].text);
+    res.joined = malloc(len);
+    res.joined[0] = 0;
+    for (size_t i = 0; i < res.all.n; i++)
+        strcat(res.joined, res.all.v[i].text);
+    return &res;
+}
+
+static result *scan1(const char *path, scan_opts o)
+{
+    return scan(&path, 1, o);
+}
+
+static const char *V2_HEADER = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+                               "start end action log-status\n";
+
+/* ---- cases ----------------------------------------------------------------------------- */
+
+TEST(plain_with_header_nodata_skipdata)
+{
+    char data[2048];
+    snprintf(data, sizeof data,
+             "%s2 123456789010 eni-1 10.0.0.1 10.0.0.2 443 49152 6 10 1000 1700000000 1700000060 ACCEPT OK\n"
+             "2 123456789010 eni-1 - - - - - - - 1700000000 1700000060 - NODATA\n"
+             "2 123456789010 eni-1 - - - - - - - 1700000000 1700000060 - SKIPDATA\n"
+             "2 123456789010 eni-1 10.0.0.2 10.0.0.1 49152 443 6 5 500 1699999990 1700000120 REJECT OK\n",
+             V2_HEADER);
+    result *r = scan1(t_file(0, "a.log", data, strlen(data)), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 2);
+    CHECK_EQ_U64(r->stats.records_nodata, 1);
+    CHECK_EQ_U64(r->stats.records_skipdata, 1);
+    CHECK_EQ_U64(r->stats.records_malformed, 0);
+    CHECK_EQ_U64(r->stats.headers, 1);
+    CHECK_EQ_U64(r->stats.lines, 5);
+    CHECK_EQ_U64(r->stats.bytes, 1500);
+    CHECK_EQ_U64(r->stats.packets, 15);
+    CHECK_EQ_I64(r->stats.first_start, 1699999990);
+    CHECK_EQ_I64(r->stats.last_end, 1700000120);
+    CHECK_EQ_U64(r->all.n, 4);
+    CHECK_STR(r->all.v[1].text, "a.log:3 2 123456789010 eni-1 - - - - - - - 1700000000 1700000060 - NODATA\n");
+    CHECK_STR(r->diags, "");
+}
+
+TEST(gzip_single_and_multi_member_equal_plain)
+{
+    char data[8192] = "";
+    strcat(data, V2_HEADER);
+    for (int i = 0; i < 40; i++) {
+        char line[200];
+        snprintf(line, sizeof line, "2 1 eni-%d 10.0.%d.1 10.1.0.%d %d 443 6 %d %d 1700000000 1700000060 ACCEPT OK\n",
+                 i % 3, i, i, 1024 + i, i + 1, 100 * i);
+        strcat(data, line);
+    }
+    result *r = scan1(t_file(0, "p.log", data, strlen(data)), (scan_opts){0});
+    char *plain = strdup(r->joined);
+    for (int members = 1; members <= 5; members += 4) {
+        r = scan1(t_gzfile(1, "p.log", data, strlen(data), members), (scan_opts){0});
+        CHECK(r->st == VPCFLOW_OK);
+        CHECK_STR(r->joined, plain);
+        CHECK_EQ_U64(r->stats.records, 40);
+        CHECK_EQ_U64(r->stats.bytes, 100 * (39 * 40 / 2));
+    }
+    free(plain);
+}
+
+TEST(empty_and_header_only_files)
+{
+    result *r = scan1(t_file(0, "empty.log", "", 0), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->all.n == 0 && r->stats.records == 0 && r->stats.lines == 0);
+    r = scan1(t_file(0, "head.log", V2_HEADER, strlen(V2_HEADER) - 1), (scan_opts){0}); /* no final LF */
+    CHECK(r->st == VPCFLOW_OK && r->all.n == 0 && r->stats.headers == 1 && r->stats.records_malformed == 0);
+    r = scan1(t_gzfile(0, "head.log.gz", V2_HEADER, strlen(V2_HEADER), 1), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->all.n == 0 && r->stats.headers == 1);
+    r = scan1(t_file(0, "blank.log", "\n\n  \r\n", 5), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->all.n == 0 && r->stats.records_malformed == 0);
+}
+
+TEST(truncated_and_corrupt_gzip_name_the_file)
+{
+    char data[4096] = "";
+    strcat(data, V2_HEADER);
+    for (int i = 0; i < 30; i++)
+        strcat(data, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 100 1700000000 1700000060 ACCEPT OK\n");
+    const char *gz = t_gzfile(0, "whole.log.gz", data, strlen(data), 1);
+    FILE *f = fopen(gz, "rb");
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    result *r = scan1(t_file(1, "cut.log.gz", buf, n - 9), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_INPUT);
+    CHECK(strstr(r->err.file, "cut.log.gz") != NULL);
+    CHECK_STR(r->err.message, "truncated gzip data (unexpected end of file)");
+    buf[n / 2] ^= 0x55;
+    r = scan1(t_file(1, "bad.log.gz", buf, n), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_INPUT);
+    CHECK(strstr(r->err.file, "bad.log.gz") != NULL);
+    CHECK(strstr(r->err.message, "corrupt gzip data") != NULL);
+    buf[n / 2] ^= 0x55;
+    memcpy(buf + n, "junk", 4);
+    r = scan1(t_file(1, "trail.log.gz", buf, n + 4), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_INPUT);
+    CHECK_STR(r->err.message, "trailing data after the gzip stream");
+    memset(buf + n, 0, 16); /* zero padding after the last member is tolerated */
+    r = scan1(t_file(1, "pad.log.gz", buf, n + 16), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->stats.records == 30);
+}
+
+TEST(malformed_lines_reported_in_order_first_ten)
+{
+    char data[8192] = "";
+    strcat(data, V2_HEADER);
+    for (int i = 0; i < 15; i++)
+        strcat(data, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 100 1700000000 1700000060 ACCEPT\n");
+    strcat(data, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 100 1700000000 1700000060 ACCEPT OK\n");
+    const char *paths[2] = {t_file(0, "m1.log", data, strlen(data)),
+                            t_file(1, "m2.log", "2 1 eni-1 x y 1 2 6 1 100 1 2 ACCEPT OK\n", 40)};
+    result *r = scan(paths, 2, (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records_malformed, 16);
+    CHECK_EQ_U64(r->stats.records, 1);
+    char want[4096] = "";
+    for (int i = 0; i < 10; i++) {
+        char line[128];
+        snprintf(line, sizeof line, "E m1.log:%d expected 14 fields, found 13\n", i + 2);
+        strcat(want, line);
+    }
+    CHECK_STR(r->diags, want);
+}
+
+TEST(strict_stops_at_first_bad_line_in_input_order)
+{
+    char good[16384] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(good, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 100 1700000000 1700000060 ACCEPT OK\n");
+    char bad[40000];
+    snprintf(bad, sizeof bad, "%s2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 100 1700000000 1700000060 MAYBE OK\n%s", good,
+             good);
+    const char *paths[5] = {t_file(0, "s1.log", good, strlen(good)), t_file(1, "s2.log", bad, strlen(bad)),
+                            t_file(2, "s3.log", good, strlen(good)), t_file(3, "s4.log", bad, strlen(bad)),
+                            t_file(4, "s5.log", good, strlen(good))};
+    for (int round = 0; round < 20; round++) {
+        result *r = scan(paths, 5, (scan_opts){.threads = 4, .strict = 1});
+        CHECK(r->st == VPCFLOW_ERR_INPUT);
+        CHECK(strstr(r->err.file, "s2.log") != NULL);
+        CHECK_EQ_U64(r->err.line, 101);
+        CHECK_STR(r->err.message, "field 13 (action): action is not ACCEPT or REJECT");
+    }
+}
+
+TEST(format_switches_at_header_and_unknown_field_warns_once)
+{
+    const char *data = "version srcaddr bytes\n"
+                       "2 10.0.0.1 10\n"
+                       "bytes srcaddr version flavour\n"
+                       "20 10.0.0.2 3 vanilla\n";
+    const char *paths[2] = {t_file(0, "h1.log", data, strlen(data)), t_file(1, "h2.log", data, strlen(data))};
+    result *r = scan(paths, 2, (scan_opts){.threads = 1});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 4);
+    CHECK_EQ_U64(r->stats.bytes, 60);
+    CHECK_STR(r->joined, "h1.log:2 2 10.0.0.1 10\nh1.log:4 20 10.0.0.2 3 vanilla\n"
+                         "h2.log:2 2 10.0.0.1 10\nh2.log:4 20 10.0.0.2 3 vanilla\n");
+    CHECK_STR(r->diags, "W h1.log:3 unknown field 'flavour' in header: kept as an opaque text column\n");
+}
+
+TEST(invalid_header_counts_once_as_malformed)
+{
+    const char *data = "version bytes version\n2 5\n";
+    result *r = scan1(t_file(0, "dup.log", data, strlen(data)), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.headers, 0);
+    CHECK_EQ_U64(r->stats.records_malformed, 2);
+    CHECK_EQ_U64(r->stats.lines, 2);
+    CHECK_STR(r->diags, "E dup.log:1 invalid header line (a field appears twice?)\n"
+                        "E dup.log:2 expected 14 fields, found 2\n");
+}
+
+TEST(given_format_for_files_without_header)
+{
+    const char *data = "vpc-1 10.0.0.1 5\nvpc-2 10.0.0.3 7\n";
+    result *r =
+        scan1(t_file(0, "nohdr.log", data, strlen(data)), (scan_opts){.format = "${vpc-id} ${srcaddr} ${bytes}"});
+    CHECK(r->st == VPCFLOW_OK && r->stats.records == 2 && r->stats.bytes == 12);
+    r = scan1(t_file(0, "nohdr.log", data, strlen(data)), (scan_opts){.format = "${vpc-id} ${srcaddr"});
+    CHECK(r->st == VPCFLOW_ERR_INPUT);
+    CHECK_STR(r->err.file, "--format");
+}
+
+TEST(cloudwatch_export)
+{
+    const char *data = "2017-07-28T10:00:01.000Z 2 123456789010 eni-1 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
+                       "1501236000 1501236060 ACCEPT OK\n"
+                       "2017-07-28T10:00:02.500+02:00 2 123456789010 eni-1 198.51.100.7 172.31.16.139 53411 23 6 1 40 "
+                       "1501236001 1501236061 REJECT OK\n"
+                       "2 123456789010 eni-1 198.51.100.7 172.31.16.139 53411 23 6 1 40 1501236001 1501236061 REJECT "
+                       "OK\n";
+    result *r = scan1(t_file(0, "000000", data, strlen(data)), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 2);
+    CHECK_EQ_U64(r->stats.bytes, 4289);
+    CHECK_EQ_U64(r->stats.records_malformed, 1);
+    CHECK_STR(r->diags, "E 000000:3 expected a CloudWatch export timestamp at the start of the line\n");
+    CHECK(strncmp(r->all.v[0].text, "000000:1 2 123456789010 eni-1 172.31.16.139", 40) == 0);
+}
+
+static int64_t event_ms_seen[8];
+static int n_event_ms;
+static int s_record_ms(void *state, const vpcflow_record *r)
+{
+    (void)state;
+    if (n_event_ms < 8)
+        event_ms_seen[n_event_ms++] = r->event_ms;
+    return 0;
+}
+
+TEST(cloudwatch_event_times)
+{
+    const char *data = "2017-07-28T10:00:01.250Z 2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1501236000 1501236060 ACCEPT OK\n";
+    const char *path = t_file(0, "ev.log", data, strlen(data));
+    vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1};
+    vpcflow_sink sink = {NULL, s_record_ms, NULL, NULL, NULL};
+    n_event_ms = 0;
+    CHECK(vpcflow_scan(&path, 1, &opt, &sink, NULL, NULL) == VPCFLOW_OK);
+    CHECK_EQ_I64(n_event_ms, 1);
+    CHECK_EQ_I64(event_ms_seen[0], 1501236001250LL);
+}
+
+TEST(subscription_payloads)
+{
+    /* the Lambda event of the samples: base64 of gzip of a DATA_MESSAGE with two events */
+    result *r = scan1("tests/data/samples/lambda-subscription-event.json", (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 2);
+    CHECK_EQ_U64(r->stats.bytes, 4309);
+    CHECK(strncmp(r->all.v[1].text, "lambda-subscription-event.json:2 2 123456789010 eni-1235b8ca123456789 172.31.9.69",
+                  80) == 0);
+    /* a plain DATA_MESSAGE, a CONTROL_MESSAGE (skipped) and a Kinesis-shaped record set */
+    const char *data =
+        "{\"messageType\":\"CONTROL_MESSAGE\",\"logEvents\":[{\"id\":\"1\",\"timestamp\":1,\"message\":\"CWL CONTROL "
+        "MESSAGE\"}]}\n"
+        "{\"owner\":\"123\",\"logGroup\":\"g\",\"logStream\":\"eni-1-all\",\"messageType\":\"DATA_MESSAGE\","
+        "\"logEvents\":[{\"id\":\"2\",\"timestamp\":1501236000000,\"message\":\"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 "
+        "1 7 1501236000 1501236060 ACCEPT OK\"}]}\n";
+    r = scan1(t_file(0, "payload.json", data, strlen(data)), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 1);
+    CHECK_EQ_U64(r->stats.bytes, 7);
+    const char *bad = "{\"nothing\": true}";
+    r = scan1(t_file(0, "other.json", bad, strlen(bad)), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_INPUT);
+    CHECK_STR(r->err.message,
+              "JSON input is not a CloudWatch Logs subscription payload (no awslogs, Records or logEvents)");
+}
+
+TEST(directories_are_walked_in_sorted_order)
+{
+    const char *rec = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1700000000 1700000060 ACCEPT OK\n";
+    t_file(0, "tree/AWSLogs/1/vpcflowlogs/us-east-1/2026/11/02/b.log", rec, strlen(rec));
+    t_file(1, "tree/AWSLogs/1/vpcflowlogs/us-east-1/2026/11/01/z.log", rec, strlen(rec));
+    t_file(2, "tree/AWSLogs/1/vpcflowlogs/us-east-1/2026/11/01/a.log", rec, strlen(rec));
+    t_file(3, "tree/AWSLogs/1/vpcflowlogs/us-east-1/2026/11/01/.hidden.log", rec, strlen(rec));
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/tree", t_tmpdir());
+    result *r = scan1(dir, (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->all.n == 3);
+    CHECK(strncmp(r->all.v[0].text, "a.log:1", 7) == 0);
+    CHECK(strncmp(r->all.v[1].text, "z.log:1", 7) == 0);
+    CHECK(strncmp(r->all.v[2].text, "b.log:1", 7) == 0);
+    const char *missing = "/nonexistent/vpcflow";
+    r = scan1(missing, (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_IO);
+    CHECK_STR(r->err.message, "cannot open: No such file or directory");
+}
+
+TEST(large_files_split_in_chunks_give_the_same_records)
+{
+    /* headers switch formats in the middle; chunk size 4 KiB forces many chunks */
+    size_t cap = 1 << 20, len = 0;
+    char *data = malloc(cap);
+    const char *hdr1 = "version srcaddr dstaddr bytes\n", *hdr2 = "bytes dstaddr srcaddr version action\n";
+    for (int i = 0; i < 3000; i++) {
+        if (i == 0)
+            len += (size_t)snprintf(data + len, cap - len, "%s", hdr1);
+        if (i == 1234)
+            len += (size_t)snprintf(data + len, cap - len, "%s", hdr2);
+        if (i == 2000)
+            len += (size_t)snprintf(data + len, cap - len, "%s", hdr1);
+        if (i % 500 == 7)
+            len += (size_t)snprintf(data + len, cap - len, "this line is not a record\n");
+        if (i >= 1234 && i < 2000)
+            len += (size_t)snprintf(data + len, cap - len, "%d 10.1.%d.%d 10.0.%d.%d 5 ACCEPT\n", i, i / 256, i % 256,
+                                    i / 256, i % 256);
+        else
+            len += (size_t)snprintf(data + len, cap - len, "2 10.0.%d.%d 10.1.%d.%d %d\n", i / 256, i % 256, i / 256,
+                                    i % 256, i);
+    }
+    len += (size_t)snprintf(data + len, cap - len, "2 10.9.9.9 10.9.9.8 77"); /* no final newline */
+    const char *path = t_file(0, "big.log", data, len);
+    result *r = scan1(path, (scan_opts){.threads = 1, .chunk = 1 << 24});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 3001);
+    CHECK_EQ_U64(r->stats.records_malformed, 6);
+    CHECK_EQ_U64(r->stats.headers, 3);
+    char *whole = strdup(r->joined), *diags = strdup(r->diags);
+    for (unsigned threads = 1; threads <= 4; threads += 3) {
+        r = scan1(path, (scan_opts){.threads = threads, .chunk = 4096});
+        CHECK(r->st == VPCFLOW_OK);
+        CHECK_STR(r->joined, whole);
+        CHECK_STR(r->diags, diags);
+        CHECK_EQ_U64(r->stats.headers, 3);
+        CHECK_EQ_U64(r->stats.lines, 3000 + 3 + 6 + 1);
+    }
+    CHECK(strstr(whole, "big.log:1240 1234 10.1.4.210 10.0.4.210 5 ACCEPT\n") != NULL);
+    CHECK(strstr(whole, "big.log:3010 2 10.9.9.9 10.9.9.8 77\n") != NULL);
+    free(whole);
+    free(diags);
+    free(data);
+}
+
+TEST(long_lines_are_handled)
+{
+    size_t n = 9u << 20; /* longer than the 4 MiB stream buffer: it grows */
+    char *data = malloc(n + 200);
+    memset(data, 'x', n);
+    data[n] = '\n';
+    const char *rec = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1700000000 1700000060 ACCEPT OK\n";
+    memcpy(data + n + 1, rec, strlen(rec));
+    result *r = scan1(t_gzfile(0, "long.log.gz", data, n + 1 + strlen(rec), 1), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 1);
+    CHECK_EQ_U64(r->stats.records_malformed, 1);
+    size_t big = (65u << 20);
+    data = realloc(data, big + 1);
+    memset(data, 'y', big);
+    r = scan1(t_gzfile(0, "huge.log.gz", data, big, 1), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_INPUT);
+    CHECK_STR(r->err.message, "line longer than 64 MiB");
+    free(data);
+}
+
+TEST(stdin_is_read)
+{
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    char data[1024];
+    snprintf(data, sizeof data, "%s2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 300 1700000000 1700000060 ACCEPT OK", V2_HEADER);
+    CHECK(write(fds[1], data, strlen(data)) == (ssize_t)strlen(data));
+    close(fds[1]);
+    int saved = dup(0);
+    dup2(fds[0], 0);
+    close(fds[0]);
+    result *r = scan1("-", (scan_opts){0});
+    dup2(saved, 0);
+    close(saved);
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 1);
+    CHECK_EQ_U64(r->stats.bytes, 300);
+    CHECK_STR(r->joined, "-:2 2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 3 300 1700000000 1700000060 ACCEPT OK\n");
+}
+
+static int stop_after_two(void *state, const vpcflow_record *r)
+{
+    (void)r;
+    int *n = state;
+    return ++*n >= 2;
+}
+static void *open_counter(void *ctx, unsigned w)
+{
+    (void)ctx;
+    (void)w;
+    return calloc(1, sizeof(int));
+}
+static int close_counter(void *ctx, void *state)
+{
+    *(int *)ctx += *(int *)state;
+    free(state);
+    return 0;
+}
+
+TEST(a_sink_can_stop_the_scan)
+{
+    char data[8192] = "";
+    for (int i = 0; i < 50; i++)
+        strcat(data, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1700000000 1700000060 ACCEPT OK\n");
+    const char *path = t_file(0, "stop.log", data, strlen(data));
+    int total = 0;
+    vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1};
+    vpcflow_sink sink = {open_counter, stop_after_two, NULL, close_counter, &total};
+    CHECK(vpcflow_scan(&path, 1, &opt, &sink, NULL, NULL) == VPCFLOW_ERR_STOPPED);
+    CHECK_EQ_I64(total, 2);
+}
+
+TEST(peek_format)
+{
+    const char *data = "bytes srcaddr\n5 10.0.0.1\n";
+    const char *path = t_file(0, "peek.log", data, strlen(data));
+    vpcflow_format *f = NULL;
+    CHECK(vpcflow_peek_format(&path, 1, NULL, &f, NULL) == VPCFLOW_OK);
+    CHECK_EQ_U64(vpcflow_format_columns(f), 2);
+    vpcflow_format_free(f);
+    path = t_file(0, "peek2.log", "2 1 eni-1\n", 10);
+    CHECK(vpcflow_peek_format(&path, 1, NULL, &f, NULL) == VPCFLOW_OK);
+    CHECK_EQ_U64(vpcflow_format_columns(f), 14);
+    vpcflow_format_free(f);
+}
+
+int main(int argc, char **argv)
+{
+    return t_main(argc, argv);
+}
