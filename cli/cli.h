@@ -62,5 +62,7 @@ int cmd_cat(int argc, char **argv);
 extern const char cmd_cat_help[];
 int cmd_filter(int argc, char **argv);
 extern const char cmd_filter_help[];
+int cmd_summary(int argc, char **argv);
+extern const char cmd_summary_help[];
 
 #endif

@@ -15,6 +15,7 @@ static const char main_help[] =
     "Commands:\n"
     "  cat       print the records, normalized (text, CSV, JSON lines)\n"
     "  filter    print the records that match a CloudWatch filter pattern\n"
+    "  summary   where the data-transfer bill comes from: classes, talkers, dollars\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain or gzip, by content), directories (the S3 AWSLogs/ layout, read in\n"
@@ -51,6 +52,7 @@ typedef struct command {
 static const command commands[] = {
     {"cat", cmd_cat, cmd_cat_help},
     {"filter", cmd_filter, cmd_filter_help},
+    {"summary", cmd_summary, cmd_summary_help},
 };
 
 static const command *find(const char *name)

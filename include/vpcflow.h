@@ -328,6 +328,53 @@ VPCFLOW_API vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths,
                                         const vpcflow_scan_options *options, const vpcflow_sink *sink,
                                         vpcflow_scan_stats *stats, vpcflow_error *err);
 
+/* ---- analysis: topology, prices, classification (docs/model.md) ---------------------- */
+
+/* Inputs and choices shared by summary, top and timeline. Arrays of paths may be empty. */
+typedef struct vpcflow_analysis_options {
+    size_t size;                 /* sizeof(vpcflow_analysis_options) */
+    vpcflow_scan_options scan;   /* how inputs are read (its own size must be set too) */
+    const char *const *subnets;  /* `aws ec2 describe-subnets` JSON files */
+    size_t nsubnets;
+    const char *const *enis;     /* `aws ec2 describe-network-interfaces` JSON files */
+    size_t nenis;
+    const char *const *ip_ranges; /* AWS ip-ranges.json */
+    size_t nip_ranges;
+    const char *const *topology; /* vpcflow topology files (docs/topology.md) */
+    size_t ntopology;
+    const char *prices;          /* price file (docs/prices.md), NULL: built-in us-east-1 */
+    const char *region;          /* home region, NULL: from the subnets or the prices */
+    int free_tier;               /* subtract the monthly internet-out free allowance */
+    int action;                  /* 0: all; VPCFLOW_ACTION_ACCEPT or _REJECT: only those */
+    int64_t since, until;        /* keep records overlapping [since, until); 0: no bound */
+    size_t memory_limit;         /* bytes for group tables; 0: 512 MiB */
+} vpcflow_analysis_options;
+
+/* `summary`: where the bill comes from. */
+typedef struct vpcflow_summary vpcflow_summary;
+VPCFLOW_API vpcflow_status vpcflow_summary_run(const char *const *paths, size_t npaths,
+                                               const vpcflow_analysis_options *options,
+                                               vpcflow_summary **out, vpcflow_error *err);
+VPCFLOW_API void vpcflow_summary_free(vpcflow_summary *s);
+
+typedef struct vpcflow_class_total {
+    uint64_t bytes, packets, flows;
+    uint64_t cost_micro_usd; /* rounded half up */
+} vpcflow_class_total;
+VPCFLOW_API void vpcflow_summary_class(const vpcflow_summary *s, vpcflow_class c, vpcflow_class_total *out);
+VPCFLOW_API const vpcflow_scan_stats *vpcflow_summary_stats(const vpcflow_summary *s);
+VPCFLOW_API uint64_t vpcflow_summary_bytes_unique(const vpcflow_summary *s);
+VPCFLOW_API uint64_t vpcflow_summary_cost_micro_usd(const vpcflow_summary *s);
+
+/* What the user's bill says, to reconcile with (0: not given). */
+typedef struct vpcflow_bill {
+    double gb;  /* data-transfer GB on the bill */
+    double usd; /* data-transfer dollars on the bill */
+} vpcflow_bill;
+/* The summary as the JSON object of docs/model.md §5 (plus more keys), or as tables for people. */
+VPCFLOW_API int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+
 /* ---- record output ------------------------------------------------------------------ */
 
 typedef enum vpcflow_output {

@@ -38,6 +38,11 @@ struct vpcflow_columns {
 /* Value of output column i of cols for rec (cols NULL: column i of the record itself). */
 void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, size_t i, vf_val *v);
 
+/* Human units for tables: "1.9 TiB", "1,234,567", "$38.21". */
+void vf_human_bytes(uint64_t b, char *buf, size_t cap);
+void vf_human_count(uint64_t n, char *buf, size_t cap);
+void vf_human_usd(unsigned __int128 numerator, char *buf, size_t cap);
+
 size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o);
 size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o);
 size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o);

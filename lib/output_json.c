@@ -3,7 +3,9 @@
 #include "output.h"
 
 #include "format.h"
+#include "summary.h"
 
+#include <stdio.h>
 #include <string.h>
 
 size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o)
@@ -27,4 +29,110 @@ size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf
     }
     vf_puts(o, "}\n");
     return o->len;
+}
+
+/* ---- summary ------------------------------------------------------------------------------ */
+
+static void put_usd(FILE *out, unsigned __int128 num)
+{
+    char buf[64];
+    vf_usd_format(num, 6, buf, sizeof buf);
+    fputs(buf, out);
+}
+
+static void put_json_text(FILE *out, const char *s)
+{
+    char buf[1024];
+    vf_out o = {buf, sizeof buf, 0};
+    vf_put_json_str(&o, s, strlen(s));
+    fwrite(buf, 1, VF_MIN(o.len, sizeof buf), out);
+}
+
+static void put_talkers(FILE *out, const char *name, const vf_talker_list *l)
+{
+    fprintf(out, "    \"%s\": [", name);
+    for (size_t i = 0; i < l->n; i++) {
+        char addr[64];
+        vpcflow_addr_format(l->v[i].addr, addr, sizeof addr);
+        fprintf(out, "%s\n      {\"addr\": \"%s\", \"owner\": ", i ? "," : "", addr);
+        put_json_text(out, l->v[i].label);
+        fprintf(out, ", \"bytes\": %llu, \"flows\": %llu, \"cost_usd\": ", (unsigned long long)l->v[i].bytes,
+                (unsigned long long)l->v[i].flows);
+        put_usd(out, l->v[i].cost);
+        fputc('}', out);
+    }
+    fprintf(out, "%s]", l->n ? "\n    " : "");
+}
+
+static void put_reconcile(FILE *out, const vpcflow_summary *s, const vpcflow_bill *bill)
+{
+    if (!bill || (bill->gb <= 0 && bill->usd <= 0))
+        return;
+    fputs(",\n  \"reconcile\": {", out);
+    int first = 1;
+    if (bill->usd > 0) {
+        double ours = (double)s->total_cost / ((double)((unsigned __int128)1 << 30) * 1e12);
+        fprintf(out, "\"bill_usd\": %.2f, \"explained_usd\": %.6f, \"explained_share\": %.4f", bill->usd, ours,
+                ours / bill->usd);
+        first = 0;
+    }
+    if (bill->gb > 0) {
+        double gb = (double)(s->cls[VPCFLOW_CLASS_INTERNET_OUT].bytes + s->cls[VPCFLOW_CLASS_INTER_REGION].bytes +
+                             2 * s->cls[VPCFLOW_CLASS_CROSS_AZ].bytes) /
+                    (double)(1u << 30);
+        fprintf(out, "%s\"bill_gb\": %.3f, \"explained_gb\": %.3f, \"explained_gb_share\": %.4f", first ? "" : ", ",
+                bill->gb, gb, gb / bill->gb);
+    }
+    fputc('}', out);
+}
+
+int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+{
+    const vpcflow_scan_stats *st = &s->stats;
+    fprintf(out,
+            "{\"records\": %llu, \"records_nodata\": %llu, \"records_skipdata\": %llu, \"records_malformed\": %llu,\n"
+            "  \"bytes_logged\": %llu, \"bytes_unique\": %llu,\n  \"first_start\": %lld, \"last_end\": %lld,\n"
+            "  \"classes\": {",
+            (unsigned long long)st->records, (unsigned long long)st->records_nodata,
+            (unsigned long long)st->records_skipdata, (unsigned long long)st->records_malformed,
+            (unsigned long long)st->bytes, (unsigned long long)s->bytes_unique, (long long)st->first_start,
+            (long long)st->last_end);
+    for (int c = 0; c < VPCFLOW_CLASS_COUNT; c++) {
+        fprintf(out, "%s\n    \"%s\": {\"bytes\": %llu, \"packets\": %llu, \"flows\": %llu, \"cost_usd\": ", c ? "," : "",
+                vpcflow_class_name((vpcflow_class)c), (unsigned long long)s->cls[c].bytes,
+                (unsigned long long)s->cls[c].packets, (unsigned long long)s->cls[c].flows);
+        put_usd(out, s->cls_cost[c]);
+        fputc('}', out);
+    }
+    fprintf(out, "},\n  \"nat_processing\": {\"bytes\": %llu, \"cost_usd\": ", (unsigned long long)s->nat_bytes);
+    put_usd(out, s->nat_cost);
+    fputs("},\n  \"cost_usd_total\": ", out);
+    put_usd(out, s->total_cost);
+    fputs(",\n  \"top_senders\": {\n", out);
+    put_talkers(out, "cross-az", &s->senders[VF_TALK_CROSS_AZ]);
+    fputs(",\n", out);
+    put_talkers(out, "internet-out", &s->senders[VF_TALK_INTERNET_OUT]);
+    fputs("},\n  \"top_receivers\": {\n", out);
+    put_talkers(out, "cross-az", &s->receivers[VF_TALK_CROSS_AZ]);
+    fputs(",\n", out);
+    put_talkers(out, "internet-out", &s->receivers[VF_TALK_INTERNET_OUT]);
+    fputs("},\n  \"cost_driver\": ", out);
+    put_json_text(out, s->driver);
+    fprintf(out, ",\n  \"approximate\": %s, \"inputs\": ", s->approx ? "true" : "false");
+    put_json_text(out, s->inputs);
+    fputs(",\n  \"notes\": [", out);
+    const char *p = s->notes;
+    for (int first = 1; p && *p; first = 0) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[600];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        fputs(first ? "\n    " : ",\n    ", out);
+        put_json_text(out, line);
+        p = nl ? nl + 1 : p + len;
+    }
+    fputs(s->notes && *s->notes ? "\n  ]" : "]", out);
+    put_reconcile(out, s, bill);
+    fputs("}\n", out);
+    return ferror(out) ? -1 : 0;
 }

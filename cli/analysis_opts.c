@@ -1,0 +1,197 @@
+/* analysis_opts.c — the options summary, top and timeline share: topology inputs, prices, filters. */
+#include "analysis_opts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+const char cli_analysis_help[] =
+    "Topology (each may be given several times; all optional):\n"
+    "  --subnets FILE    output of `aws ec2 describe-subnets` (subnet CIDRs and AZs)\n"
+    "  --enis FILE       output of `aws ec2 describe-network-interfaces` (who owns each address)\n"
+    "  --ip-ranges FILE  AWS ip-ranges.json (which public addresses are AWS services, and where)\n"
+    "  --topology FILE   vpcflow's own small topology file instead (docs/topology.md)\n"
+    "  --region REGION   home region (default: from the subnets, else the price table's)\n"
+    "\n"
+    "Cost:\n"
+    "  --prices FILE     override the built-in us-east-1 price table (docs/prices.md)\n"
+    "  --free-tier       subtract the 100 GB/month internet-out free allowance\n"
+    "\n"
+    "Selection:\n"
+    "  --action ACCEPT|REJECT   only records with this action (default: both; rejected bytes\n"
+    "                           crossed the network too)\n"
+    "  --since T, --until T     only records overlapping [since, until); T is a Unix time,\n"
+    "                           an ISO date (2026-11-01 or 2026-11-01T10:00:00Z), or a duration\n"
+    "                           back from now (90m, 6h, 2d)\n"
+    "  --memory SIZE     memory for group tables (default 512M); beyond it results become\n"
+    "                    heavy-hitter estimates with a printed error bound\n";
+
+void cli_analysis_init(cli_analysis *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+static int push(const char **v, size_t *n, const char *arg, const char *what)
+{
+    if (*n >= CLI_MAX_FILES) {
+        cli_error("at most %d %s files", CLI_MAX_FILES, what);
+        return -1;
+    }
+    v[(*n)++] = arg;
+    return 1;
+}
+
+int cli_parse_size(const char *s, uint64_t *out)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s || *s == '-')
+        return -1;
+    uint64_t mul = 1;
+    switch (*end) {
+    case 'k':
+    case 'K':
+        mul = 1ull << 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        mul = 1ull << 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        mul = 1ull << 30;
+        end++;
+        break;
+    case 0:
+        break;
+    default:
+        return -1;
+    }
+    if (*end == 'i' || *end == 'B')
+        end += *end == 'i' ? 1 : 0;
+    if (*end == 'B')
+        end++;
+    if (*end || v > UINT64_MAX / mul)
+        return -1;
+    *out = v * mul;
+    return 0;
+}
+
+/* Unix seconds of a time argument: digits, an ISO date/time, or a duration back from now. */
+int cli_parse_time(const char *s, int64_t *out)
+{
+    size_t len = strlen(s);
+    if (!len)
+        return -1;
+    char last = s[len - 1];
+    if ((last == 's' || last == 'm' || last == 'h' || last == 'd' || last == 'w') && len > 1) {
+        uint64_t v;
+        char num[32];
+        if (len - 1 >= sizeof num)
+            return -1;
+        memcpy(num, s, len - 1);
+        num[len - 1] = 0;
+        if (cli_parse_uint(num, UINT32_MAX, &v) < 0)
+            return -1;
+        int64_t unit = last == 's' ? 1 : last == 'm' ? 60 : last == 'h' ? 3600 : last == 'd' ? 86400 : 604800;
+        *out = (int64_t)time(NULL) - (int64_t)v * unit;
+        return 0;
+    }
+    uint64_t v;
+    if (cli_parse_uint(s, INT64_MAX, &v) == 0) {
+        *out = (int64_t)v;
+        return 0;
+    }
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    const char *rest = strptime(s, "%Y-%m-%d", &tm);
+    if (!rest)
+        return -1;
+    if (*rest == 'T' || *rest == ' ') {
+        rest = strptime(rest + 1, "%H:%M", &tm);
+        if (rest && *rest == ':')
+            rest = strptime(rest + 1, "%S", &tm);
+        if (rest && *rest == 'Z')
+            rest++;
+    }
+    if (!rest || *rest)
+        return -1;
+    *out = (int64_t)timegm(&tm);
+    return 0;
+}
+
+int cli_analysis_opt(cli_analysis *a, int opt, const char *arg)
+{
+    uint64_t v;
+    switch (opt) {
+    case OPT_SUBNETS:
+        return push(a->subnets, &a->nsubnets, arg, "--subnets");
+    case OPT_ENIS:
+        return push(a->enis, &a->nenis, arg, "--enis");
+    case OPT_IPRANGES:
+        return push(a->ipranges, &a->nipranges, arg, "--ip-ranges");
+    case OPT_TOPOLOGY:
+        return push(a->topology, &a->ntopology, arg, "--topology");
+    case OPT_PRICES:
+        a->prices = arg;
+        return 1;
+    case OPT_REGION:
+        a->region = arg;
+        return 1;
+    case OPT_FREE_TIER:
+        a->free_tier = 1;
+        return 1;
+    case OPT_ACTION:
+        if (strcmp(arg, "ACCEPT") == 0 || strcmp(arg, "accept") == 0)
+            a->action = VPCFLOW_ACTION_ACCEPT;
+        else if (strcmp(arg, "REJECT") == 0 || strcmp(arg, "reject") == 0)
+            a->action = VPCFLOW_ACTION_REJECT;
+        else {
+            cli_error("--action takes ACCEPT or REJECT, not '%s'", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_SINCE:
+    case OPT_UNTIL:
+        if (cli_parse_time(arg, opt == OPT_SINCE ? &a->since : &a->until) < 0) {
+            cli_error("%s takes a Unix time, a date like 2026-11-01T10:00:00Z or a duration like 6h, not '%s'",
+                      opt == OPT_SINCE ? "--since" : "--until", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_MEMORY:
+        if (cli_parse_size(arg, &v) < 0 || v < (1u << 20)) {
+            cli_error("--memory takes a size of at least 1M (e.g. 512M, 2G), not '%s'", arg);
+            return -1;
+        }
+        a->memory = (size_t)v;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
+    cli_scan_options(c, &o->scan);
+    o->subnets = a->subnets;
+    o->nsubnets = a->nsubnets;
+    o->enis = a->enis;
+    o->nenis = a->nenis;
+    o->ip_ranges = a->ipranges;
+    o->nip_ranges = a->nipranges;
+    o->topology = a->topology;
+    o->ntopology = a->ntopology;
+    o->prices = a->prices;
+    o->region = a->region;
+    o->free_tier = a->free_tier;
+    o->action = a->action;
+    o->since = a->since;
+    o->until = a->until;
+    o->memory_limit = a->memory;
+}

@@ -1,0 +1,48 @@
+/* analysis_opts.h — command-line options for the analysing commands (summary, top, timeline). */
+#ifndef VPCFLOW_CLI_ANALYSIS_H
+#define VPCFLOW_CLI_ANALYSIS_H
+
+#include "cli.h"
+
+#define CLI_MAX_FILES 64
+
+typedef struct cli_analysis {
+    const char *subnets[CLI_MAX_FILES], *enis[CLI_MAX_FILES], *ipranges[CLI_MAX_FILES], *topology[CLI_MAX_FILES];
+    size_t nsubnets, nenis, nipranges, ntopology;
+    const char *prices, *region;
+    int free_tier, action;
+    int64_t since, until;
+    size_t memory;
+} cli_analysis;
+
+enum {
+    OPT_SUBNETS = OPT_FIRST_OWN,
+    OPT_ENIS,
+    OPT_IPRANGES,
+    OPT_TOPOLOGY,
+    OPT_PRICES,
+    OPT_REGION,
+    OPT_FREE_TIER,
+    OPT_ACTION,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_MEMORY,
+    OPT_ANALYSIS_LAST /* commands number their own options from here */
+};
+
+#define CLI_ANALYSIS_LONGOPTS                                                                                      \
+    {"subnets", required_argument, 0, OPT_SUBNETS}, {"enis", required_argument, 0, OPT_ENIS},                      \
+        {"ip-ranges", required_argument, 0, OPT_IPRANGES}, {"topology", required_argument, 0, OPT_TOPOLOGY},       \
+        {"prices", required_argument, 0, OPT_PRICES}, {"region", required_argument, 0, OPT_REGION},                \
+        {"free-tier", no_argument, 0, OPT_FREE_TIER}, {"action", required_argument, 0, OPT_ACTION},                \
+        {"since", required_argument, 0, OPT_SINCE}, {"until", required_argument, 0, OPT_UNTIL},                    \
+        {"memory", required_argument, 0, OPT_MEMORY}
+
+extern const char cli_analysis_help[];
+void cli_analysis_init(cli_analysis *a);
+int cli_analysis_opt(cli_analysis *a, int opt, const char *arg);
+void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_options *o);
+int cli_parse_size(const char *s, uint64_t *out);
+int cli_parse_time(const char *s, int64_t *out);
+
+#endif

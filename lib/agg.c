@@ -1,0 +1,368 @@
+/* agg.c — group-by hash tables with a memory budget.
+ *
+ * Exact mode: groups live in a dense array (insertion order), found through an
+ * open-addressing index of 32-bit slots (linear probing, load <= 1/2):
+ *
+ *   index: [0][3][0][1][2][0]...   entries: | hdr key | hdr key | hdr key | ...
+ *                                            hdr = hash, err, metrics
+ *
+ * When a new group would take the table past its budget, it switches to Space-Saving
+ * (Metwally et al., 2005) over the groups it holds: a min-heap on the ranking metric finds the
+ * smallest group, which a new key replaces, inheriting its counts as overestimate (err). The
+ * largest groups are then kept with an overestimate of at most the evicted minimum, which is
+ * reported with the results (vf_agg_error_bound).
+ */
+#include "agg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct hdr {
+    uint64_t hash;
+    uint64_t err;
+    vf_metrics m;
+} hdr;
+
+struct vf_agg {
+    size_t key_size, entry_size;
+    size_t mem_limit;
+    vf_rank rank;
+    uint64_t inet_rate;
+    unsigned char *entries;
+    size_t count, cap;
+    uint32_t *index; /* entry number + 1; 0 = empty */
+    size_t index_cap;
+    /* heavy-hitter mode */
+    int approx;
+    uint64_t error_bound;
+    uint32_t *heap; /* entry numbers, min-heap on rank value */
+    uint32_t *pos;  /* entry number -> heap position */
+};
+
+static hdr *entry(const vf_agg *a, size_t i)
+{
+    return (hdr *)(void *)(a->entries + i * a->entry_size);
+}
+
+static unsigned char *entry_key(const vf_agg *a, size_t i)
+{
+    return a->entries + i * a->entry_size + sizeof(hdr);
+}
+
+vf_agg *vf_agg_new(size_t key_size, size_t mem_limit, vf_rank rank, uint64_t cost_inet_rate)
+{
+    vf_agg *a = vf_calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->key_size = key_size;
+    a->entry_size = (sizeof(hdr) + key_size + 15) & ~(size_t)15;
+    a->mem_limit = mem_limit;
+    a->rank = rank;
+    a->inet_rate = cost_inet_rate;
+    a->index_cap = 64;
+    a->index = vf_calloc(a->index_cap, sizeof *a->index);
+    if (!a->index) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void vf_agg_free(vf_agg *a)
+{
+    if (!a)
+        return;
+    free(a->entries);
+    free(a->index);
+    free(a->heap);
+    free(a->pos);
+    free(a);
+}
+
+uint64_t vf_agg_rank_value(const vf_agg *a, const vf_metrics *m)
+{
+    switch (a->rank) {
+    case VF_RANK_PACKETS:
+        return m->packets;
+    case VF_RANK_FLOWS:
+        return m->flows;
+    case VF_RANK_COST:
+        /* pico-dollars: the exact numerator divided by 2^30 */
+        return (uint64_t)((m->cost + (unsigned __int128)m->inet_bytes * a->inet_rate) >> 30);
+    default:
+        return m->bytes;
+    }
+}
+
+size_t vf_agg_memory(const vf_agg *a)
+{
+    return a->cap * a->entry_size + a->index_cap * sizeof *a->index +
+           (a->approx ? a->count * 2 * sizeof(uint32_t) : 0);
+}
+
+/* Slot of key in the index: the slot holding it, or the empty slot where it would go. */
+static size_t probe(const vf_agg *a, const void *key, uint64_t hash, int *found)
+{
+    size_t mask = a->index_cap - 1, s = (size_t)hash & mask;
+    for (;;) {
+        uint32_t e = a->index[s];
+        if (!e) {
+            *found = 0;
+            return s;
+        }
+        if (entry(a, e - 1)->hash == hash && memcmp(entry_key(a, e - 1), key, a->key_size) == 0) {
+            *found = 1;
+            return s;
+        }
+        s = (s + 1) & mask;
+    }
+}
+
+static int grow_index(vf_agg *a)
+{
+    size_t ncap = a->index_cap * 2;
+    uint32_t *ni = vf_calloc(ncap, sizeof *ni);
+    if (!ni)
+        return -1;
+    for (size_t i = 0; i < a->count; i++) {
+        size_t s = (size_t)entry(a, i)->hash & (ncap - 1);
+        while (ni[s])
+            s = (s + 1) & (ncap - 1);
+        ni[s] = (uint32_t)i + 1;
+    }
+    free(a->index);
+    a->index = ni;
+    a->index_cap = ncap;
+    return 0;
+}
+
+static int grow_entries(vf_agg *a)
+{
+    size_t ncap = a->cap ? a->cap * 2 : 64;
+    if (a->mem_limit && ncap * a->entry_size + a->index_cap * 2 * sizeof(uint32_t) > a->mem_limit)
+        ncap = a->cap + (a->cap >> 3) + 16; /* approach the budget in small steps */
+    unsigned char *ne = realloc(a->entries, ncap * a->entry_size);
+    if (!ne)
+        return -1;
+    a->entries = ne;
+    a->cap = ncap;
+    return 0;
+}
+
+/* ---- the heap of heavy-hitter mode ----------------------------------------------------- */
+
+static uint64_t hval(const vf_agg *a, uint32_t e)
+{
+    return vf_agg_rank_value(a, &entry(a, e)->m);
+}
+
+static void heap_swap(vf_agg *a, size_t i, size_t j)
+{
+    uint32_t t = a->heap[i];
+    a->heap[i] = a->heap[j];
+    a->heap[j] = t;
+    a->pos[a->heap[i]] = (uint32_t)i;
+    a->pos[a->heap[j]] = (uint32_t)j;
+}
+
+static void sift_down(vf_agg *a, size_t i)
+{
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < a->count && hval(a, a->heap[l]) < hval(a, a->heap[m]))
+            m = l;
+        if (r < a->count && hval(a, a->heap[r]) < hval(a, a->heap[m]))
+            m = r;
+        if (m == i)
+            return;
+        heap_swap(a, i, m);
+        i = m;
+    }
+}
+
+static int enter_approx(vf_agg *a)
+{
+    a->heap = malloc(a->count * sizeof *a->heap);
+    a->pos = malloc(a->count * sizeof *a->pos);
+    if (!a->heap || !a->pos)
+        return -1;
+    for (size_t i = 0; i < a->count; i++) {
+        a->heap[i] = (uint32_t)i;
+        a->pos[i] = (uint32_t)i;
+    }
+    for (size_t i = a->count / 2; i-- > 0;)
+        sift_down(a, i);
+    a->approx = 1;
+    return 0;
+}
+
+/* Removes the index slot s (backward-shift deletion keeps linear probing intact). */
+static void index_delete(vf_agg *a, size_t s)
+{
+    size_t mask = a->index_cap - 1, j = s;
+    for (;;) {
+        j = (j + 1) & mask;
+        uint32_t e = a->index[j];
+        if (!e)
+            break;
+        size_t home = (size_t)entry(a, e - 1)->hash & mask;
+        /* move e back to s if its home is not in (s, j] cyclically */
+        if ((j > s && (home <= s || home > j)) || (j < s && (home <= s && home > j))) {
+            a->index[s] = e;
+            s = j;
+        }
+    }
+    a->index[s] = 0;
+}
+
+/* Space-Saving: the smallest group gives its place (and its counts, as error) to key. */
+static void replace_min(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
+{
+    uint32_t e = a->heap[0];
+    hdr *h = entry(a, e);
+    int found;
+    size_t s = probe(a, entry_key(a, e), h->hash, &found);
+    index_delete(a, s);
+    uint64_t min = vf_agg_rank_value(a, &h->m);
+    if (min > a->error_bound)
+        a->error_bound = min;
+    h->err = min;
+    h->hash = hash;
+    memcpy(entry_key(a, e), key, a->key_size);
+    vf_metrics_add(&h->m, m);
+    s = probe(a, key, hash, &found);
+    a->index[s] = e + 1;
+    sift_down(a, 0);
+}
+
+int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
+{
+    int found;
+    size_t s = probe(a, key, hash, &found);
+    if (found) {
+        uint32_t e = a->index[s] - 1;
+        vf_metrics_add(&entry(a, e)->m, m);
+        if (a->approx)
+            sift_down(a, a->pos[e]);
+        return 0;
+    }
+    if (a->approx) {
+        replace_min(a, key, hash, m);
+        return 0;
+    }
+    if (a->count == a->cap) {
+        int over = a->mem_limit && a->count >= 16 &&
+                   (a->cap + 1) * a->entry_size + a->index_cap * sizeof(uint32_t) + a->count * 8 > a->mem_limit;
+        if (over) {
+            if (enter_approx(a) < 0)
+                return -1;
+            replace_min(a, key, hash, m);
+            return 0;
+        }
+        if (grow_entries(a) < 0)
+            return -1;
+    }
+    if ((a->count + 1) * 2 > a->index_cap) {
+        if (grow_index(a) < 0)
+            return -1;
+        s = probe(a, key, hash, &found);
+    }
+    size_t e = a->count++;
+    hdr *h = entry(a, e);
+    h->hash = hash;
+    h->err = 0;
+    h->m = *m;
+    memcpy(entry_key(a, e), key, a->key_size);
+    a->index[s] = (uint32_t)e + 1;
+    return 0;
+}
+
+int vf_agg_merge(vf_agg *into, const vf_agg *from)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const hdr *h = entry(from, i);
+        int found;
+        if (vf_agg_add(into, entry_key(from, i), h->hash, &h->m) < 0)
+            return -1;
+        size_t s = probe(into, entry_key(from, i), h->hash, &found);
+        if (found)
+            entry(into, into->index[s] - 1)->err += h->err;
+    }
+    if (from->approx) {
+        /* a group missing from `from` may have had up to its bound there */
+        if (!into->approx && enter_approx(into) < 0)
+            return -1;
+        into->error_bound += from->error_bound;
+    }
+    return 0;
+}
+
+size_t vf_agg_count(const vf_agg *a)
+{
+    return a->count;
+}
+
+const void *vf_agg_key(const vf_agg *a, size_t i)
+{
+    return entry_key(a, i);
+}
+
+const vf_metrics *vf_agg_metrics(const vf_agg *a, size_t i)
+{
+    return &entry(a, i)->m;
+}
+
+uint64_t vf_agg_error(const vf_agg *a, size_t i)
+{
+    return entry(a, i)->err;
+}
+
+int vf_agg_approx(const vf_agg *a)
+{
+    return a->approx;
+}
+
+uint64_t vf_agg_error_bound(const vf_agg *a)
+{
+    return a->error_bound;
+}
+
+/* ---- top-N ----------------------------------------------------------------------------- */
+
+typedef struct ranked {
+    uint64_t v;
+    size_t i;
+} ranked;
+
+static int cmp_ranked(const void *x, const void *y, void *ctx)
+{
+    const ranked *a = x, *b = y;
+    const vf_agg *agg = ctx;
+    if (a->v != b->v)
+        return a->v > b->v ? -1 : 1;
+    return memcmp(entry_key(agg, a->i), entry_key(agg, b->i), agg->key_size);
+}
+
+size_t *vf_agg_top(const vf_agg *a, size_t n, size_t *out_n)
+{
+    size_t count = a->count;
+    ranked *r = malloc((count ? count : 1) * sizeof *r);
+    size_t *out = malloc((count ? count : 1) * sizeof *out);
+    if (!r || !out) {
+        free(r);
+        free(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++) {
+        r[i].v = vf_agg_rank_value(a, &entry(a, i)->m);
+        r[i].i = i;
+    }
+    if (count)
+        qsort_r(r, count, sizeof *r, cmp_ranked, (void *)(uintptr_t)a);
+    size_t k = n && n < count ? n : count;
+    for (size_t i = 0; i < k; i++)
+        out[i] = r[i].i;
+    free(r);
+    *out_n = k;
+    return out;
+}

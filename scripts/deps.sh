@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# scripts/deps.sh — installs the Debian packages vpcflow needs to build and test, when missing.
+# As root it runs apt-get; otherwise it prints the command to run and fails.
+set -euo pipefail
+BUILD_PKGS="gcc make pkg-config libisal-dev libjansson-dev libdeflate-dev"
+TEST_PKGS="clang libclang-rt-14-dev valgrind postgresql libpq-dev python3"
+want="$BUILD_PKGS"
+[ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"
+missing=()
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+    echo "vpcflow needs these Debian packages: ${missing[*]}" >&2
+    echo "run: sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
