@@ -122,3 +122,8 @@ uint64_t vf_months_total(const vf_months *m)
         t += m->bytes[i];
     return t;
 }
+
+unsigned __int128 vf_inet_share(unsigned __int128 inet_cost, uint64_t inet_total, uint64_t bytes)
+{
+    return inet_total && bytes ? inet_cost * bytes / inet_total : 0;
+}
