@@ -16,6 +16,8 @@ static const char main_help[] =
     "  cat       print the records, normalized (text, CSV, JSON lines)\n"
     "  filter    print the records that match a CloudWatch filter pattern\n"
     "  summary   where the data-transfer bill comes from: classes, talkers, dollars\n"
+    "  top       the largest groups of traffic by any key (address, port, owner, AZ, …)\n"
+    "  timeline  the traffic per time bucket, split by any key\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain or gzip, by content), directories (the S3 AWSLogs/ layout, read in\n"
@@ -53,6 +55,8 @@ static const command commands[] = {
     {"cat", cmd_cat, cmd_cat_help},
     {"filter", cmd_filter, cmd_filter_help},
     {"summary", cmd_summary, cmd_summary_help},
+    {"top", cmd_top, cmd_top_help},
+    {"timeline", cmd_timeline, cmd_timeline_help},
 };
 
 static const command *find(const char *name)

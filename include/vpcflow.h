@@ -251,6 +251,15 @@ VPCFLOW_API vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const c
 /* Returns 1 when the line is a header line (a list of field names). */
 VPCFLOW_API int vpcflow_line_is_header(const char *line, size_t len);
 
+/* ---- filter patterns (docs/filter.md) ------------------------------------------------ */
+
+/* A compiled CloudWatch Logs filter pattern (term, space-delimited [...] or vpcflow's named
+ * form). Matching is thread-safe and allocates nothing. Compile errors set err->column. */
+typedef struct vpcflow_filter vpcflow_filter;
+VPCFLOW_API vpcflow_status vpcflow_filter_compile(const char *pattern, vpcflow_filter **out, vpcflow_error *err);
+VPCFLOW_API int vpcflow_filter_match(const vpcflow_filter *f, const vpcflow_record *rec);
+VPCFLOW_API void vpcflow_filter_free(vpcflow_filter *f);
+
 /* ---- traffic classes (docs/model.md) ------------------------------------------------- */
 
 typedef enum vpcflow_class {
@@ -374,6 +383,37 @@ typedef struct vpcflow_bill {
 /* The summary as the JSON object of docs/model.md §5 (plus more keys), or as tables for people. */
 VPCFLOW_API int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
 VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+
+/* `top` and `timeline`: traffic grouped by any key. */
+typedef struct vpcflow_query_options {
+    size_t size;                         /* sizeof(vpcflow_query_options) */
+    vpcflow_analysis_options analysis;   /* inputs, topology, prices, filters */
+    const char *by;      /* keys, comma separated: "dstaddr", "srcaddr,dstport", "class" … */
+    const char *metric;  /* "bytes" (default), "packets", "flows", "cost" */
+    size_t limit;        /* top: rows to keep, 0 for all */
+    const char *classes; /* "cross-az,internet-out": only these classes; NULL: all */
+    const char *where;   /* a filter pattern (docs/filter.md); NULL: every record */
+    int64_t every;       /* timeline: bucket length in seconds (default 3600) */
+} vpcflow_query_options;
+
+typedef struct vpcflow_rows vpcflow_rows;
+VPCFLOW_API vpcflow_status vpcflow_top_run(const char *const *paths, size_t npaths,
+                                           const vpcflow_query_options *options, vpcflow_rows **out,
+                                           vpcflow_error *err);
+VPCFLOW_API vpcflow_status vpcflow_timeline_run(const char *const *paths, size_t npaths,
+                                                const vpcflow_query_options *options, vpcflow_rows **out,
+                                                vpcflow_error *err);
+VPCFLOW_API void vpcflow_rows_free(vpcflow_rows *r);
+VPCFLOW_API size_t vpcflow_rows_count(const vpcflow_rows *r);
+/* Text of key k of row i (addresses, names, numbers as text). */
+VPCFLOW_API const char *vpcflow_rows_key(const vpcflow_rows *r, size_t i, size_t k);
+VPCFLOW_API void vpcflow_rows_metrics(const vpcflow_rows *r, size_t i, vpcflow_class_total *out);
+/* 1 when group tables reached the memory limit: figures are heavy-hitter estimates that
+ * exceed the truth by at most *error_bound (in the metric's unit). */
+VPCFLOW_API int vpcflow_rows_approximate(const vpcflow_rows *r, uint64_t *error_bound);
+VPCFLOW_API const vpcflow_scan_stats *vpcflow_rows_stats(const vpcflow_rows *r);
+typedef enum vpcflow_rows_format { VPCFLOW_ROWS_TABLE, VPCFLOW_ROWS_CSV, VPCFLOW_ROWS_JSON } vpcflow_rows_format;
+VPCFLOW_API int vpcflow_rows_write(const vpcflow_rows *r, vpcflow_rows_format kind, FILE *out);
 
 /* ---- record output ------------------------------------------------------------------ */
 

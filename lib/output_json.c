@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include "format.h"
+#include "rows.h"
 #include "summary.h"
 
 #include <stdio.h>
@@ -134,5 +135,79 @@ int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bil
     fputs(s->notes && *s->notes ? "\n  ]" : "]", out);
     put_reconcile(out, s, bill);
     fputs("}\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- rows of top and timeline --------------------------------------------------------------- */
+
+static void json_metrics(FILE *out, uint64_t bytes, uint64_t packets, uint64_t flows, unsigned __int128 cost)
+{
+    fprintf(out, "\"bytes\": %llu, \"packets\": %llu, \"flows\": %llu, \"cost_usd\": ", (unsigned long long)bytes,
+            (unsigned long long)packets, (unsigned long long)flows);
+    put_usd(out, cost);
+}
+
+int vf_rows_json(const vpcflow_rows *r, FILE *out)
+{
+    fputs("{\"by\": [", out);
+    for (size_t k = 0; k < r->nkeys; k++) {
+        fputs(k ? ", " : "", out);
+        put_json_text(out, r->names[k]);
+    }
+    fprintf(out, "], \"metric\": \"%s\"", r->metric);
+    if (r->timeline)
+        fprintf(out, ", \"every\": %lld", (long long)r->every);
+    fputs(",\n  \"rows\": [", out);
+    uint64_t total = vf_rows_total_metric(r);
+    for (size_t i = 0; i < r->n; i++) {
+        const vf_row *row = &r->rows[i];
+        fputs(i ? ",\n    {" : "\n    {", out);
+        if (r->timeline) {
+            char t[32];
+            vf_rows_time(row->bucket, t, sizeof t);
+            fprintf(out, "\"time\": \"%s\", \"start\": %lld, ", t, (long long)row->bucket);
+        }
+        for (size_t k = 0; k < r->nkeys; k++) {
+            put_json_text(out, r->names[k]);
+            fputs(": ", out);
+            if (r->number[k] && strcmp(row->text[k], "-") != 0)
+                fputs(row->text[k], out);
+            else
+                put_json_text(out, row->text[k]);
+            fputs(", ", out);
+            for (int second = 0; second < 2; second++) {
+                const char *o = row->owner[2 * k + (size_t)second];
+                if (!o)
+                    continue;
+                char name[96];
+                vf_rows_owner_name(r, k, second, name, sizeof name);
+                fprintf(out, "\"%s\": ", name);
+                put_json_text(out, o);
+                fputs(", ", out);
+            }
+        }
+        json_metrics(out, row->bytes, row->packets, row->flows, row->cost);
+        fprintf(out, ", \"share\": %.6f", total ? (double)vf_row_metric(r, row) / (double)total : 0.0);
+        if (r->approx)
+            fprintf(out, ", \"error\": %llu", (unsigned long long)row->err);
+        fputc('}', out);
+    }
+    fputs(r->n ? "\n  ],\n  \"total\": {" : "],\n  \"total\": {", out);
+    json_metrics(out, r->total_bytes, r->total_packets, r->total_flows, r->total_cost);
+    fprintf(out, "},\n  \"records\": %llu, \"records_malformed\": %llu, \"approximate\": %s, \"error_bound\": %llu",
+            (unsigned long long)r->stats.records, (unsigned long long)r->stats.records_malformed,
+            r->approx ? "true" : "false", (unsigned long long)r->error_bound);
+    fputs(",\n  \"notes\": [", out);
+    const char *p = r->notes;
+    for (int first = 1; p && *p; first = 0) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char line[600];
+        snprintf(line, sizeof line, "%.*s", (int)len, p);
+        fputs(first ? "\n    " : ",\n    ", out);
+        put_json_text(out, line);
+        p = nl ? nl + 1 : p + len;
+    }
+    fputs(r->notes && *r->notes ? "\n  ]}\n" : "]}\n", out);
     return ferror(out) ? -1 : 0;
 }

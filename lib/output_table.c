@@ -2,9 +2,11 @@
  * $ with cents), for the summary (and the tables of top and timeline). */
 #include "output.h"
 
+#include "rows.h"
 #include "summary.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -35,6 +37,11 @@ void vf_human_count(uint64_t n, char *buf, size_t cap)
 
 void vf_human_usd(unsigned __int128 num, char *buf, size_t cap)
 {
+    const unsigned __int128 half_cent = ((unsigned __int128)5000000000ull << 30); /* $0.005 */
+    if (num > 0 && num < half_cent) {
+        snprintf(buf, cap, "<$0.01");
+        return;
+    }
     char v[64];
     vf_usd_format(num, 2, v, sizeof v);
     /* thousands separators on the dollars */
@@ -151,5 +158,164 @@ int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bi
             p = nl ? nl + 1 : p + len;
         }
     }
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- rows of top and timeline -------------------------------------------------------------- */
+
+#define ROW_COLS (2 + 3 * VF_MAX_KEYS + 6)
+
+/* Cells of one line of the table, and the widest cell of each column. */
+typedef struct grid {
+    size_t ncols;
+    const char *head[ROW_COLS];
+    int right[ROW_COLS];
+    size_t width[ROW_COLS];
+} grid;
+
+static void cell_width(grid *g, size_t c, const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xc0) != 0x80; /* count UTF-8 characters, not bytes */
+    if (w > g->width[c])
+        g->width[c] = w;
+}
+
+static void put_cell(FILE *out, const grid *g, size_t c, const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xc0) != 0x80;
+    size_t pad = g->width[c] > w ? g->width[c] - w : 0;
+    if (g->right[c])
+        fprintf(out, "%*s%s", (int)pad, "", s);
+    else
+        fprintf(out, "%s%*s", s, (int)pad, "");
+    fputs(c + 1 < g->ncols ? "  " : "\n", out);
+}
+
+typedef struct line_cells {
+    char buf[ROW_COLS][192];
+    const char *cell[ROW_COLS];
+} line_cells;
+
+/* Owner columns of key k: two for a pair, one for an address key that has labels. */
+static int owner_cols(const vpcflow_rows *r, size_t k);
+
+static size_t row_cells(const vpcflow_rows *r, const vf_row *row, uint64_t total, line_cells *lc, int is_total)
+{
+    size_t c = 0;
+    if (r->timeline) {
+        vf_rows_time(row->bucket, lc->buf[c], sizeof lc->buf[c]);
+        lc->cell[c] = lc->buf[c];
+        c++;
+    }
+    for (size_t k = 0; k < r->nkeys; k++) {
+        lc->cell[c++] = is_total ? (k == 0 ? "total" : "") : row->text[k];
+        for (int o = 0; o < owner_cols(r, k); o++) {
+            const char *label = row->owner[2 * k + (size_t)o];
+            lc->cell[c++] = is_total || !label ? "" : label;
+        }
+    }
+    uint64_t m = vf_row_metric(r, row);
+    vf_human_bytes(row->bytes, lc->buf[c], sizeof lc->buf[c]);
+    lc->cell[c] = lc->buf[c];
+    c++;
+    snprintf(lc->buf[c], sizeof lc->buf[c], "%.1f%%", total ? 100.0 * (double)m / (double)total : 0.0);
+    lc->cell[c] = lc->buf[c];
+    c++;
+    vf_human_count(row->packets, lc->buf[c], sizeof lc->buf[c]);
+    lc->cell[c] = lc->buf[c];
+    c++;
+    vf_human_count(row->flows, lc->buf[c], sizeof lc->buf[c]);
+    lc->cell[c] = lc->buf[c];
+    c++;
+    vf_human_usd(row->cost, lc->buf[c], sizeof lc->buf[c]);
+    lc->cell[c] = lc->buf[c];
+    c++;
+    return c;
+}
+
+static int owner_cols(const vpcflow_rows *r, size_t k)
+{
+    if (r->pair[k])
+        return 2;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->rows[i].owner[2 * k])
+            return 1;
+    return 0;
+}
+
+int vf_rows_table(const vpcflow_rows *r, FILE *out)
+{
+    grid g;
+    memset(&g, 0, sizeof g);
+    static char upper[ROW_COLS][96];
+    size_t c = 0;
+    if (r->timeline)
+        g.head[c++] = "TIME";
+    for (size_t k = 0; k < r->nkeys; k++) {
+        size_t i = 0;
+        for (; r->names[k][i] && i + 1 < sizeof upper[c]; i++)
+            upper[c][i] = (char)(r->names[k][i] >= 'a' && r->names[k][i] <= 'z' ? r->names[k][i] - 32 : r->names[k][i]);
+        upper[c][i] = 0;
+        g.head[c] = upper[c];
+        g.right[c] = r->number[k];
+        c++;
+        if (owner_cols(r, k) == 2) {
+            g.head[c++] = "SRC OWNER";
+            g.head[c++] = "DST OWNER";
+        } else if (owner_cols(r, k) == 1)
+            g.head[c++] = "OWNER";
+    }
+    const char *metrics[] = {"BYTES", "SHARE", "PACKETS", "FLOWS", "COST"};
+    for (int i = 0; i < 5; i++) {
+        g.right[c] = 1;
+        g.head[c++] = metrics[i];
+    }
+    g.ncols = c;
+    for (size_t i = 0; i < g.ncols; i++)
+        cell_width(&g, i, g.head[i]);
+    uint64_t total = vf_rows_total_metric(r);
+    line_cells *lc = malloc(sizeof *lc);
+    if (!lc)
+        return -1;
+    /* owners are only printed where the column exists: blank the others */
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass)
+            for (size_t i = 0; i < g.ncols; i++)
+                put_cell(out, &g, i, g.head[i]);
+        for (size_t i = 0; i <= r->n; i++) {
+            vf_row t;
+            memset(&t, 0, sizeof t);
+            const vf_row *row = &r->rows[i < r->n ? i : 0];
+            if (i == r->n) {
+                if (r->timeline || !r->n)
+                    break; /* the total of a timeline is not a row */
+                t.bytes = r->total_bytes;
+                t.packets = r->total_packets;
+                t.flows = r->total_flows;
+                t.cost = r->total_cost;
+                t.text = row->text;
+                t.owner = row->owner;
+                row = &t;
+            }
+            size_t n = row_cells(r, row, total, lc, i == r->n);
+            for (size_t k = 0; k < n && k < g.ncols; k++) {
+                if (pass)
+                    put_cell(out, &g, k, lc->cell[k]);
+                else
+                    cell_width(&g, k, lc->cell[k]);
+            }
+        }
+    }
+    free(lc);
+    if (r->approx)
+        fprintf(out, "(heavy-hitter estimates: the memory limit was reached; each figure exceeds the truth by at "
+                     "most %llu %s)\n",
+                (unsigned long long)r->error_bound, r->metric);
+    if (!r->n)
+        fprintf(out, "(no traffic matched)\n");
     return ferror(out) ? -1 : 0;
 }
