@@ -136,11 +136,18 @@ static int grow_index(vf_agg *a)
     return 0;
 }
 
+/* Groups a budget allows: each costs its entry, at most 16 index bytes (the index is a power of
+ * two at least twice the count) and 8 bytes of heap in heavy-hitter mode. */
+static size_t max_groups(const vf_agg *a)
+{
+    return a->mem_limit ? a->mem_limit / (a->entry_size + 16 + 8) : SIZE_MAX;
+}
+
 static int grow_entries(vf_agg *a)
 {
     size_t ncap = a->cap ? a->cap * 2 : 64;
-    if (a->mem_limit && ncap * a->entry_size + a->index_cap * 2 * sizeof(uint32_t) > a->mem_limit)
-        ncap = a->cap + (a->cap >> 3) + 16; /* approach the budget in small steps */
+    if (ncap > max_groups(a))
+        ncap = max_groups(a);
     unsigned char *ne = realloc(a->entries, ncap * a->entry_size);
     if (!ne)
         return -1;
@@ -251,9 +258,7 @@ int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
         return 0;
     }
     if (a->count == a->cap) {
-        int over = a->mem_limit && a->count >= 16 &&
-                   (a->cap + 1) * a->entry_size + a->index_cap * sizeof(uint32_t) + a->count * 8 > a->mem_limit;
-        if (over) {
+        if (a->count >= max_groups(a) && a->count >= 16) {
             if (enter_approx(a) < 0)
                 return -1;
             replace_min(a, key, hash, m);

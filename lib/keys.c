@@ -157,9 +157,43 @@ static const vf_eni_facts *observer_facts(const vf_network *n, const vf_flow *f)
     return f->observer >= 0 ? vf_network_eni(n, (size_t)f->observer) : NULL;
 }
 
+/* Numbers and addresses are stored big-endian, so that comparing key bytes orders them by
+ * value (ties in rankings then come out in address and port order). */
 static void put_u32(unsigned char *out, uint32_t v)
 {
-    memcpy(out, &v, 4);
+    for (int i = 0; i < 4; i++)
+        out[i] = (unsigned char)(v >> (24 - 8 * i));
+}
+
+static void put_u64(unsigned char *out, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        out[i] = (unsigned char)(v >> (56 - 8 * i));
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_addr(unsigned char *out, vpcflow_addr a)
+{
+    put_u64(out, a.hi);
+    put_u64(out + 8, a.lo);
+}
+
+static vpcflow_addr get_addr(const unsigned char *p)
+{
+    vpcflow_addr a = {get_u64(p), get_u64(p + 8)};
+    return a;
 }
 
 static void build_part(const vf_key_part *p, const vf_network *n, const vpcflow_record *r, const vf_flow *f,
@@ -169,14 +203,14 @@ static void build_part(const vf_key_part *p, const vf_network *n, const vpcflow_
     int64_t t = r->start;
     switch (p->kind) {
     case VF_K_SRCADDR:
-        memcpy(out, &r->srcaddr, 16);
+        put_addr(out, r->srcaddr);
         break;
     case VF_K_DSTADDR:
-        memcpy(out, &r->dstaddr, 16);
+        put_addr(out, r->dstaddr);
         break;
     case VF_K_PAIR:
-        memcpy(out, &r->srcaddr, 16);
-        memcpy(out + 16, &r->dstaddr, 16);
+        put_addr(out, r->srcaddr);
+        put_addr(out + 16, r->dstaddr);
         break;
     case VF_K_SRCPORT:
         put_u32(out, r->srcport);
@@ -246,12 +280,10 @@ static void build_part(const vf_key_part *p, const vf_network *n, const vpcflow_
         put_u32(out, (r->present & VPCFLOW_BIT(VPCFLOW_F_FLOW_DIRECTION)) ? r->flow_direction : 0);
         break;
     case VF_K_HOUR:
-        t -= ((t % 3600) + 3600) % 3600;
-        memcpy(out, &t, 8);
+        put_u64(out, (uint64_t)(t - ((t % 3600) + 3600) % 3600));
         break;
     case VF_K_DAY:
-        t -= ((t % 86400) + 86400) % 86400;
-        memcpy(out, &t, 8);
+        put_u64(out, (uint64_t)(t - ((t % 86400) + 86400) % 86400));
         break;
     default:
         put_field_text(out, r, p->field, p->name);
@@ -346,19 +378,18 @@ void vf_keys_text(const vf_keys *k, const vf_network *n, size_t i, const unsigne
     const vf_key_part *p = &k->part[i];
     const unsigned char *v = key + p->offset;
     vf_topology *t = vf_network_topology(n);
-    uint32_t u;
-    memcpy(&u, v, 4);
-    int64_t tm;
+    uint32_t u = get_u32(v);
+    int64_t tm = (int64_t)get_u64(v);
     *json_number = 0;
     char a[64], b[64];
     switch (p->kind) {
     case VF_K_SRCADDR:
     case VF_K_DSTADDR:
-        vpcflow_addr_format(*(const vpcflow_addr *)(const void *)v, buf, cap);
+        vpcflow_addr_format(get_addr(v), buf, cap);
         return;
     case VF_K_PAIR:
-        vpcflow_addr_format(*(const vpcflow_addr *)(const void *)v, a, sizeof a);
-        vpcflow_addr_format(*(const vpcflow_addr *)(const void *)(v + 16), b, sizeof b);
+        vpcflow_addr_format(get_addr(v), a, sizeof a);
+        vpcflow_addr_format(get_addr(v + 16), b, sizeof b);
         snprintf(buf, cap, "%s \xe2\x86\x92 %s", a, b);
         return;
     case VF_K_SRCPORT:
@@ -405,11 +436,9 @@ void vf_keys_text(const vf_keys *k, const vf_network *n, size_t i, const unsigne
         owner_text(n, v, buf, cap);
         return;
     case VF_K_HOUR:
-        memcpy(&tm, v, 8);
         time_text(tm, 1, buf, cap);
         return;
     case VF_K_DAY:
-        memcpy(&tm, v, 8);
         time_text(tm, 0, buf, cap);
         return;
     default:
@@ -427,6 +456,6 @@ int vf_keys_addr(const vf_keys *k, size_t i, const unsigned char *key, vpcflow_a
         return 0;
     if (second && p->kind != VF_K_PAIR)
         return 0;
-    memcpy(a, key + p->offset + (second ? 16 : 0), sizeof *a);
+    *a = get_addr(key + p->offset + (second ? 16 : 0));
     return 1;
 }

@@ -220,7 +220,7 @@ vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflo
         return st;
     vpcflow_filter *where = NULL;
     if (o.where && (st = vpcflow_filter_compile(o.where, &where, err)) != VPCFLOW_OK) {
-        if (err && !err->file[0])
+        if (err)
             snprintf(err->file, sizeof err->file, "--where");
         return st;
     }
