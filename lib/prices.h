@@ -35,6 +35,9 @@ typedef struct vf_prices {
 void vf_prices_default(vf_prices *p);
 /* Applies the overrides of a price file to p (keys missing from the file keep their value). */
 vpcflow_status vf_prices_load(vf_prices *p, const char *path, vpcflow_error *err);
+/* The same from a buffer (tests, fuzzing); `name` stands for the file in messages. */
+vpcflow_status vf_prices_load_buf(vf_prices *p, const char *name, const char *data, size_t len,
+                                  vpcflow_error *err);
 /* Parses a non-negative decimal ("0.085", "1e-2" is refused) to pico-dollars exactly; more
  * than 12 decimals is an error. Returns 0 or -1. */
 int vf_price_parse(const char *s, size_t len, uint64_t *pico);

@@ -102,4 +102,106 @@ uint16_t vf_topology_home_region(const vf_topology *t); /* 0 when unknown */
  * for the regions vpcflow knows the short codes of); writes "" when unknown. */
 void vf_region_of_az(const char *az, char *region, size_t cap);
 
+/* ---- in-memory loaders and notes --------------------------------------------------------- */
+
+/* The loaders above, reading a buffer instead of a file (tests, fuzzing); `name` stands for the
+ * file in messages. */
+vpcflow_status vf_topology_load_subnets_buf(vf_topology *t, const char *name, const char *data, size_t len,
+                                            vpcflow_error *err);
+vpcflow_status vf_topology_load_enis_buf(vf_topology *t, const char *name, const char *data, size_t len,
+                                         vpcflow_error *err);
+vpcflow_status vf_topology_load_ipranges_buf(vf_topology *t, const char *name, const char *data, size_t len,
+                                             vpcflow_error *err);
+vpcflow_status vf_topology_load_file_buf(vf_topology *t, const char *name, const char *data, size_t len,
+                                         vpcflow_error *err);
+
+/* Notes: facts worth telling the user that are not errors (overlapping subnets, an address held
+ * by two ENIs, subnets of several regions). The library never prints; the caller shows them.
+ * Valid until the next load, finish or free. */
+size_t vf_topology_note_count(const vf_topology *t);
+const char *vf_topology_note(const vf_topology *t, size_t i);
+
+/* AWS service names of ip-ranges.json, interned like AZs and regions (0 = unknown). */
+uint16_t vf_topology_service_key(vf_topology *t, const char *service, size_t len);
+const char *vf_topology_service_name(const vf_topology *t, uint16_t key);
+
+/* ---- shared by the topology sources (topology.c, ipranges.c, topofile.c) ----------------- */
+
+#define VF_TOPO_MAX_FILE (1024u << 20) /* largest topology input read */
+#define VF_ENI_MAX_ADDRS 256           /* addresses per ENI */
+
+struct json_t;
+/* Reads a whole file (at most VF_TOPO_MAX_FILE bytes) into a fresh NUL-terminated buffer. */
+vpcflow_status vf_topology_read_file(const char *path, char **data, size_t *len, vpcflow_error *err);
+/* Parses a JSON document; a syntax error names its line and column. */
+vpcflow_status vf_topology_parse_json(const char *name, const char *data, size_t len, struct json_t **doc,
+                                      vpcflow_error *err);
+/* The error for a document that is not the kind expected: "no <key> ...: is this <expected>?",
+ * followed by what the document looks like when vpcflow recognises it. */
+vpcflow_status vf_topology_wrong_kind(const char *name, const struct json_t *doc, const char *missing,
+                                      const char *expected, vpcflow_error *err);
+/* Copies obj[key] into out ("" when absent or null); an error naming where.key when it is not a
+ * string or does not fit in cap - 1 bytes. */
+vpcflow_status vf_json_string(const struct json_t *obj, const char *key, const char *file, const char *where,
+                              char *out, size_t cap, vpcflow_error *err);
+/* Writes s as a short quoted string for messages (control characters replaced, long text cut). */
+void vf_quote(const char *s, size_t len, char *buf, size_t cap);
+/* The length of the first n bytes of s without a UTF-8 character cut at the end. */
+size_t vf_utf8_cut(const char *s, size_t n);
+/* "a string", "an array", ...: the type of a JSON value, for messages. */
+const char *vf_json_type_name(const struct json_t *v);
+
+/* Appends a subnet: the caller fills id, vpc_id, az, az_id and the blocks; region and keys are
+ * derived here. */
+vpcflow_status vf_topology_add_subnet(vf_topology *t, const vf_subnet *s, vpcflow_error *err);
+/* Appends an ENI (its addrs are copied, duplicates dropped); az is the ENI's own AZ name, used
+ * when its subnet is unknown. */
+vpcflow_status vf_topology_add_eni(vf_topology *t, const vf_eni *e, const char *az, vpcflow_error *err);
+/* Undoes the adds of a file that failed to load: keeps the first nsubnets subnets and nenis ENIs. */
+void vf_topology_truncate(vf_topology *t, size_t nsubnets, size_t nenis);
+/* The home region named by a topology file; --region (vf_topology_set_region) and an earlier
+ * file win. */
+void vf_topology_default_region(vf_topology *t, const char *region);
+
+/* Owner styles: the kinds of vpcflow's topology file ("nat-gateway", "elb-app", ...), each with
+ * its vf_owner_kind and label prefix. The AWS loader builds its labels through the same table. */
+int vf_owner_style(const char *name, size_t len); /* index, or -1 when unknown */
+vf_owner_kind vf_owner_style_kind(int style);
+const char *vf_owner_style_list(void); /* "ec2, rds, ..." for messages */
+/* The label of an owner: "nat-gateway" + "nat-0a1b" -> "nat-gateway nat-0a1b". */
+void vf_owner_style_label(int style, const char *name, size_t len, char *label, size_t cap);
+
+/* AWS ranges (ipranges.c): one per topology, created on first use (NULL when out of memory). */
+typedef struct vf_ipranges vf_ipranges;
+vf_ipranges *vf_topology_ipranges(vf_topology *t);
+vf_ipranges *vf_ipranges_new(void);
+void vf_ipranges_free(vf_ipranges *r);
+vpcflow_status vf_ipranges_finish(vf_ipranges *r, vpcflow_error *err);
+const vf_aws_range *vf_ipranges_lookup(const vf_ipranges *r, vpcflow_addr a);
+size_t vf_ipranges_count(const vf_ipranges *r);
+
+/* Interval maps (ipranges.c): CIDR blocks flattened into sorted disjoint intervals, each holding
+ * the block that wins there, for lookups by binary search (IPv4 and IPv6 apart). CIDR blocks
+ * nest or are disjoint, so the winner at an address is the best of the blocks holding it. */
+typedef struct vf_ivblock {
+    vpcflow_addr net;
+    unsigned plen; /* vpcflow_cidr_parse terms; an IPv4-mapped net with plen >= 96 is IPv4 */
+    uint32_t id;
+} vf_ivblock;
+typedef struct vf_ivmap {
+    uint32_t *lo4, *hi4, *val4;
+    unsigned __int128 *lo6, *hi6;
+    uint32_t *val6;
+    size_t n4, n6;
+} vf_ivmap;
+/* better(ctx, a, b): nonzero when block id a wins over block id b where both hold an address.
+ * overlap (may be NULL) hears of every block that lies inside another. */
+typedef int (*vf_iv_better)(const void *ctx, uint32_t a, uint32_t b);
+typedef void (*vf_iv_overlap)(void *ctx, uint32_t outer, uint32_t inner);
+vpcflow_status vf_ivmap_build(vf_ivmap *m, const vf_ivblock *blocks, size_t n, vf_iv_better better,
+                              vf_iv_overlap overlap, void *ctx);
+/* The winning block's id + 1 at a, or 0. */
+uint32_t vf_ivmap_find(const vf_ivmap *m, vpcflow_addr a);
+void vf_ivmap_free(vf_ivmap *m);
+
 #endif
