@@ -253,11 +253,26 @@ VPCFLOW_API int vpcflow_line_is_header(const char *line, size_t len);
 
 /* ---- filter patterns (docs/filter.md) ------------------------------------------------ */
 
-/* A compiled CloudWatch Logs filter pattern (term, space-delimited [...] or vpcflow's named
- * form). Matching is thread-safe and allocates nothing. Compile errors set err->column. */
+/* A compiled CloudWatch Logs filter pattern. Three forms, told apart by how it starts:
+ *   terms            REJECT "172.31.9.69" -ACCEPT ?A ?B %regex%   substrings of the record text
+ *   space-delimited  [v, acct, eni, src, dst, sp, dp=22, ...]     positional, CloudWatch's []
+ *   named            action=REJECT dstport=22,3389 srcaddr=10.0.0.0/8   vpcflow's typed form */
 typedef struct vpcflow_filter vpcflow_filter;
+
+typedef enum vpcflow_filter_form {
+    VPCFLOW_FILTER_TERMS,
+    VPCFLOW_FILTER_FIELDS,
+    VPCFLOW_FILTER_NAMED
+} vpcflow_filter_form;
+
+#define VPCFLOW_FILTER_MAX_PATTERN 65536
+
+/* Compiles a NUL-terminated pattern. A bad pattern gives VPCFLOW_ERR_INPUT with err->file
+ * "pattern", err->line 1 and err->column the 1-based byte column of the mistake. */
 VPCFLOW_API vpcflow_status vpcflow_filter_compile(const char *pattern, vpcflow_filter **out, vpcflow_error *err);
+/* 1 when rec matches, 0 when not. Thread-safe; allocates nothing. */
 VPCFLOW_API int vpcflow_filter_match(const vpcflow_filter *f, const vpcflow_record *rec);
+VPCFLOW_API vpcflow_filter_form vpcflow_filter_form_of(const vpcflow_filter *f);
 VPCFLOW_API void vpcflow_filter_free(vpcflow_filter *f);
 
 /* ---- traffic classes (docs/model.md) ------------------------------------------------- */
