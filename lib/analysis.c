@@ -108,6 +108,8 @@ void vf_analysis_close(vf_analysis *a)
 void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
 {
     vf_network *n = a->net;
+    for (size_t i = 0; i < vf_topology_note_count(n->topo); i++)
+        vf_network_note(n, "%s", vf_topology_note(n->topo, i));
     if (!vf_network_has_subnets(n))
         vf_network_note(n, "without --subnets (aws ec2 describe-subnets) AZs are unknown: internal traffic is "
                            "'internal-unknown' instead of same-az/cross-az");

@@ -58,44 +58,87 @@ vpcflow_status vf_parse_classes(const char *list, uint32_t *mask, vpcflow_error 
 
 /* ---- ordering and rendering ------------------------------------------------------------ */
 
+/* A group with its ranking value computed once (cost needs a division per group). */
+typedef struct ranked {
+    unsigned __int128 v;
+    int64_t bucket;
+    size_t i;
+} ranked;
+
 typedef struct order_ctx {
-    const vf_query_result *q;
-    vf_rank rank;
+    const vf_agg *groups;
     size_t key_size;
-    int by_bucket;
 } order_ctx;
 
-static unsigned __int128 value(const order_ctx *o, size_t i)
+static unsigned __int128 value(const vf_query_result *q, vf_rank rank, size_t i)
 {
-    const vf_metrics *m = vf_agg_metrics(o->q->groups, i);
-    switch (o->rank) {
+    const vf_metrics *m = vf_agg_metrics(q->groups, i);
+    switch (rank) {
     case VF_RANK_PACKETS:
         return m->packets;
     case VF_RANK_FLOWS:
         return m->flows;
     case VF_RANK_COST:
-        return vf_query_cost(o->q, m);
+        return vf_query_cost(q, m);
     default:
         return m->bytes;
     }
 }
 
-static int cmp_rows(const void *a, const void *b, void *ctx)
+/* Order of output: time first (timeline), then the metric, largest first, then the key. */
+static int cmp_ranked(const void *a, const void *b, void *ctx)
 {
+    const ranked *x = a, *y = b;
     const order_ctx *o = ctx;
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
-    const unsigned char *kx = vf_agg_key(o->q->groups, x), *ky = vf_agg_key(o->q->groups, y);
-    if (o->by_bucket) { /* timeline: time first */
-        int64_t bx, by;
-        memcpy(&bx, kx, 8);
-        memcpy(&by, ky, 8);
-        if (bx != by)
-            return bx < by ? -1 : 1;
+    if (x->bucket != y->bucket)
+        return x->bucket < y->bucket ? -1 : 1;
+    if (x->v != y->v)
+        return x->v > y->v ? -1 : 1;
+    return memcmp(vf_agg_key(o->groups, x->i), vf_agg_key(o->groups, y->i), o->key_size);
+}
+
+/* Keeps the `limit` best of count groups with a min-heap (the worst kept at the root):
+ * O(count log limit) instead of sorting everything. */
+static size_t select_best(ranked *r, size_t count, size_t limit, const order_ctx *o)
+{
+    if (!limit || limit >= count) {
+        if (count)
+            qsort_r(r, count, sizeof *r, cmp_ranked, (void *)(uintptr_t)o);
+        return count;
     }
-    unsigned __int128 vx = value(o, x), vy = value(o, y);
-    if (vx != vy)
-        return vx > vy ? -1 : 1;
-    return memcmp(kx, ky, o->key_size);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (n == limit && cmp_ranked(&r[i], &r[0], (void *)(uintptr_t)o) >= 0)
+            continue; /* not better than the worst kept */
+        size_t at;
+        if (n < limit) { /* sift up */
+            at = n++;
+            r[at] = r[i];
+            while (at && cmp_ranked(&r[(at - 1) / 2], &r[at], (void *)(uintptr_t)o) < 0) {
+                ranked t = r[at];
+                r[at] = r[(at - 1) / 2];
+                r[(at - 1) / 2] = t;
+                at = (at - 1) / 2;
+            }
+            continue;
+        }
+        r[0] = r[i]; /* replace the worst, sift down */
+        for (at = 0;;) {
+            size_t l = 2 * at + 1, w = at;
+            if (l < n && cmp_ranked(&r[l], &r[w], (void *)(uintptr_t)o) > 0)
+                w = l;
+            if (l + 1 < n && cmp_ranked(&r[l + 1], &r[w], (void *)(uintptr_t)o) > 0)
+                w = l + 1;
+            if (w == at)
+                break;
+            ranked t = r[at];
+            r[at] = r[w];
+            r[w] = t;
+            at = w;
+        }
+    }
+    qsort_r(r, n, sizeof *r, cmp_ranked, (void *)(uintptr_t)o);
+    return n;
 }
 
 static char *dup_text(const char *s)
@@ -154,15 +197,18 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
                             uint32_t mask, vf_analysis *a)
 {
     size_t count = vf_agg_count(q->groups);
-    size_t *idx = malloc((count ? count : 1) * sizeof *idx);
+    ranked *idx = malloc((count ? count : 1) * sizeof *idx);
     if (!idx)
         return VPCFLOW_ERR_IO;
-    for (size_t i = 0; i < count; i++)
-        idx[i] = i;
-    order_ctx o = {q, rank, c->keys.size + (c->every ? 8 : 0), c->every != 0};
-    if (count)
-        qsort_r(idx, count, sizeof *idx, cmp_rows, &o);
-    size_t n = limit && limit < count ? limit : count;
+    for (size_t i = 0; i < count; i++) {
+        idx[i].i = i;
+        idx[i].v = value(q, rank, i);
+        idx[i].bucket = 0;
+        if (c->every)
+            memcpy(&idx[i].bucket, vf_agg_key(q->groups, i), 8);
+    }
+    order_ctx o = {q->groups, c->keys.size + (c->every ? 8 : 0)};
+    size_t n = select_best(idx, count, limit, &o);
     r->rows = vf_calloc(n ? n : 1, sizeof *r->rows);
     if (!r->rows) {
         free(idx);
@@ -177,7 +223,7 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
     }
     for (size_t i = 0; i < n; i++) {
         r->n = i + 1;
-        if (render_row(r, c, q, idx[i], &r->rows[i], c->every ? 8 : 0) < 0) {
+        if (render_row(r, c, q, idx[i].i, &r->rows[i], c->every ? 8 : 0) < 0) {
             free(idx);
             return VPCFLOW_ERR_IO;
         }

@@ -50,9 +50,10 @@ static void check_rows(const vpcflow_rows *r, const want *w, size_t n, int line)
 }
 #define ROWS(r, ...)                                                                                               \
     do {                                                                                                           \
+        vpcflow_rows *r_ = (r); /* evaluated once: r is usually a whole query */                                   \
         const want w_[] = {__VA_ARGS__};                                                                           \
-        check_rows(r, w_, sizeof w_ / sizeof w_[0], __LINE__);                                                     \
-        vpcflow_rows_free(r);                                                                                      \
+        check_rows(r_, w_, sizeof w_ / sizeof w_[0], __LINE__);                                                    \
+        vpcflow_rows_free(r_);                                                                                     \
     } while (0)
 
 static const inputs ALL = {1, 1, 1, NULL, 0, 0};
