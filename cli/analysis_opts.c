@@ -25,7 +25,9 @@ const char cli_analysis_help[] =
     "                           an ISO date (2026-11-01 or 2026-11-01T10:00:00Z), or a duration\n"
     "                           back from now (90m, 6h, 2d)\n"
     "  --memory SIZE     memory for group tables (default 512M); beyond it results become\n"
-    "                    heavy-hitter estimates with a printed error bound\n";
+    "                    heavy-hitter estimates with a printed error bound\n"
+    "  --no-dedup        count every record as logged, as a SQL GROUP BY would: a flow seen\n"
+    "                    by both of its ENIs then counts twice\n";
 
 void cli_analysis_init(cli_analysis *a)
 {
@@ -162,6 +164,9 @@ int cli_analysis_opt(cli_analysis *a, int opt, const char *arg)
             return -1;
         }
         return 1;
+    case OPT_NO_DEDUP:
+        a->no_dedup = 1;
+        return 1;
     case OPT_MEMORY:
         if (cli_parse_size(arg, &v) < 0 || v < (1u << 20)) {
             cli_error("--memory takes a size of at least 1M (e.g. 512M, 2G), not '%s'", arg);
@@ -194,4 +199,5 @@ void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_optio
     o->since = a->since;
     o->until = a->until;
     o->memory_limit = a->memory;
+    o->no_dedup = a->no_dedup;
 }

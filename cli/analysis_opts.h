@@ -13,6 +13,7 @@ typedef struct cli_analysis {
     int free_tier, action;
     int64_t since, until;
     size_t memory;
+    int no_dedup;
 } cli_analysis;
 
 enum {
@@ -27,6 +28,7 @@ enum {
     OPT_SINCE,
     OPT_UNTIL,
     OPT_MEMORY,
+    OPT_NO_DEDUP,
     OPT_ANALYSIS_LAST /* commands number their own options from here */
 };
 
@@ -36,7 +38,7 @@ enum {
         {"prices", required_argument, 0, OPT_PRICES}, {"region", required_argument, 0, OPT_REGION},                \
         {"free-tier", no_argument, 0, OPT_FREE_TIER}, {"action", required_argument, 0, OPT_ACTION},                \
         {"since", required_argument, 0, OPT_SINCE}, {"until", required_argument, 0, OPT_UNTIL},                    \
-        {"memory", required_argument, 0, OPT_MEMORY}
+        {"memory", required_argument, 0, OPT_MEMORY}, {"no-dedup", no_argument, 0, OPT_NO_DEDUP}
 
 extern const char cli_analysis_help[];
 void cli_analysis_init(cli_analysis *a);

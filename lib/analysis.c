@@ -63,7 +63,7 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     a->memory_limit = a->opt.memory_limit ? a->opt.memory_limit : (size_t)512 << 20;
     vf_network_options no = {a->opt.subnets,  a->opt.nsubnets, a->opt.enis,     a->opt.nenis,
                              a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology, a->opt.ntopology,
-                             a->opt.prices,   a->opt.region,   a->opt.free_tier};
+                             a->opt.prices,   a->opt.region,   a->opt.free_tier, a->opt.no_dedup};
     vpcflow_status st = vf_network_new(&no, &a->net, err);
     if (st != VPCFLOW_OK)
         return st;
@@ -73,7 +73,7 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
         return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
     a->npaths = n;
-    int need_discovery = !vf_network_has_enis(a->net);
+    int need_discovery = !vf_network_has_enis(a->net) && !a->opt.no_dedup;
     for (size_t i = 0; i < n; i++) {
         a->paths[i] = paths[i];
         if (need_discovery && strcmp(paths[i], "-") == 0) {
@@ -113,7 +113,9 @@ void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
     if (!vf_network_has_subnets(n))
         vf_network_note(n, "without --subnets (aws ec2 describe-subnets) AZs are unknown: internal traffic is "
                            "'internal-unknown' instead of same-az/cross-az");
-    if (!vf_network_has_enis(n)) {
+    if (a->opt.no_dedup)
+        vf_network_note(n, "--no-dedup: every record counts, so a flow logged by both of its ENIs counts twice");
+    else if (!vf_network_has_enis(n)) {
         vf_network_note(n, "without --enis (aws ec2 describe-network-interfaces) ENI owners are inferred from the "
                            "logs: owners are less precise and load-balancer and RDS exemptions cannot apply");
         if (!n->nat_visible)

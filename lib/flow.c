@@ -107,7 +107,7 @@ static void decide_duplicates(const vf_network *n, const vpcflow_record *rec, in
         *own_d = !*own_s;
     }
     f->verdict = VF_KEEP;
-    if (*own_s)
+    if (*own_s || n->no_dedup)
         return;
     int32_t x = -1, y = -1;
     if (*own_d) {
@@ -139,7 +139,7 @@ static void decide_duplicates(const vf_network *n, const vpcflow_record *rec, in
 static void decide_nat(vf_flowctx *c, const vpcflow_record *rec, int32_t e, vf_flow *f, int own_s, int own_d)
 {
     const vf_network *n = c->n;
-    if (e < 0 || f->verdict == VF_DROP || !(own_s || own_d))
+    if (e < 0 || f->verdict == VF_DROP || !(own_s || own_d) || n->no_dedup)
         return;
     const vf_loc *peer = own_s ? &f->dst : &f->src;
     if (!external(peer))

@@ -112,6 +112,7 @@ vpcflow_status vf_network_new(const vf_network_options *o, vf_network **out, vpc
         return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     vf_prices_default(&n->prices);
     n->free_tier = o->free_tier;
+    n->no_dedup = o->no_dedup;
     n->topo = vf_topology_new();
     if (!n->topo || vf_map_init(&n->by_id, 32) < 0 || vf_map_init(&n->by_addr, sizeof(vpcflow_addr)) < 0 ||
         vf_map_init(&n->nat_pairs, 2 * sizeof(vpcflow_addr)) < 0) {

@@ -37,6 +37,7 @@ typedef struct vf_network_options {
     const char *prices;         /* --prices file or NULL */
     const char *region;         /* --region or NULL */
     int free_tier;
+    int no_dedup;
 } vf_network_options;
 
 vpcflow_status vf_network_new(const vf_network_options *o, vf_network **out, vpcflow_error *err);

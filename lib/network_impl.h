@@ -12,6 +12,7 @@ struct vf_network {
     int free_tier;
     int has_enis, has_subnets, has_ipranges;
     int discovered;           /* facts were learned from the logs */
+    int no_dedup;             /* every record counts */
     int nat_visible;          /* the logs could show NAT gateways (v3+ pkt-* fields) */
     vf_eni_facts *facts;
     size_t nfacts, cap;
