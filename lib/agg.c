@@ -100,6 +100,25 @@ size_t vf_agg_memory(const vf_agg *a)
            (a->approx ? a->count * 2 * sizeof(uint32_t) : 0);
 }
 
+/* Keys are compared after their 64-bit hashes matched, so this is nearly always a hit; small
+ * keys (addresses, ports) avoid a call to memcmp. */
+static inline int key_eq(const unsigned char *a, const unsigned char *b, size_t n)
+{
+    if (n == 16) {
+        uint64_t x[2], y[2];
+        memcpy(x, a, 16);
+        memcpy(y, b, 16);
+        return x[0] == y[0] && x[1] == y[1];
+    }
+    if (n == 4) {
+        uint32_t x, y;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        return x == y;
+    }
+    return memcmp(a, b, n) == 0;
+}
+
 /* Slot of key in the index: the slot holding it, or the empty slot where it would go. */
 static size_t probe(const vf_agg *a, const void *key, uint64_t hash, int *found)
 {
@@ -110,7 +129,7 @@ static size_t probe(const vf_agg *a, const void *key, uint64_t hash, int *found)
             *found = 0;
             return s;
         }
-        if (entry(a, e - 1)->hash == hash && memcmp(entry_key(a, e - 1), key, a->key_size) == 0) {
+        if (entry(a, e - 1)->hash == hash && key_eq(entry_key(a, e - 1), key, a->key_size)) {
             *found = 1;
             return s;
         }

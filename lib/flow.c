@@ -17,11 +17,18 @@ typedef struct loc_slot {
     int valid;
 } loc_slot;
 
+#define ENI_CACHE 256
+
+/* ENI ids met recently, by a hash of their text: logs interleave a few hundred ENIs. */
+typedef struct eni_slot {
+    char id[32];
+    uint32_t len;
+    int32_t idx;
+} eni_slot;
+
 struct vf_flowctx {
     const vf_network *n;
-    char last_id[32];
-    size_t last_len;
-    int32_t last_idx;
+    eni_slot enis[ENI_CACHE];
     uint8_t *logged;    /* per facts index */
     vf_map unknown_ids; /* ENIs in the logs that the facts do not list */
     vf_map nat_peers;   /* external peers of NAT gateways (one-pass mode) */
@@ -35,7 +42,6 @@ vf_flowctx *vf_flowctx_new(const vf_network *n)
     if (!c)
         return NULL;
     c->n = n;
-    c->last_idx = -2;
     c->logged = vf_calloc(n->nfacts + 1, 1);
     if (!c->logged || vf_map_init(&c->unknown_ids, 32) < 0 || vf_map_init(&c->nat_peers, sizeof(vpcflow_addr)) < 0) {
         vf_flowctx_free(c);
@@ -65,29 +71,34 @@ static const vf_loc *locate_cached(vf_flowctx *c, vpcflow_addr a)
     return &s->loc;
 }
 
+/* A cheap hash of an ENI id ("eni-" and 8 or 17 hex digits): its last 8 bytes. */
+static inline uint32_t id_hash(const char *p, size_t len)
+{
+    uint64_t v = 0;
+    memcpy(&v, p + (len >= 8 ? len - 8 : 0), len >= 8 ? 8 : len);
+    return (uint32_t)((v * 0x9e3779b97f4a7c15ull) >> 56);
+}
+
 /* Facts index of the record's interface-id (-1 when unknown), marking it logged. */
 static int32_t observer(vf_flowctx *c, const vpcflow_record *rec)
 {
     vpcflow_str id = vpcflow_record_text(rec, VPCFLOW_F_INTERFACE_ID);
-    if (!id.ptr || (id.len == 1 && id.ptr[0] == '-'))
+    if (!id.ptr || (id.len == 1 && id.ptr[0] == '-') || id.len >= 32)
         return -1;
-    if (id.len == c->last_len && c->last_idx != -2 && memcmp(id.ptr, c->last_id, id.len) == 0)
-        return c->last_idx;
-    int32_t idx = -1;
-    if (id.len < sizeof c->last_id) {
-        idx = vf_network_eni_index(c->n, id.ptr, id.len);
-        memset(c->last_id, 0, sizeof c->last_id);
-        memcpy(c->last_id, id.ptr, id.len);
-        c->last_len = id.len;
-        c->last_idx = idx;
-        if (idx < 0) {
+    eni_slot *s = &c->enis[id_hash(id.ptr, id.len) & (ENI_CACHE - 1)];
+    if (s->len != id.len || memcmp(s->id, id.ptr, id.len) != 0) {
+        memset(s->id, 0, sizeof s->id);
+        memcpy(s->id, id.ptr, id.len);
+        s->len = (uint32_t)id.len;
+        s->idx = vf_network_eni_index(c->n, id.ptr, id.len);
+        if (s->idx < 0) {
             uint32_t one = 1;
-            vf_map_add(&c->unknown_ids, c->last_id, &one);
+            vf_map_add(&c->unknown_ids, s->id, &one);
         }
     }
-    if (idx >= 0)
-        c->logged[idx] = 1;
-    return idx;
+    if (s->idx >= 0)
+        c->logged[s->idx] = 1;
+    return s->idx;
 }
 
 static int external(const vf_loc *l)

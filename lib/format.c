@@ -58,6 +58,9 @@ vpcflow_status vf_format_from_names(const vpcflow_str *names, size_t n, vpcflow_
         if (fmt->col_type[i] != VPCFLOW_T_STRING)
             fmt->all_string = 0;
     }
+    fmt->is_default = fmt->ncols == 14 && fmt->nunknown == 0;
+    for (uint32_t i = 0; i < fmt->ncols && fmt->is_default; i++)
+        fmt->is_default = fmt->col_field[i] == (int16_t)i; /* the enum starts with the v2 fields in order */
     *out = fmt;
     return VPCFLOW_OK;
 }

@@ -54,13 +54,17 @@ static void csv_cell(FILE *out, const char *s)
 
 int vf_rows_csv(const vpcflow_rows *r, FILE *out)
 {
+    int owner[VF_MAX_KEYS][2]; /* which owner columns exist: computed once, not per row */
+    for (size_t k = 0; k < r->nkeys; k++)
+        for (int second = 0; second < 2; second++)
+            owner[k][second] = has_owner(r, k, second);
     if (r->timeline)
         fputs("time,start,", out);
     for (size_t k = 0; k < r->nkeys; k++) {
         csv_cell(out, r->names[k]);
         fputc(',', out);
         for (int second = 0; second < 2; second++)
-            if (has_owner(r, k, second)) {
+            if (owner[k][second]) {
                 char name[96];
                 vf_rows_owner_name(r, k, second, name, sizeof name);
                 fprintf(out, "%s,", name);
@@ -79,7 +83,7 @@ int vf_rows_csv(const vpcflow_rows *r, FILE *out)
             csv_cell(out, row->text[k]);
             fputc(',', out);
             for (int second = 0; second < 2; second++)
-                if (has_owner(r, k, second)) {
+                if (owner[k][second]) {
                     const char *o = row->owner[2 * k + (size_t)second];
                     csv_cell(out, o ? o : "");
                     fputc(',', out);

@@ -200,10 +200,8 @@ typedef struct line_cells {
     const char *cell[ROW_COLS];
 } line_cells;
 
-/* Owner columns of key k: two for a pair, one for an address key that has labels. */
-static int owner_cols(const vpcflow_rows *r, size_t k);
-
-static size_t row_cells(const vpcflow_rows *r, const vf_row *row, uint64_t total, line_cells *lc, int is_total)
+static size_t row_cells(const vpcflow_rows *r, const int *ocols, const vf_row *row, uint64_t total, line_cells *lc,
+                        int is_total)
 {
     size_t c = 0;
     if (r->timeline) {
@@ -213,7 +211,7 @@ static size_t row_cells(const vpcflow_rows *r, const vf_row *row, uint64_t total
     }
     for (size_t k = 0; k < r->nkeys; k++) {
         lc->cell[c++] = is_total ? (k == 0 ? "total" : "") : row->text[k];
-        for (int o = 0; o < owner_cols(r, k); o++) {
+        for (int o = 0; o < ocols[k]; o++) {
             const char *label = row->owner[2 * k + (size_t)o];
             lc->cell[c++] = is_total || !label ? "" : label;
         }
@@ -237,6 +235,7 @@ static size_t row_cells(const vpcflow_rows *r, const vf_row *row, uint64_t total
     return c;
 }
 
+/* Owner columns of key k: two for a pair, one for an address key that has labels. */
 static int owner_cols(const vpcflow_rows *r, size_t k)
 {
     if (r->pair[k])
@@ -252,6 +251,9 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
     grid g;
     memset(&g, 0, sizeof g);
     static char upper[ROW_COLS][96];
+    int ocols[VF_MAX_KEYS];
+    for (size_t k = 0; k < r->nkeys; k++)
+        ocols[k] = owner_cols(r, k); /* once: it looks at every row */
     size_t c = 0;
     if (r->timeline)
         g.head[c++] = "TIME";
@@ -263,10 +265,10 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
         g.head[c] = upper[c];
         g.right[c] = r->number[k];
         c++;
-        if (owner_cols(r, k) == 2) {
+        if (ocols[k] == 2) {
             g.head[c++] = "SRC OWNER";
             g.head[c++] = "DST OWNER";
-        } else if (owner_cols(r, k) == 1)
+        } else if (ocols[k] == 1)
             g.head[c++] = "OWNER";
     }
     const char *metrics[] = {"BYTES", "SHARE", "PACKETS", "FLOWS", "COST"};
@@ -301,7 +303,7 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
                 t.owner = row->owner;
                 row = &t;
             }
-            size_t n = row_cells(r, row, total, lc, i == r->n);
+            size_t n = row_cells(r, ocols, row, total, lc, i == r->n);
             for (size_t k = 0; k < n && k < g.ncols; k++) {
                 if (pass)
                     put_cell(out, &g, k, lc->cell[k]);

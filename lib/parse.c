@@ -13,28 +13,75 @@
 #include "parse.h"
 
 #include "format.h"
+#include "lines.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SEP(c) ((unsigned char)(c) <= ' ')
 
-/* Scans an unsigned decimal. Returns the end, or NULL on overflow or when no digit. */
+/* ---- 8 bytes at a time (SWAR) ------------------------------------------------------------
+ * The buffer contract guarantees readable bytes past every line end, so loading 8 bytes at any
+ * position inside a line is safe. Little-endian: byte 0 of a load is the first character. */
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Number of leading ASCII digits among the 8 bytes of v. A byte is a digit when its high
+ * nibble is 3 both as is and after adding 6; carries can only disturb bytes after the first
+ * non-digit, which do not matter. */
+static inline unsigned leading_digits(uint64_t v)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, three = 0x3030303030303030ull;
+    uint64_t bad = ((v & hi) ^ three) | (((v + 0x0606060606060606ull) & hi) ^ three);
+    return bad ? (unsigned)__builtin_ctzll(bad) / 8 : 8;
+}
+
+/* Value of the first n (1..8) digits of v (8 bytes of text). */
+static inline uint64_t digits_value(uint64_t v, unsigned n)
+{
+    v -= 0x3030303030303030ull;
+    v <<= (8 - n) * 8; /* leading zeros in front */
+    v = v * 10 + (v >> 8);
+    v = (((v & 0x000000FF000000FFull) * (100 + (1000000ull << 32))) +
+         (((v >> 16) & 0x000000FF000000FFull) * (1 + (10000ull << 32)))) >>
+        32;
+    return v;
+}
+
+static const uint64_t pow10_table[9] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000};
+
+/* Scans an unsigned decimal. Returns the end, or NULL on overflow or when no digit. Up to
+ * 16 digits take two steps of 8; longer numbers are checked for overflow one digit at a time. */
 static inline const char *scan_u64(const char *p, uint64_t *out)
 {
-    const char *s = p;
-    uint64_t v = 0;
-    for (;;) {
-        unsigned d = (unsigned)(unsigned char)*p - '0';
-        if (d > 9)
-            break;
-        if (VF_UNLIKELY(v > (UINT64_MAX - d) / 10))
-            return NULL;
-        v = v * 10 + d;
-        p++;
-    }
-    if (p == s)
+    uint64_t c = load8(p);
+    unsigned n = leading_digits(c);
+    if (VF_UNLIKELY(n == 0))
         return NULL;
+    uint64_t v = digits_value(c, n);
+    p += n;
+    if (n == 8) {
+        c = load8(p);
+        n = leading_digits(c);
+        if (n) {
+            v = v * pow10_table[n] + digits_value(c, n);
+            p += n;
+            if (VF_UNLIKELY(n == 8)) { /* 17 digits or more */
+                unsigned d;
+                while ((d = (unsigned)(unsigned char)*p - '0') <= 9) {
+                    if (v > (UINT64_MAX - d) / 10)
+                        return NULL;
+                    v = v * 10 + d;
+                    p++;
+                }
+            }
+        }
+    }
     *out = v;
     return p;
 }
@@ -74,11 +121,17 @@ static inline const char *scan_v4(const char *p, uint32_t *out)
     return p;
 }
 
+/* End of a token: the first byte <= ' ' (bytes >= 0x80 of UTF-8 never match). The borrow
+ * trick finds the first such byte exactly; later ones may be misreported, which is harmless. */
 static inline const char *token_end(const char *p)
 {
-    while (!SEP(*p))
-        p++;
-    return p;
+    for (;;) {
+        uint64_t v = load8(p);
+        uint64_t m = (v - 0x2121212121212121ull) & ~v & 0x8080808080808080ull;
+        if (m)
+            return p + __builtin_ctzll(m) / 8;
+        p += 8;
+    }
 }
 
 static int enum_value(vpcflow_field f, const char *s, size_t n)
@@ -263,6 +316,100 @@ static unsigned count_fields(const char *p, const char *eol)
     return n;
 }
 
+/* Short numbers (ports, protocol, packets) are cheaper digit by digit than with SWAR's fixed
+ * cost; anything of 19 digits or more goes to the careful scan. */
+static inline const char *scan_short(const char *p, uint64_t *out)
+{
+    const char *s = p;
+    unsigned d = (unsigned)(unsigned char)*p - '0';
+    if (d > 9)
+        return NULL;
+    uint64_t v = d;
+    while ((d = (unsigned)(unsigned char)*++p - '0') <= 9)
+        v = v * 10 + d;
+    if (VF_UNLIKELY(p - s >= 19))
+        return scan_u64(s, out);
+    *out = v;
+    return p;
+}
+
+/* ---- the default format, straight through -------------------------------------------------
+ * Most logs are in the default format with single spaces and every value present. This path
+ * parses such a line without per-column dispatch; anything else (a "-", IPv6, extra spaces,
+ * CRLF, an error) returns NULL and the line goes through the general parser, which gives the
+ * same result for the lines both accept. */
+
+#define FAST_TOKEN(i)                                                                                             \
+    do {                                                                                                           \
+        q = token_end(p);                                                                                          \
+        if (q == p || *q != ' ' || (*p == '-' && q == p + 1))                                                      \
+            return NULL;                                                                                           \
+        cols[i].ptr = p;                                                                                           \
+        cols[i].len = (size_t)(q - p);                                                                             \
+        p = q + 1;                                                                                                 \
+    } while (0)
+
+#define FAST_NUMBER(i, max, dst, scan)                                                                             \
+    do {                                                                                                           \
+        q = scan(p, &v);                                                                                           \
+        if (!q || *q != ' ' || v > (max))                                                                          \
+            return NULL;                                                                                           \
+        dst = v;                                                                                                   \
+        cols[i].ptr = p;                                                                                           \
+        cols[i].len = (size_t)(q - p);                                                                             \
+        p = q + 1;                                                                                                 \
+    } while (0)
+
+#define FAST_V4(i, dst)                                                                                            \
+    do {                                                                                                           \
+        q = scan_v4(p, &ip);                                                                                       \
+        if (!q || *q != ' ')                                                                                       \
+            return NULL;                                                                                           \
+        dst = vpcflow_addr_from_v4(ip);                                                                            \
+        cols[i].ptr = p;                                                                                           \
+        cols[i].len = (size_t)(q - p);                                                                             \
+        p = q + 1;                                                                                                 \
+    } while (0)
+
+static const char *parse_default(const vpcflow_format *fmt, const char *line, vpcflow_record *rec, vpcflow_str *cols)
+{
+    const char *p = line, *q;
+    uint64_t v;
+    uint32_t ip;
+    FAST_NUMBER(0, UINT32_MAX, rec->version, scan_short);
+    FAST_TOKEN(1);
+    FAST_TOKEN(2);
+    FAST_V4(3, rec->srcaddr);
+    FAST_V4(4, rec->dstaddr);
+    FAST_NUMBER(5, 65535, rec->srcport, scan_short);
+    FAST_NUMBER(6, 65535, rec->dstport, scan_short);
+    FAST_NUMBER(7, 255, rec->protocol, scan_short);
+    FAST_NUMBER(8, UINT64_MAX, rec->packets, scan_short);
+    FAST_NUMBER(9, UINT64_MAX, rec->bytes, scan_u64);
+    FAST_NUMBER(10, INT32_MAX, rec->start, scan_u64); /* milliseconds take the general path */
+    FAST_NUMBER(11, INT32_MAX, rec->end, scan_u64);
+    if (memcmp(p, "ACCEPT ", 7) == 0)
+        rec->action = VPCFLOW_ACTION_ACCEPT;
+    else if (memcmp(p, "REJECT ", 7) == 0)
+        rec->action = VPCFLOW_ACTION_REJECT;
+    else
+        return NULL;
+    cols[12].ptr = p;
+    cols[12].len = 6;
+    p += 7;
+    if (p[0] != 'O' || p[1] != 'K' || p[2] != '\n')
+        return NULL;
+    rec->log_status = VPCFLOW_STATUS_OK;
+    cols[13].ptr = p;
+    cols[13].len = 2;
+    rec->present = (VPCFLOW_BIT(14) - 1); /* the 14 version 2 fields */
+    rec->format = fmt;
+    rec->cols = cols;
+    rec->text.ptr = line;
+    rec->text.len = (size_t)(p + 2 - line);
+    return p + 3;
+}
+
 const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const char *end, vpcflow_record *rec,
                             vpcflow_str *cols, vf_parse_result *res)
 {
@@ -272,6 +419,11 @@ const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const c
     res->why = NULL;
     res->column = 0;
     res->fields = 0;
+    if (fmt->is_default) {
+        const char *next = parse_default(fmt, line, rec, cols);
+        if (VF_LIKELY(next != NULL))
+            return next;
+    }
     while (*p == ' ' || *p == '\t')
         p++;
     for (uint32_t i = 0;; i++) {
@@ -377,8 +529,8 @@ vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, s
      * a per-thread buffer until the next call. */
     static _Thread_local char *buf;
     static _Thread_local size_t cap;
-    if (len + 2 > cap) {
-        size_t ncap = len + 64;
+    if (len + 2 + VF_PAD > cap) {
+        size_t ncap = len + 2 + VF_PAD;
         char *nb = realloc(buf, ncap);
         if (!nb) {
             if (why)
@@ -395,7 +547,7 @@ vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, s
     }
     memcpy(buf, line, len);
     buf[len] = '\n';
-    buf[len + 1] = 0;
+    memset(buf + len + 1, 0, VF_PAD + 1);
     vf_parse_result res;
     memset(rec, 0, sizeof *rec);
     vf_parse_record(fmt, buf, buf + len + 1, rec, cols, &res);

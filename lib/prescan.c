@@ -53,7 +53,8 @@ void vf_prescan_run(const char *p, const char *end, vf_prescan *out)
         __m128i y = _mm_loadu_si128((const __m128i *)(const void *)(p + 1));
         unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl));
         if (m) {
-            lines += (uint64_t)__builtin_popcount(m);
+            for (unsigned b = m; b; b &= b - 1) /* a line is ~100 bytes: at most a bit or two */
+                lines++;
             unsigned az = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpgt_epi8(y, lo), _mm_cmplt_epi8(y, hi)));
             for (unsigned c = m & az; c; c &= c - 1)
                 check_line(base, p + __builtin_ctz(c) + 1, end, out);
