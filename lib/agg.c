@@ -116,6 +116,16 @@ static inline int key_eq(const unsigned char *a, const unsigned char *b, size_t 
         memcpy(&y, b, 4);
         return x == y;
     }
+    if (n % 8 == 0) {
+        uint64_t diff = 0;
+        for (size_t i = 0; i < n; i += 8) {
+            uint64_t x, y;
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            diff |= x ^ y;
+        }
+        return diff == 0;
+    }
     return memcmp(a, b, n) == 0;
 }
 
@@ -351,7 +361,65 @@ uint64_t vf_agg_error_bound(const vf_agg *a)
     return a->error_bound;
 }
 
-/* ---- top-N ----------------------------------------------------------------------------- */
+/* ---- top-N ------------------------------------------------------------------------------ */
+
+static void swap_elems(unsigned char *a, unsigned char *b, size_t size)
+{
+    unsigned char t[64];
+    while (size) {
+        size_t n = size < sizeof t ? size : sizeof t;
+        memcpy(t, a, n);
+        memcpy(a, b, n);
+        memcpy(b, t, n);
+        a += n;
+        b += n;
+        size -= n;
+    }
+}
+
+size_t vf_select_sorted(void *base, size_t count, size_t size, size_t limit,
+                        int (*cmp)(const void *, const void *, void *), void *ctx)
+{
+    unsigned char *r = base;
+#define AT(i) (r + (i) * size)
+    if (!limit || limit >= count) {
+        if (count)
+            qsort_r(r, count, size, cmp, ctx);
+        return count;
+    }
+    /* a max-heap of the kept ones in cmp order: its root is the worst kept */
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (n == limit && cmp(AT(i), AT(0), ctx) >= 0)
+            continue;
+        size_t at;
+        if (n < limit) {
+            at = n++;
+            if (at != i)
+                memcpy(AT(at), AT(i), size);
+            while (at && cmp(AT((at - 1) / 2), AT(at), ctx) < 0) {
+                swap_elems(AT((at - 1) / 2), AT(at), size);
+                at = (at - 1) / 2;
+            }
+            continue;
+        }
+        memcpy(AT(0), AT(i), size);
+        for (at = 0;;) {
+            size_t l = 2 * at + 1, w = at;
+            if (l < n && cmp(AT(l), AT(w), ctx) > 0)
+                w = l;
+            if (l + 1 < n && cmp(AT(l + 1), AT(w), ctx) > 0)
+                w = l + 1;
+            if (w == at)
+                break;
+            swap_elems(AT(at), AT(w), size);
+            at = w;
+        }
+    }
+#undef AT
+    qsort_r(r, n, size, cmp, ctx);
+    return n;
+}
 
 typedef struct ranked {
     uint64_t v;
@@ -381,9 +449,7 @@ size_t *vf_agg_top(const vf_agg *a, size_t n, size_t *out_n)
         r[i].v = vf_agg_rank_value(a, &entry(a, i)->m);
         r[i].i = i;
     }
-    if (count)
-        qsort_r(r, count, sizeof *r, cmp_ranked, (void *)(uintptr_t)a);
-    size_t k = n && n < count ? n : count;
+    size_t k = vf_select_sorted(r, count, sizeof *r, n, cmp_ranked, (void *)(uintptr_t)a);
     for (size_t i = 0; i < k; i++)
         out[i] = r[i].i;
     free(r);

@@ -50,6 +50,12 @@ uint64_t vf_agg_error_bound(const vf_agg *a);
 size_t vf_agg_memory(const vf_agg *a);
 /* Value of the ranking metric of m. */
 uint64_t vf_agg_rank_value(const vf_agg *a, const vf_metrics *m);
+/* Sorts the `limit` first elements of base (count elements of `size` bytes) in the order of
+ * cmp, leaving the rest unspecified: a heap selection, O(count log limit). limit 0 or >= count
+ * sorts everything. Returns how many are sorted. */
+size_t vf_select_sorted(void *base, size_t count, size_t size, size_t limit,
+                        int (*cmp)(const void *, const void *, void *), void *ctx);
+
 /* Indexes of the n largest groups by the ranking metric (ties: smaller key bytes first);
  * n = 0 means all. Returns a malloc'ed array and its length in *out_n. */
 size_t *vf_agg_top(const vf_agg *a, size_t n, size_t *out_n);

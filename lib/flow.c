@@ -108,9 +108,10 @@ static int external(const vf_loc *l)
 
 /* Rules 1-3: egress kept; ingress kept unless the sender's own logged ENI has it; transit
  * records kept only when neither end is a logged ENI. */
-static void decide_duplicates(const vf_network *n, const vpcflow_record *rec, int32_t e, vf_flow *f, int *own_s,
+static void decide_duplicates(const vf_flowctx *c, const vpcflow_record *rec, int32_t e, vf_flow *f, int *own_s,
                               int *own_d)
 {
+    const vf_network *n = c->n;
     *own_s = e >= 0 && f->src.owner == e;
     *own_d = e >= 0 && f->dst.owner == e;
     if (rec->present & VPCFLOW_BIT(VPCFLOW_F_FLOW_DIRECTION)) {
@@ -136,7 +137,9 @@ static void decide_duplicates(const vf_network *n, const vpcflow_record *rec, in
     }
     if (x < 0)
         return;
-    if (n->discovered) { /* every ENI with facts had records */
+    if (n->discovered || c->logged[x] || (y >= 0 && c->logged[y])) {
+        /* every discovered ENI had records; and "logged" never becomes false again, so what
+         * this thread has already seen decides at once: only the undecided wait */
         f->verdict = VF_DROP;
         return;
     }
@@ -167,6 +170,10 @@ static void decide_nat(vf_flowctx *c, const vpcflow_record *rec, int32_t e, vf_f
         return;
     }
     if (n->facts[e].nat_client && f->verdict == VF_KEEP) {
+        if (vf_map_get(&c->nat_peers, &p) >= 0) { /* this thread saw a NAT talk to p already */
+            f->verdict = VF_DROP;
+            return;
+        }
         f->verdict = VF_PENDING;
         f->cond.type = VF_COND_NAT_PEER;
         f->cond.peer = p;
@@ -188,7 +195,7 @@ int vf_flow_eval(vf_flowctx *c, const vpcflow_record *rec, vf_flow *f)
     f->observer = e;
     f->cls = vf_class_of(c->n, &f->src, &f->dst);
     int own_s, own_d;
-    decide_duplicates(c->n, rec, e, f, &own_s, &own_d);
+    decide_duplicates(c, rec, e, f, &own_s, &own_d);
     decide_nat(c, rec, e, f, own_s, own_d);
     f->nat_in = e >= 0 && c->n->facts[e].nat && own_d;
     f->month = vf_month_of(&c->months, rec->start);

@@ -97,50 +97,6 @@ static int cmp_ranked(const void *a, const void *b, void *ctx)
     return memcmp(vf_agg_key(o->groups, x->i), vf_agg_key(o->groups, y->i), o->key_size);
 }
 
-/* Keeps the `limit` best of count groups with a min-heap (the worst kept at the root):
- * O(count log limit) instead of sorting everything. */
-static size_t select_best(ranked *r, size_t count, size_t limit, const order_ctx *o)
-{
-    if (!limit || limit >= count) {
-        if (count)
-            qsort_r(r, count, sizeof *r, cmp_ranked, (void *)(uintptr_t)o);
-        return count;
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (n == limit && cmp_ranked(&r[i], &r[0], (void *)(uintptr_t)o) >= 0)
-            continue; /* not better than the worst kept */
-        size_t at;
-        if (n < limit) { /* sift up */
-            at = n++;
-            r[at] = r[i];
-            while (at && cmp_ranked(&r[(at - 1) / 2], &r[at], (void *)(uintptr_t)o) < 0) {
-                ranked t = r[at];
-                r[at] = r[(at - 1) / 2];
-                r[(at - 1) / 2] = t;
-                at = (at - 1) / 2;
-            }
-            continue;
-        }
-        r[0] = r[i]; /* replace the worst, sift down */
-        for (at = 0;;) {
-            size_t l = 2 * at + 1, w = at;
-            if (l < n && cmp_ranked(&r[l], &r[w], (void *)(uintptr_t)o) > 0)
-                w = l;
-            if (l + 1 < n && cmp_ranked(&r[l + 1], &r[w], (void *)(uintptr_t)o) > 0)
-                w = l + 1;
-            if (w == at)
-                break;
-            ranked t = r[at];
-            r[at] = r[w];
-            r[w] = t;
-            at = w;
-        }
-    }
-    qsort_r(r, n, sizeof *r, cmp_ranked, (void *)(uintptr_t)o);
-    return n;
-}
-
 static char *dup_text(const char *s)
 {
     return vf_strndup(s, strlen(s));
@@ -208,7 +164,7 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
             memcpy(&idx[i].bucket, vf_agg_key(q->groups, i), 8);
     }
     order_ctx o = {q->groups, c->keys.size + (c->every ? 8 : 0)};
-    size_t n = select_best(idx, count, limit, &o);
+    size_t n = vf_select_sorted(idx, count, sizeof *idx, limit, cmp_ranked, &o);
     r->rows = vf_calloc(n ? n : 1, sizeof *r->rows);
     if (!r->rows) {
         free(idx);
