@@ -95,6 +95,7 @@ struct worker {
     void *state;
     vf_lines L;
     vf_gz *gz;
+    unsigned char *inbuf; /* raw input of streamed files, reused */
     char *buf;
     size_t cap;
     vf_bad_line *bad;
@@ -164,6 +165,19 @@ static void hook_warn(void *ctx, const char *input, uint64_t line, const char *m
 
 /* ---- processing one unit ------------------------------------------------------------- */
 
+/* Drops the pages of a finished range from this process (the page cache keeps them), so that
+ * the resident size does not grow with the input. Only whole pages inside the range. */
+static void release(const char *map, size_t off, size_t end)
+{
+    static size_t page;
+    if (!page)
+        page = (size_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)map + off + page - 1) & ~(uintptr_t)(page - 1);
+    uintptr_t b = ((uintptr_t)map + end) & ~(uintptr_t)(page - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 static int grow_buf(worker *W, size_t need)
 {
     if (need <= W->cap)
@@ -215,7 +229,7 @@ static void run_stream(worker *W, const unit *u)
     scan *S = W->S;
     vf_source src;
     vpcflow_error err;
-    vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, &err);
+    vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, W->inbuf, &err);
     if (st != VPCFLOW_OK) {
         set_error(S, u->seq, st, &err);
         return;
@@ -319,6 +333,7 @@ static void run_chunk(worker *W, const unit *u)
             free(t);
     }
 out:
+    release(in->map, u->off, u->end);
     W->bytes_text += u->end - u->off;
     atomic_fetch_add(&S->bytes_done, u->end - u->off);
 }
@@ -335,6 +350,7 @@ static void *worker_main(void *arg)
         unit *u = &S->units[S->pre_jobs[j]];
         const in_file *in = &S->inputs[u->input];
         vf_prescan_run(in->map + u->off, in->map + u->end, &u->pre);
+        release(in->map, u->off, u->end);
     }
     pthread_mutex_lock(&S->lock);
     if (--S->running == 0)
@@ -612,6 +628,7 @@ static void cleanup(scan *S)
 {
     for (unsigned i = 0; i < S->nworkers; i++) {
         vf_gz_free(S->workers[i].gz);
+        free(S->workers[i].inbuf);
         free(S->workers[i].buf);
         free(S->workers[i].bad);
     }
@@ -683,10 +700,11 @@ static vpcflow_status make_workers(scan *S, vpcflow_error *err)
         W->S = S;
         W->index = i;
         W->gz = vf_gz_new();
+        W->inbuf = malloc(VF_SOURCE_BUF);
         W->bad = vf_calloc(limit, sizeof *W->bad);
         hooks.ctx = W;
         vf_lines_init(&W->L, S->formats, &hooks);
-        if (!W->gz || !W->bad)
+        if (!W->gz || !W->inbuf || !W->bad)
             return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
     return VPCFLOW_OK;

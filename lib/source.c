@@ -10,8 +10,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IN_CAP (1u << 20)
-
 static long read_some(vf_source *s, vpcflow_error *err)
 {
     if (s->in_pos > 0 && s->in_pos < s->in_len)
@@ -38,7 +36,7 @@ static long read_some(vf_source *s, vpcflow_error *err)
     return (long)s->in_len;
 }
 
-vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, vpcflow_error *err)
+vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigned char *inbuf, vpcflow_error *err)
 {
     memset(s, 0, sizeof *s);
     s->name = path;
@@ -50,8 +48,9 @@ vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, vpcflow
         if (s->fd < 0)
             return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
     }
-    s->in_cap = IN_CAP;
-    s->in = malloc(s->in_cap);
+    s->in_cap = VF_SOURCE_BUF;
+    s->in = inbuf ? inbuf : malloc(s->in_cap);
+    s->owns_in = !inbuf;
     if (!s->in) {
         vf_source_close(s);
         return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
@@ -126,7 +125,8 @@ void vf_source_close(vf_source *s)
     if (s->fd >= 0 && !s->is_stdin)
         close(s->fd);
     s->fd = -1;
-    free(s->in);
+    if (s->owns_in)
+        free(s->in);
     s->in = NULL;
 }
 
@@ -272,7 +272,7 @@ vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, cons
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
         goto done;
     }
-    st = vf_source_open(&src, files[0], gz, err);
+    st = vf_source_open(&src, files[0], gz, NULL, err);
     if (st != VPCFLOW_OK)
         goto done;
     for (;;) {
