@@ -41,6 +41,7 @@ struct gen_truth {
     size_t nmonths;
     view full;  /* subnets, ENIs and ip-ranges known (the topology/ files) */
     view nonat; /* subnets and ip-ranges only: NAT, ALB and RDS ENIs are not recognised */
+    view noenis; /* v3/v5 without --enis: the NAT shows in pkt-* fields, ALB and RDS kinds do not */
     amap dst, src, xaz_dst, inet_dst;
     pent *port;
     const gen_eni *watch;
@@ -92,6 +93,7 @@ gen_truth *gen_truth_new(const gen_net *net, unsigned days)
     t->nmonths = days / 28 + 3;
     t->full.inet_month = gen_xcalloc(t->nmonths, sizeof(uint64_t));
     t->nonat.inet_month = gen_xcalloc(t->nmonths, sizeof(uint64_t));
+    t->noenis.inet_month = gen_xcalloc(t->nmonths, sizeof(uint64_t));
     t->port = gen_xcalloc(65536, sizeof *t->port);
     t->nwin = (size_t)days * 144 + 1;
     t->win = gen_xcalloc(t->nwin, sizeof *t->win);
@@ -104,6 +106,7 @@ void gen_truth_free(gen_truth *t)
         return;
     free(t->full.inet_month);
     free(t->nonat.inet_month);
+    free(t->noenis.inet_month);
     amap *maps[] = {&t->dst, &t->src, &t->xaz_dst, &t->inet_dst};
     for (size_t i = 0; i < 4; i++)
         free(maps[i]->t);
@@ -195,8 +198,12 @@ void gen_truth_add(gen_truth *t, const gen_rec *r)
         view_add(t, &t->full, r, 1);
         tops_add(t, r);
     }
-    if (r->nat_proc)
+    if (r->kept)
+        view_add(t, &t->noenis, r, 0); /* no exemptions: ENI kinds are unknown */
+    if (r->nat_proc) {
         t->full.nat_bytes += r->bytes;
+        t->noenis.nat_bytes += r->bytes;
+    }
     if (r->kept_nonat)
         view_add(t, &t->nonat, r, 0);
     if (t->watch && r->obs == t->watch && r->src == &t->watch->ep4 && r->dst->loc == LOC_INTERNET) {
@@ -388,6 +395,9 @@ int gen_truth_write(const gen_truth *t, const char *path, const gen_opts *o, con
     if (o->format == GEN_FMT_DEFAULT) {
         fputs(",\n\"summary_without_nat_knowledge\":", f);
         write_summary(f, t, &t->nonat, 0);
+    } else {
+        fputs(",\n\"summary_without_enis\":", f);
+        write_summary(f, t, &t->noenis, 1);
     }
     fputs(",\n\"top\":{", f);
     write_amap(f, "dstaddr", &t->dst, 1);
