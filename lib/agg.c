@@ -6,11 +6,13 @@
  *   index: [0][3][0][1][2][0]...   entries: | hdr key | hdr key | hdr key | ...
  *                                            hdr = hash, err, metrics
  *
- * When a new group would take the table past its budget, it switches to Space-Saving
- * (Metwally et al., 2005) over the groups it holds: a min-heap on the ranking metric finds the
- * smallest group, which a new key replaces, inheriting its counts as overestimate (err). The
- * largest groups are then kept with an overestimate of at most the evicted minimum, which is
- * reported with the results (vf_agg_error_bound).
+ * When a new group would take the table past its budget, it switches to a batched form of
+ * Space-Saving (Metwally et al., 2005): the groups at or below the median of the ranking metric
+ * are evicted in one linear pass, and the median becomes the floor. A group that enters later
+ * starts at the floor, as the most it can have had before (its err): estimates never fall
+ * below the truth and exceed it by at most the floor, which is at most twice the total over
+ * the table's size. Eviction costs O(m) every m/2 new groups, O(1) per group, where a heap
+ * would cost a root-to-leaf walk through cold memory for every new group.
  */
 #include "agg.h"
 
@@ -34,9 +36,7 @@ struct vf_agg {
     size_t index_cap;
     /* heavy-hitter mode */
     int approx;
-    uint64_t error_bound;
-    uint32_t *heap; /* entry numbers, min-heap on rank value */
-    uint32_t *pos;  /* entry number -> heap position */
+    uint64_t error_bound; /* the floor: what an evicted group may have had */
 };
 
 static hdr *entry(const vf_agg *a, size_t i)
@@ -74,9 +74,12 @@ void vf_agg_free(vf_agg *a)
         return;
     free(a->entries);
     free(a->index);
-    free(a->heap);
-    free(a->pos);
     free(a);
+}
+
+void vf_agg_set_limit(vf_agg *a, size_t mem_limit)
+{
+    a->mem_limit = mem_limit;
 }
 
 uint64_t vf_agg_rank_value(const vf_agg *a, const vf_metrics *m)
@@ -96,8 +99,7 @@ uint64_t vf_agg_rank_value(const vf_agg *a, const vf_metrics *m)
 
 size_t vf_agg_memory(const vf_agg *a)
 {
-    return a->cap * a->entry_size + a->index_cap * sizeof *a->index +
-           (a->approx ? a->count * 2 * sizeof(uint32_t) : 0);
+    return a->cap * a->entry_size + a->index_cap * sizeof *a->index;
 }
 
 /* Keys are compared after their 64-bit hashes matched, so this is nearly always a hit; small
@@ -165,11 +167,11 @@ static int grow_index(vf_agg *a)
     return 0;
 }
 
-/* Groups a budget allows: each costs its entry, at most 16 index bytes (the index is a power of
- * two at least twice the count) and 8 bytes of heap in heavy-hitter mode. */
+/* Groups a budget allows: each costs its entry and at most 16 index bytes (the index is a
+ * power of two at least twice the count). */
 static size_t max_groups(const vf_agg *a)
 {
-    return a->mem_limit ? a->mem_limit / (a->entry_size + 16 + 8) : SIZE_MAX;
+    return a->mem_limit ? a->mem_limit / (a->entry_size + 16) : SIZE_MAX;
 }
 
 static int grow_entries(vf_agg *a)
@@ -185,90 +187,97 @@ static int grow_entries(vf_agg *a)
     return 0;
 }
 
-/* ---- the heap of heavy-hitter mode ----------------------------------------------------- */
+/* ---- heavy-hitter mode ------------------------------------------------------------------ */
 
-static uint64_t hval(const vf_agg *a, uint32_t e)
+static void swap_u64(uint64_t *a, uint64_t *b)
 {
-    return vf_agg_rank_value(a, &entry(a, e)->m);
+    uint64_t t = *a;
+    *a = *b;
+    *b = t;
 }
 
-static void heap_swap(vf_agg *a, size_t i, size_t j)
+/* The k-th smallest of v[0..n) (Hoare's selection; v is reordered). */
+static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
 {
-    uint32_t t = a->heap[i];
-    a->heap[i] = a->heap[j];
-    a->heap[j] = t;
-    a->pos[a->heap[i]] = (uint32_t)i;
-    a->pos[a->heap[j]] = (uint32_t)j;
-}
-
-static void sift_down(vf_agg *a, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < a->count && hval(a, a->heap[l]) < hval(a, a->heap[m]))
-            m = l;
-        if (r < a->count && hval(a, a->heap[r]) < hval(a, a->heap[m]))
-            m = r;
-        if (m == i)
-            return;
-        heap_swap(a, i, m);
-        i = m;
-    }
-}
-
-static int enter_approx(vf_agg *a)
-{
-    a->heap = malloc(a->count * sizeof *a->heap);
-    a->pos = malloc(a->count * sizeof *a->pos);
-    if (!a->heap || !a->pos)
-        return -1;
-    for (size_t i = 0; i < a->count; i++) {
-        a->heap[i] = (uint32_t)i;
-        a->pos[i] = (uint32_t)i;
-    }
-    for (size_t i = a->count / 2; i-- > 0;)
-        sift_down(a, i);
-    a->approx = 1;
-    return 0;
-}
-
-/* Removes the index slot s (backward-shift deletion keeps linear probing intact). */
-static void index_delete(vf_agg *a, size_t s)
-{
-    size_t mask = a->index_cap - 1, j = s;
-    for (;;) {
-        j = (j + 1) & mask;
-        uint32_t e = a->index[j];
-        if (!e)
-            break;
-        size_t home = (size_t)entry(a, e - 1)->hash & mask;
-        /* move e back to s if its home is not in (s, j] cyclically */
-        if ((j > s && (home <= s || home > j)) || (j < s && (home <= s && home > j))) {
-            a->index[s] = e;
-            s = j;
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        uint64_t pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                swap_u64(&v[i], &v[j]);
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
         }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
     }
-    a->index[s] = 0;
+    return v[k];
 }
 
-/* Space-Saving: the smallest group gives its place (and its counts, as error) to key. */
-static void replace_min(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
+static void rebuild_index(vf_agg *a)
 {
-    uint32_t e = a->heap[0];
-    hdr *h = entry(a, e);
-    int found;
-    size_t s = probe(a, entry_key(a, e), h->hash, &found);
-    index_delete(a, s);
-    uint64_t min = vf_agg_rank_value(a, &h->m);
-    if (min > a->error_bound)
-        a->error_bound = min;
-    h->err = min;
-    h->hash = hash;
-    memcpy(entry_key(a, e), key, a->key_size);
-    vf_metrics_add(&h->m, m);
-    s = probe(a, key, hash, &found);
-    a->index[s] = e + 1;
-    sift_down(a, 0);
+    memset(a->index, 0, a->index_cap * sizeof *a->index);
+    for (size_t i = 0; i < a->count; i++) {
+        size_t s = (size_t)entry(a, i)->hash & (a->index_cap - 1);
+        while (a->index[s])
+            s = (s + 1) & (a->index_cap - 1);
+        a->index[s] = (uint32_t)i + 1;
+    }
+}
+
+/* Evicts the groups at or below the median and raises the floor. The median's scratch array
+ * reuses the index's memory: the index is rebuilt afterwards anyway. */
+static void evict_half(vf_agg *a)
+{
+    uint64_t *v = (uint64_t *)(void *)a->index; /* index_cap * 4 >= 2 * count * 4 = count * 8 */
+    for (size_t i = 0; i < a->count; i++)
+        v[i] = vf_agg_rank_value(a, &entry(a, i)->m);
+    uint64_t median = kth_smallest(v, a->count, a->count / 2);
+    size_t kept = 0;
+    for (size_t i = 0; i < a->count; i++) {
+        if (vf_agg_rank_value(a, &entry(a, i)->m) <= median)
+            continue;
+        if (kept != i)
+            memcpy(entry(a, kept), entry(a, i), a->entry_size);
+        kept++;
+    }
+    a->count = kept;
+    if (median > a->error_bound)
+        a->error_bound = median;
+    a->approx = 1;
+    rebuild_index(a);
+}
+
+/* Adds the floor to the ranking metric of a group entering after evictions. */
+static void inherit_floor(vf_agg *a, hdr *h)
+{
+    uint64_t f = a->error_bound;
+    h->err = f;
+    switch (a->rank) {
+    case VF_RANK_PACKETS:
+        h->m.packets += f;
+        break;
+    case VF_RANK_FLOWS:
+        h->m.flows += f;
+        break;
+    case VF_RANK_COST:
+        h->m.cost += (unsigned __int128)f << 30; /* the floor is in pico-dollars */
+        break;
+    default:
+        h->m.bytes += f;
+    }
 }
 
 int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
@@ -276,24 +285,14 @@ int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
     int found;
     size_t s = probe(a, key, hash, &found);
     if (found) {
-        uint32_t e = a->index[s] - 1;
-        vf_metrics_add(&entry(a, e)->m, m);
-        if (a->approx)
-            sift_down(a, a->pos[e]);
-        return 0;
-    }
-    if (a->approx) {
-        replace_min(a, key, hash, m);
+        vf_metrics_add(&entry(a, a->index[s] - 1)->m, m);
         return 0;
     }
     if (a->count == a->cap) {
         if (a->count >= max_groups(a) && a->count >= 16) {
-            if (enter_approx(a) < 0)
-                return -1;
-            replace_min(a, key, hash, m);
-            return 0;
-        }
-        if (grow_entries(a) < 0)
+            evict_half(a);
+            s = probe(a, key, hash, &found);
+        } else if (grow_entries(a) < 0)
             return -1;
     }
     if ((a->count + 1) * 2 > a->index_cap) {
@@ -307,6 +306,8 @@ int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
     h->err = 0;
     h->m = *m;
     memcpy(entry_key(a, e), key, a->key_size);
+    if (a->approx)
+        inherit_floor(a, h);
     a->index[s] = (uint32_t)e + 1;
     return 0;
 }
@@ -324,8 +325,7 @@ int vf_agg_merge(vf_agg *into, const vf_agg *from)
     }
     if (from->approx) {
         /* a group missing from `from` may have had up to its bound there */
-        if (!into->approx && enter_approx(into) < 0)
-            return -1;
+        into->approx = 1;
         into->error_bound += from->error_bound;
     }
     return 0;

@@ -31,6 +31,8 @@ typedef struct vf_agg vf_agg;
  * rate used to rank internet-out bytes by cost before tiers are known (pico-USD/GB). */
 vf_agg *vf_agg_new(size_t key_size, size_t mem_limit, vf_rank rank, uint64_t cost_inet_rate);
 void vf_agg_free(vf_agg *a);
+/* Changes the budget (a table taken over as the total of all threads gets theirs). */
+void vf_agg_set_limit(vf_agg *a, size_t mem_limit);
 
 /* Adds m to the group of key (hash = vf_hash_bytes(key, key_size) or any good hash of it). */
 int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m);

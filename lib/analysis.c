@@ -60,7 +60,12 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     if (o)
         memcpy(&a->opt, o, VF_MIN(o->size ? o->size : sizeof a->opt, sizeof a->opt));
     a->opt.scan.size = sizeof a->opt.scan;
-    a->memory_limit = a->opt.memory_limit ? a->opt.memory_limit : (size_t)512 << 20;
+    /* --memory covers everything: keep the fixed buffers (per worker: a 4 MiB line buffer, a
+     * 1 MiB input buffer, caches; plus the program) out of the group tables' share */
+    size_t total = a->opt.memory_limit ? a->opt.memory_limit : (size_t)512 << 20;
+    size_t workers = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
+    size_t reserve = ((size_t)16 << 20) + workers * ((size_t)6 << 20);
+    a->memory_limit = total > 2 * reserve ? total - reserve : total / 2;
     vf_network_options no = {a->opt.subnets,  a->opt.nsubnets, a->opt.enis,     a->opt.nenis,
                              a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology, a->opt.ntopology,
                              a->opt.prices,   a->opt.region,   a->opt.free_tier, a->opt.no_dedup};

@@ -36,6 +36,7 @@ typedef struct q_ctx {
     size_t per_thread_memory;
 } q_ctx;
 
+/* A thread's state; the total's (mem 0) takes its group table from the first thread. */
 static q_state *state_new(vf_analysis *a, const vf_query_spec *spec, size_t mem)
 {
     q_state *s = vf_calloc(1, sizeof *s);
@@ -44,9 +45,10 @@ static q_state *state_new(vf_analysis *a, const vf_query_spec *spec, size_t mem)
     s->a = a;
     s->spec = spec;
     const vf_prices *p = vf_network_prices(a->net);
-    s->groups = vf_agg_new(spec->key_size, mem, spec->rank, p->ntiers ? p->tiers[0].rate : 0);
+    if (mem)
+        s->groups = vf_agg_new(spec->key_size, mem, spec->rank, p->ntiers ? p->tiers[0].rate : 0);
     s->pending = vf_agg_new(sizeof(pending_head) + spec->key_size, 0, VF_RANK_BYTES, 0);
-    if (!s->groups || !s->pending) {
+    if ((mem && !s->groups) || !s->pending) {
         vf_agg_free(s->groups);
         vf_agg_free(s->pending);
         free(s);
@@ -166,8 +168,13 @@ static int q_close(void *ctx, void *state)
     vf_months_merge(&t->inet, &s->inet);
     t->nat_bytes += s->nat_bytes;
     t->unique += s->unique;
-    if (!rc && (vf_agg_merge(t->groups, s->groups) < 0 || vf_agg_merge(t->pending, s->pending) < 0 ||
-                vf_outcome_merge(c->outcome, s->fc) < 0))
+    if (!t->groups) { /* the first table becomes the total: no copy, so memory stays in budget */
+        t->groups = s->groups;
+        s->groups = NULL;
+        vf_agg_set_limit(t->groups, c->a->memory_limit);
+    } else if (!rc && vf_agg_merge(t->groups, s->groups) < 0)
+        rc = 1;
+    if (!rc && (vf_agg_merge(t->pending, s->pending) < 0 || vf_outcome_merge(c->outcome, s->fc) < 0))
         rc = 1;
     state_free(s);
     return rc;
@@ -209,7 +216,7 @@ vpcflow_status vf_query_run(vf_analysis *a, const vf_query_spec *spec, vf_query_
     if (spec->key_size > MAX_KEY)
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "group key too large (%zu bytes)", spec->key_size);
     size_t threads = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
-    q_ctx ctx = {a, spec, state_new(a, spec, a->memory_limit), vf_outcome_new(a->net), a->memory_limit / threads};
+    q_ctx ctx = {a, spec, state_new(a, spec, 0), vf_outcome_new(a->net), a->memory_limit / threads};
     vpcflow_status st = VPCFLOW_OK;
     if (!ctx.total || !ctx.outcome) {
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
@@ -219,6 +226,12 @@ vpcflow_status vf_query_run(vf_analysis *a, const vf_query_spec *spec, vf_query_
     st = vpcflow_scan(a->paths, a->npaths, &a->opt.scan, &sink, &out->stats, err);
     if (st == VPCFLOW_ERR_STOPPED)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    if (st == VPCFLOW_OK && !ctx.total->groups) { /* no worker ran (no input) */
+        const vf_prices *p = vf_network_prices(a->net);
+        ctx.total->groups = vf_agg_new(spec->key_size, a->memory_limit, spec->rank, p->ntiers ? p->tiers[0].rate : 0);
+        if (!ctx.total->groups)
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
     if (st == VPCFLOW_OK && settle(ctx.total, ctx.outcome, spec->key_size) < 0)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (st == VPCFLOW_OK) {
