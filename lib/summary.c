@@ -24,18 +24,38 @@ static int costly(vpcflow_class c)
     return c == VPCFLOW_CLASS_CROSS_AZ || c == VPCFLOW_CLASS_INTERNET_OUT || c == VPCFLOW_CLASS_INTER_REGION;
 }
 
-/* The summary groups the costly classes by (src, dst, class): talkers and drivers come from it. */
+/* Pseudo-classes grouped with the pairs for the driver: bytes entering a NAT gateway (what it
+ * charges for), and the NAT's outside legs (who its traffic is with, in every log format). */
+#define NAT_PIECE 254
+#define NAT_PEER 253
+
+/* The summary groups the costly classes by (src, dst, class): talkers and drivers come from
+ * it; the bytes entering a NAT gateway are grouped too, as NAT_PIECE, priced at the NAT rate. */
 static void group_pairs(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
 {
-    (void)ctx;
-    if (!costly(f->cls))
-        return;
+    const vf_network *n = ctx;
     pair_key k;
     memset(&k, 0, sizeof k);
     k.src = r->srcaddr;
     k.dst = r->dstaddr;
-    k.cls = (uint8_t)f->cls;
-    emit(sink, &k, &f->m);
+    if (costly(f->cls)) {
+        k.cls = (uint8_t)f->cls;
+        emit(sink, &k, &f->m);
+    }
+    if (f->nat_in) {
+        vf_metrics m = {r->bytes, r->packets, 1, 0, (unsigned __int128)r->bytes * vf_network_prices(n)->nat_per_gb};
+        k.cls = NAT_PIECE;
+        emit(sink, &k, &m);
+    }
+    const vf_eni_facts *obs = f->observer >= 0 ? vf_network_eni(n, (size_t)f->observer) : NULL;
+    int src_out = f->src.kind == VF_LOC_AWS || f->src.kind == VF_LOC_INTERNET;
+    int dst_out = f->dst.kind == VF_LOC_AWS || f->dst.kind == VF_LOC_INTERNET;
+    if (obs && obs->nat && src_out != dst_out) { /* an outside leg: (peer, NAT address) */
+        k.src = src_out ? r->srcaddr : r->dstaddr;
+        k.dst = src_out ? r->dstaddr : r->srcaddr;
+        k.cls = NAT_PEER;
+        emit(sink, &k, &f->m);
+    }
 }
 
 /* ---- talkers and the cost driver -------------------------------------------------------- */
@@ -128,6 +148,103 @@ static void describe_dsts(const vf_network *n, const vf_agg *pairs, const driver
         snprintf(buf, cap, "%zu %s", count, noun);
 }
 
+/* Who a NAT gateway's traffic is with: an owner (all of S3 in a region together), not an IP. */
+typedef struct peer_key {
+    vpcflow_addr nat;
+    const vf_aws_range *aws;
+    int32_t eni;
+    uint8_t kind;
+    uint8_t pad[3];
+} peer_key;
+
+static void peer_of(const vf_network *n, vpcflow_addr nat, vpcflow_addr peer, peer_key *k)
+{
+    vf_loc l;
+    vf_locate(n, peer, &l);
+    memset(k, 0, sizeof *k);
+    k->nat = nat;
+    k->kind = l.kind;
+    k->eni = l.kind == VF_LOC_VPC ? l.owner : -1;
+    k->aws = l.kind == VF_LOC_AWS ? l.aws : NULL;
+}
+
+static void peer_label(const vf_network *n, const peer_key *k, vpcflow_addr example, char *buf, size_t cap)
+{
+    if (k->kind == VF_LOC_AWS)
+        snprintf(buf, cap, "aws %s %s", k->aws->service, k->aws->region);
+    else if (k->kind == VF_LOC_INTERNET)
+        snprintf(buf, cap, "the internet");
+    else
+        vf_owner_label(n, example, buf, cap);
+}
+
+/* The NAT gateway that processed the most, and what its traffic was mostly with, in words.
+ * Returns its cost. */
+static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, char *buf, size_t cap)
+{
+    vf_agg *by_nat = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_COST, 0);
+    vf_agg *by_peer = vf_agg_new(sizeof(peer_key), 0, VF_RANK_BYTES, 0);
+    unsigned __int128 best = 0;
+    if (!by_nat || !by_peer)
+        goto done;
+    for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+        const pair_key *k = vf_agg_key(pairs, i);
+        if (k->cls == NAT_PIECE)
+            vf_agg_add(by_nat, &k->dst, vf_hash_addr(k->dst), vf_agg_metrics(pairs, i));
+    }
+    size_t nt;
+    size_t *top = vf_agg_top(by_nat, 1, &nt);
+    if (top && nt) {
+        vpcflow_addr nat;
+        memcpy(&nat, vf_agg_key(by_nat, top[0]), sizeof nat);
+        const vf_metrics *m = vf_agg_metrics(by_nat, top[0]);
+        best = m->cost;
+        vpcflow_addr example = {0, 0};
+        for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+            const pair_key *k = vf_agg_key(pairs, i);
+            if (k->cls != NAT_PEER || !vpcflow_addr_eq(k->dst, nat))
+                continue;
+            peer_key pk;
+            peer_of(n, nat, k->src, &pk);
+            vf_agg_add(by_peer, &pk, vf_hash_bytes(&pk, sizeof pk), vf_agg_metrics(pairs, i));
+        }
+        size_t np;
+        size_t *tp = vf_agg_top(by_peer, 1, &np);
+        char label[128], addr[64], bytes[32], usd[32], plabel[160] = "", pbytes[32] = "";
+        if (tp && np) {
+            const peer_key *pk = vf_agg_key(by_peer, tp[0]);
+            for (size_t i = 0; i < vf_agg_count(pairs); i++) { /* an address of that peer, for its label */
+                const pair_key *k = vf_agg_key(pairs, i);
+                peer_key q;
+                if (k->cls != NAT_PEER || !vpcflow_addr_eq(k->dst, nat))
+                    continue;
+                peer_of(n, nat, k->src, &q);
+                if (memcmp(&q, pk, sizeof q) == 0) {
+                    example = k->src;
+                    break;
+                }
+            }
+            peer_label(n, pk, example, plabel, sizeof plabel);
+            vf_human_bytes(vf_agg_metrics(by_peer, tp[0])->bytes, pbytes, sizeof pbytes);
+        }
+        free(tp);
+        vf_owner_label(n, nat, label, sizeof label);
+        vpcflow_addr_format(nat, addr, sizeof addr);
+        vf_human_bytes(m->bytes, bytes, sizeof bytes);
+        vf_usd_format(m->cost, 2, usd, sizeof usd);
+        snprintf(buf, cap, "%s %s processed %s, $%s of NAT charges; its largest peer is %s (%s)%s", label, addr, bytes,
+                 usd, plabel, pbytes,
+                 strncmp(plabel, "aws S3", 6) == 0 || strncmp(plabel, "aws DYNAMODB", 12) == 0
+                     ? " (a gateway endpoint would carry that free of NAT charges)"
+                     : "");
+    }
+    free(top);
+done:
+    vf_agg_free(by_nat);
+    vf_agg_free(by_peer);
+    return best;
+}
+
 static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n)
 {
     vf_agg *by = vf_agg_new(sizeof(driver_key), 0, VF_RANK_COST, 0);
@@ -136,6 +253,8 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
     for (size_t i = 0; i < vf_agg_count(pairs); i++) {
         const pair_key *k = vf_agg_key(pairs, i);
         driver_key d;
+        if (k->cls == NAT_PIECE || k->cls == NAT_PEER)
+            continue;
         memset(&d, 0, sizeof d);
         d.src = k->src;
         d.cls = k->cls;
@@ -166,6 +285,10 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
         snprintf(s->driver, sizeof s->driver, "%s %s \xe2\x86\x92 %s: %s %s, $%s", label, addr, dsts, bytes, what,
                  usd);
     }
+    char nat[sizeof s->driver];
+    unsigned __int128 pair_cost = top && nt ? vf_agg_metrics(by, top[0])->cost : 0;
+    if (nat_driver(pairs, n, nat, sizeof nat) > pair_cost)
+        memcpy(s->driver, nat, sizeof nat);
     free(top);
     vf_agg_free(by);
 }
@@ -213,7 +336,7 @@ vpcflow_status vpcflow_summary_run(const char *const *paths, size_t npaths, cons
     if (st != VPCFLOW_OK)
         return st;
     vpcflow_summary *s = vf_calloc(1, sizeof *s);
-    vf_query_spec spec = {sizeof(pair_key), group_pairs, NULL, 0, VF_RANK_COST, NULL, NULL};
+    vf_query_spec spec = {sizeof(pair_key), group_pairs, a.net, 0, VF_RANK_COST, NULL, NULL};
     vf_query_result q;
     memset(&q, 0, sizeof q);
     if (!s)

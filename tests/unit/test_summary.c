@@ -63,6 +63,29 @@ TEST(full_topology_exact_classes_and_cents)
     vpcflow_summary_free(s);
 }
 
+TEST(nat_gateway_can_be_the_biggest_driver)
+{
+    /* 100 GiB from i-b to S3 through the NAT: the inside leg costs $2 (cross-AZ), NAT
+     * processing $4.50, the outside leg nothing (S3 in the region): the NAT is the driver */
+    char buf[1024];
+    int n = snprintf(buf, sizeof buf,
+                     "2 1 eni-bbbb 10.0.1.20 52.216.1.10 1 443 6 1 %llu 1793491200 1793491260 ACCEPT OK\n"
+                     "2 1 eni-nnnn 10.0.1.20 10.0.0.5 1 443 6 1 %llu 1793491200 1793491260 ACCEPT OK\n"
+                     "2 1 eni-nnnn 10.0.0.5 52.216.1.10 1 443 6 1 %llu 1793491200 1793491260 ACCEPT OK\n",
+                     (unsigned long long)(100 * GIB), (unsigned long long)(100 * GIB),
+                     (unsigned long long)(100 * GIB));
+    vpcflow_status st;
+    vpcflow_error err;
+    vpcflow_summary *s = run(t_file(0, "natdrv.log", buf, (size_t)n), (inputs){1, 1, 1, NULL, 0, 0}, &st, &err);
+    CHECK(st == VPCFLOW_OK);
+    char *json = json_of(s);
+    CHECK(strstr(json, "\"cost_driver\": \"nat-gateway nat-1 10.0.0.5 processed 100.0 GiB, $4.50 of NAT charges; "
+                       "its largest peer is aws S3 us-east-1 (100.0 GiB) (a gateway endpoint would carry that free "
+                       "of NAT charges)\"") != NULL);
+    free(json);
+    vpcflow_summary_free(s);
+}
+
 TEST(action_filter)
 {
     vpcflow_status st;
