@@ -54,6 +54,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(vpcflow_status st, const vpcflow_error *err);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_status(vpcflow_status st);
+/* After getopt_long returned '?' or ':' (optstrings start with ':' and opterr is 0): one line
+ * naming the unknown option or the option missing its value; returns EXIT_INPUT. */
+int cli_bad_option(const char *cmd, int opt, char **argv);
 
 int cli_parse_uint(const char *s, uint64_t max, uint64_t *out);
 
@@ -68,5 +71,9 @@ int cmd_top(int argc, char **argv);
 extern const char cmd_top_help[];
 int cmd_timeline(int argc, char **argv);
 extern const char cmd_timeline_help[];
+int cmd_alerts(int argc, char **argv);
+extern const char cmd_alerts_help[];
+int cmd_watch(int argc, char **argv);
+extern const char cmd_watch_help[];
 
 #endif

@@ -203,7 +203,7 @@ int cmd_cat(int argc, char **argv)
     memset(&c, 0, sizeof c);
     const char *fields = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "o:f:j:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:f:j:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, opt, optarg);
         if (r < 0)
             return EXIT_INPUT;
@@ -224,7 +224,7 @@ int cmd_cat(int argc, char **argv)
             fputs(cli_common_help, stdout);
             return EXIT_OK;
         default:
-            return cli_usage("cat", "unknown option");
+            return cli_bad_option("cat", opt, argv);
         }
     }
     if (optind >= argc)

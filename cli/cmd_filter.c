@@ -314,7 +314,7 @@ int cmd_filter(int argc, char **argv)
     int kind_given = 0;
     const char *fields = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, "o:f:cvj:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:f:cvj:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, opt, optarg);
         if (r < 0)
             return EXIT_INPUT;
@@ -342,7 +342,7 @@ int cmd_filter(int argc, char **argv)
             fputs(cli_common_help, stdout);
             return EXIT_OK;
         default:
-            return cli_usage("filter", "unknown option");
+            return cli_bad_option("filter", opt, argv);
         }
     }
     if (optind >= argc)

@@ -52,7 +52,7 @@ int cmd_summary(int argc, char **argv)
     int json = 0;
     vpcflow_bill bill = {0, 0};
     int opt;
-    while ((opt = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, opt, optarg);
         if (!r)
             r = cli_analysis_opt(&an, opt, optarg);
@@ -80,7 +80,7 @@ int cmd_summary(int argc, char **argv)
             printf("%s\n%s\n%s", cmd_summary_help, cli_analysis_help, cli_common_help);
             return EXIT_OK;
         default:
-            return cli_usage("summary", "unknown option");
+            return cli_bad_option("summary", opt, argv);
         }
     }
     if (optind >= argc)

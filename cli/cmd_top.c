@@ -94,7 +94,7 @@ static int run(int argc, char **argv, int timeline)
     q.limit = 10;
     vpcflow_rows_format kind = VPCFLOW_ROWS_TABLE;
     int opt;
-    while ((opt = getopt_long(argc, argv, "b:m:w:o:e:n:j:h", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":b:m:w:o:e:n:j:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, opt, optarg);
         if (!r)
             r = cli_analysis_opt(&an, opt, optarg);
@@ -140,7 +140,7 @@ static int run(int argc, char **argv, int timeline)
             printf("%s\n%s\n%s", timeline ? cmd_timeline_help : cmd_top_help, cli_analysis_help, cli_common_help);
             return EXIT_OK;
         default:
-            return cli_usage(cmd, "unknown option");
+            return cli_bad_option(cmd, opt, argv);
         }
     }
     if (optind >= argc)

@@ -195,3 +195,13 @@ void cli_after_scan(cli_common *c, const vpcflow_scan_stats *s)
                 n > 10 ? " (the first 10 are listed above)" : "");
     }
 }
+
+int cli_bad_option(const char *cmd, int opt, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (opt == ':') /* a missing value */
+        return cli_usage(cmd, "option '%s' needs a value", arg);
+    if (optopt && optopt < 0x100 && arg[0] == '-' && arg[1] != '-')
+        return cli_usage(cmd, "unknown option '-%c'", optopt);
+    return cli_usage(cmd, "unknown option '%s'", arg);
+}
