@@ -333,6 +333,24 @@ static inline const char *scan_short(const char *p, uint64_t *out)
     return p;
 }
 
+/* Unix times of flow logs have 10 digits (2001 to 2286): 8 at once and 2 more. */
+static inline const char *scan_time10(const char *p, uint64_t *out)
+{
+    uint64_t c = load8(p);
+    unsigned d8 = (unsigned)(unsigned char)p[8] - '0', d9 = (unsigned)(unsigned char)p[9] - '0';
+    if (VF_LIKELY(leading_digits(c) == 8 && d8 <= 9 && d9 <= 9 && (unsigned)(unsigned char)p[10] - '0' > 9)) {
+        *out = digits_value(c, 8) * 100 + d8 * 10 + d9;
+        return p + 10;
+    }
+    return scan_u64(p, out);
+}
+
+/* The 8 bytes at p, masked to the first n. */
+static inline uint64_t prefix8(const char *p, unsigned n)
+{
+    return load8(p) & (~UINT64_C(0) >> (64 - 8 * n));
+}
+
 /* ---- the default format, straight through -------------------------------------------------
  * Most logs are in the default format with single spaces and every value present. This path
  * parses such a line without per-column dispatch; anything else (a "-", IPv6, extra spaces,
@@ -385,12 +403,13 @@ static const char *parse_default(const vpcflow_format *fmt, const char *line, vp
     FAST_NUMBER(6, 65535, rec->dstport, scan_short);
     FAST_NUMBER(7, 255, rec->protocol, scan_short);
     FAST_NUMBER(8, UINT64_MAX, rec->packets, scan_short);
-    FAST_NUMBER(9, UINT64_MAX, rec->bytes, scan_u64);
-    FAST_NUMBER(10, INT32_MAX, rec->start, scan_u64); /* milliseconds take the general path */
-    FAST_NUMBER(11, INT32_MAX, rec->end, scan_u64);
-    if (memcmp(p, "ACCEPT ", 7) == 0)
+    FAST_NUMBER(9, UINT64_MAX, rec->bytes, scan_short);
+    FAST_NUMBER(10, INT32_MAX, rec->start, scan_time10); /* milliseconds take the general path */
+    FAST_NUMBER(11, INT32_MAX, rec->end, scan_time10);
+    uint64_t word = prefix8(p, 7);
+    if (word == prefix8("ACCEPT ", 7))
         rec->action = VPCFLOW_ACTION_ACCEPT;
-    else if (memcmp(p, "REJECT ", 7) == 0)
+    else if (word == prefix8("REJECT ", 7))
         rec->action = VPCFLOW_ACTION_REJECT;
     else
         return NULL;
