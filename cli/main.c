@@ -18,6 +18,8 @@ static const char main_help[] =
     "  summary   where the data-transfer bill comes from: classes, talkers, dollars\n"
     "  top       the largest groups of traffic by any key (address, port, owner, AZ, …)\n"
     "  timeline  the traffic per time bucket, split by any key\n"
+    "  alerts    security alerts: internal hosts probing, port scans, exposed services, egress spikes\n"
+    "  watch     the same alerts over a followed file or stdin, printed as they fire\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain or gzip, by content), directories (the S3 AWSLogs/ layout, read in\n"
@@ -57,6 +59,8 @@ static const command commands[] = {
     {"summary", cmd_summary, cmd_summary_help},
     {"top", cmd_top, cmd_top_help},
     {"timeline", cmd_timeline, cmd_timeline_help},
+    {"alerts", cmd_alerts, cmd_alerts_help},
+    {"watch", cmd_watch, cmd_watch_help},
 };
 
 static const command *find(const char *name)
@@ -90,6 +94,7 @@ static int help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    opterr = 0; /* commands report bad options themselves (cli_bad_option) */
     if (argc < 2) {
         fputs(main_help, stderr);
         return EXIT_INPUT;

@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -430,6 +431,120 @@ VPCFLOW_API int vpcflow_rows_approximate(const vpcflow_rows *r, uint64_t *error_
 VPCFLOW_API const vpcflow_scan_stats *vpcflow_rows_stats(const vpcflow_rows *r);
 typedef enum vpcflow_rows_format { VPCFLOW_ROWS_TABLE, VPCFLOW_ROWS_CSV, VPCFLOW_ROWS_JSON } vpcflow_rows_format;
 VPCFLOW_API int vpcflow_rows_write(const vpcflow_rows *r, vpcflow_rows_format kind, FILE *out);
+
+/* ---- security alerts (docs/alerts.md) ---------------------------------------------- */
+
+/* A set of alert rules: the four built-ins (internal-reject, port-scan,
+ * sensitive-port-accepted, egress-spike) with their settings, and user rules. */
+typedef struct vpcflow_alert_rules vpcflow_alert_rules;
+
+/* The built-in rules with their default settings (path NULL), or those settings overridden by
+ * a rules file (JSON, docs/alerts.md). A bad file gives VPCFLOW_ERR_INPUT with err->file the
+ * path and a message naming the setting that is wrong. */
+VPCFLOW_API vpcflow_status vpcflow_alert_rules_load(const char *path, vpcflow_alert_rules **out, vpcflow_error *err);
+/* The same from text in memory; name is what errors call it. */
+VPCFLOW_API vpcflow_status vpcflow_alert_rules_parse(const char *text, size_t len, const char *name,
+                                                     vpcflow_alert_rules **out, vpcflow_error *err);
+VPCFLOW_API void vpcflow_alert_rules_free(vpcflow_alert_rules *r);
+/* Enables only the rules named in a comma-separated list; an unknown name is an error. */
+VPCFLOW_API vpcflow_status vpcflow_alert_rules_select(vpcflow_alert_rules *r, const char *names, vpcflow_error *err);
+VPCFLOW_API size_t vpcflow_alert_rules_count(const vpcflow_alert_rules *r);
+VPCFLOW_API const char *vpcflow_alert_rules_name(const vpcflow_alert_rules *r, size_t i);
+VPCFLOW_API int vpcflow_alert_rules_enabled(const vpcflow_alert_rules *r, size_t i);
+/* The effective rules as a rules file (every setting, durations in seconds). */
+VPCFLOW_API int vpcflow_alert_rules_write(const vpcflow_alert_rules *r, FILE *out);
+
+/* alerts */
+
+enum {
+    VPCFLOW_ALERT_HAS_PORTS = 1,   /* ports and hosts are meaningful (port-scan, internal-reject) */
+    VPCFLOW_ALERT_HAS_BASELINE = 2 /* baseline_bytes is meaningful (egress-spike) */
+};
+
+/* One alert. Strings belong to whoever handed the alert over (a callback's alert lives until
+ * the callback returns; a batch result's until vpcflow_alerts_free). */
+typedef struct vpcflow_alert {
+    const char *rule;                 /* "port-scan", or a user rule's name */
+    const char *severity;             /* "low", "medium", "high" */
+    const char *key_json;             /* the key as a JSON object: {"srcaddr":"10.0.1.5","owner":"ec2 i-…"} */
+    const char *key_text;             /* the key for people: "10.0.1.5", "91.2.3.4 → 10.0.1.5:22" */
+    const char *owner;                /* owner label of the key's address, "" when the key has none */
+    int64_t first_seen, last_seen;    /* Unix seconds: earliest start, latest end of the records */
+    int64_t window_start, window_end; /* the event-time window the counts are over */
+    uint64_t records, bytes;
+    uint64_t ports, hosts;   /* distinct destination ports and addresses (HAS_PORTS) */
+    uint64_t baseline_bytes; /* average bytes per window of the key elsewhere (HAS_BASELINE) */
+    unsigned flags;
+    size_t nexamples;
+    const char *const *examples; /* original record lines */
+} vpcflow_alert;
+
+typedef enum vpcflow_alerts_output { VPCFLOW_ALERTS_JSON, VPCFLOW_ALERTS_TABLE } vpcflow_alerts_output;
+
+/* One alert as a JSON line (ending in '\n'). Returns 0, or -1 on a write error. */
+VPCFLOW_API int vpcflow_alert_write_json(const vpcflow_alert *a, FILE *out);
+/* One alert as a table row of fixed column widths, for streams; the header line first. */
+VPCFLOW_API int vpcflow_alert_write_header(FILE *out);
+VPCFLOW_API int vpcflow_alert_write_row(const vpcflow_alert *a, FILE *out);
+
+/* batch */
+
+/* The alerts of a batch, sorted by first_seen, rule, key: the same whatever the thread count. */
+typedef struct vpcflow_alerts vpcflow_alerts;
+
+/* Reads every path in parallel (as vpcflow_scan does), applies the enabled rules (NULL: the
+ * built-in defaults) and returns the alerts. Uses the topology, --since/--until and --action
+ * of options (prices unused). */
+VPCFLOW_API vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths,
+                                              const vpcflow_analysis_options *options, const vpcflow_alert_rules *rules,
+                                              vpcflow_alerts **out, vpcflow_error *err);
+VPCFLOW_API void vpcflow_alerts_free(vpcflow_alerts *list);
+VPCFLOW_API size_t vpcflow_alerts_count(const vpcflow_alerts *list);
+VPCFLOW_API const vpcflow_alert *vpcflow_alerts_get(const vpcflow_alerts *list, size_t i);
+VPCFLOW_API const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts *list);
+/* JSON lines, or an aligned table for people. */
+VPCFLOW_API int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out);
+
+/* streaming */
+
+typedef struct vpcflow_watch_options {
+    size_t size;                       /* sizeof(vpcflow_watch_options) */
+    vpcflow_analysis_options analysis; /* format, topology, --since/--until/--action, diag */
+    const vpcflow_alert_rules *rules;  /* borrowed, must outlive the watch; NULL: defaults */
+    int exit_at_eof;                   /* stop once every input is read to its end, instead of following */
+    int from_end;                      /* start files at their current end (new lines only) */
+    unsigned poll_ms;                  /* how often files are checked for growth and rotation; 0: 250 */
+    size_t max_keys;                   /* keys tracked at most (all rules together); 0: 100000 */
+    int64_t lateness;                  /* seconds a window stays open after the newest record passes it; 0: 600 */
+    const volatile sig_atomic_t *stop; /* when it becomes nonzero the run ends (signal handlers) */
+    int (*alert)(void *ctx, const vpcflow_alert *a); /* each alert as it fires; nonzero stops */
+    void *ctx;
+} vpcflow_watch_options;
+
+typedef struct vpcflow_watch_summary {
+    vpcflow_scan_stats scan;   /* lines, records, malformed … over every input */
+    uint64_t alerts;           /* alerts fired */
+    uint64_t late;             /* records older than every open window: not counted */
+    uint64_t dropped;          /* records not counted because max_keys was reached */
+    uint64_t keys_peak;        /* most keys tracked at once */
+    uint64_t payloads;         /* subscription payloads decoded */
+    uint64_t control_messages; /* CONTROL_MESSAGE payloads skipped */
+    uint64_t rotations, truncations;
+} vpcflow_watch_summary;
+
+typedef struct vpcflow_watch vpcflow_watch;
+
+VPCFLOW_API vpcflow_status vpcflow_watch_new(const vpcflow_watch_options *o, vpcflow_watch **out, vpcflow_error *err);
+/* Follows the paths ("-" is stdin) like tail -F until stopped, or to their end with
+ * exit_at_eof. A stopped run returns VPCFLOW_OK. */
+VPCFLOW_API vpcflow_status vpcflow_watch_run(vpcflow_watch *w, const char *const *paths, size_t npaths,
+                                             vpcflow_error *err);
+/* Hands text of one stream in any pieces (len 0: the stream ended); for embedding and tests. */
+VPCFLOW_API vpcflow_status vpcflow_watch_feed(vpcflow_watch *w, const char *data, size_t len, vpcflow_error *err);
+VPCFLOW_API const vpcflow_watch_summary *vpcflow_watch_stats(const vpcflow_watch *w);
+/* Alerts fired by rule i of the rules (vpcflow_alert_rules_name). */
+VPCFLOW_API uint64_t vpcflow_watch_fired(const vpcflow_watch *w, size_t rule);
+VPCFLOW_API void vpcflow_watch_free(vpcflow_watch *w);
 
 /* ---- record output ------------------------------------------------------------------ */
 
