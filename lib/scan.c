@@ -1,9 +1,11 @@
 /* scan.c — reads every input in parallel and hands records to a sink.
  *
  *   paths ──expand──► inputs ──plan──► units (seq 0..n-1, input order)
- *                                        │  plain file ≤ chunk: 1 unit (mmap)
- *                                        │  plain file  > chunk: k units split at '\n',
- *                                        │      after a parallel prescan (line counts, headers)
+ *                                        │  plain file ≤ chunk: 1 unit, read whole
+ *                                        │  plain file  > chunk: k units read with pread and
+ *                                        │      cut at line boundaries (chunks.c); each learns
+ *                                        │      its first line number and format from its
+ *                                        │      predecessor's prescan
  *                                        │  gzip file, stdin, payload: 1 streamed unit
  *                                        ▼
  *                         workers take units in seq order ──► vf_lines ──► sink.record()
@@ -14,6 +16,7 @@
  */
 #include "internal.h"
 
+#include "chunks.h"
 #include "format.h"
 #include "lines.h"
 #include "payload.h"
@@ -26,36 +29,29 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_CHUNK ((size_t)16 << 20)
+#define DEFAULT_CHUNK ((size_t)4 << 20)
 #define STREAM_BUF ((size_t)4 << 20)
 #define MAX_LINE ((size_t)64 << 20)
 #define MAX_SLURP ((size_t)1 << 30)
 
 typedef struct in_file {
     const char *path;
-    const char *map; /* plain regular file, mapped */
-    size_t size;
-    int cw_mode;          /* decided from the first non-blank line (mapped files) */
-    size_t first_text;    /* offset of the first non-blank line */
+    uint64_t size;
+    int plain; /* a regular file of text: read in chunks with pread */
 } in_file;
 
 typedef struct unit {
     size_t input;
     uint64_t seq;
     int streamed;
-    size_t off, end; /* mapped range */
+    uint64_t off, end;  /* nominal byte range of a plain file */
     int last_of_input;
-    /* decided before parsing (chunks after the first of a file) */
-    int known_start;
-    uint64_t first_line;
-    const vpcflow_format *fmt;
-    int started;
-    vf_prescan pre;
+    int chained;        /* one of several chunks of a file: learns its start from the previous */
+    vf_chain chain;     /* the file's state at this chunk's end, for the next chunk */
 } unit;
 
 typedef struct worker worker;
@@ -68,17 +64,14 @@ typedef struct scan {
     size_t ninputs;
     unit *units;
     size_t nunits;
-    /* prescan jobs: indexes of units that need it */
-    size_t *pre_jobs;
-    size_t npre;
-    atomic_size_t next_pre;
     atomic_size_t next_unit;
     atomic_uint_fast64_t stop_seq; /* units after this one are abandoned */
     atomic_uint_fast64_t bytes_done;
     atomic_uint_fast64_t stdin_bytes;
     uint64_t bytes_total;
-    pthread_mutex_t lock; /* diag callback, error slot */
+    pthread_mutex_t lock; /* diag callback, error slot, chains */
     pthread_cond_t cond;
+    pthread_cond_t chain_cond; /* a chunk published its end state */
     unsigned running;
     /* the first error in input order */
     vpcflow_status st;
@@ -96,6 +89,7 @@ struct worker {
     vf_lines L;
     vf_gz *gz;
     unsigned char *inbuf; /* raw input of streamed files, reused */
+    vf_chunkbuf cb;       /* chunks of plain files, reused */
     char *buf;
     size_t cap;
     vf_bad_line *bad;
@@ -164,19 +158,6 @@ static void hook_warn(void *ctx, const char *input, uint64_t line, const char *m
 }
 
 /* ---- processing one unit ------------------------------------------------------------- */
-
-/* Drops the pages of a finished range from this process (the page cache keeps them), so that
- * the resident size does not grow with the input. Only whole pages inside the range. */
-static void release(const char *map, size_t off, size_t end)
-{
-    static size_t page;
-    if (!page)
-        page = (size_t)sysconf(_SC_PAGESIZE);
-    uintptr_t a = ((uintptr_t)map + off + page - 1) & ~(uintptr_t)(page - 1);
-    uintptr_t b = ((uintptr_t)map + end) & ~(uintptr_t)(page - 1);
-    if (b > a)
-        madvise((void *)a, b - a, MADV_DONTNEED);
-}
 
 static int grow_buf(worker *W, size_t need)
 {
@@ -295,68 +276,108 @@ static void run_stream(worker *W, const unit *u)
     vf_source_close(&src);
 }
 
-static void run_chunk(worker *W, const unit *u)
+/* ---- plain files, in chunks -------------------------------------------------------------- */
+
+static void publish(scan *S, unit *u, const vf_chain *c)
+{
+    pthread_mutex_lock(&S->lock);
+    u->chain = *c;
+    u->chain.ready = 1;
+    pthread_cond_broadcast(&S->chain_cond);
+    pthread_mutex_unlock(&S->lock);
+}
+
+/* The state of the file where chunk u starts: its predecessor's end state (waited for). */
+static vf_chain start_state(scan *S, const unit *u)
+{
+    vf_chain c = {1, 0, 0, NULL, 0, 0};
+    if (!u->chained || u->off == 0)
+        return c;
+    const unit *prev = &S->units[u->seq - 1];
+    pthread_mutex_lock(&S->lock);
+    while (!prev->chain.ready)
+        pthread_cond_wait(&S->chain_cond, &S->lock);
+    c = prev->chain;
+    pthread_mutex_unlock(&S->lock);
+    return c;
+}
+
+/* The state at the chunk's end: its line count and last header, from a prescan. Warnings about
+ * unknown fields are given here, with their line, since the formats are registered here. */
+static vf_chain end_state(worker *W, const unit *u, const vf_chain *start, const char *p, const char *end)
+{
+    scan *S = W->S;
+    vf_chain c = *start;
+    vf_prescan pre;
+    vf_prescan_run(p, end, &pre);
+    if (pre.failed)
+        c.failed = 1;
+    if (!c.started) {
+        long t = vf_first_text(p, end);
+        if (t >= 0) {
+            c.started = 1;
+            const char *eol = memchr(p + t, '\n', (size_t)(end - p - t));
+            c.cw_mode = vf_is_cw_timestamp(p + t, (size_t)(eol - p - t), NULL) > 0;
+        }
+    }
+    for (size_t i = 0; i < pre.nheaders && !c.cw_mode; i++) {
+        const char *h = p + pre.header_off[i], *eol = memchr(h, '\n', (size_t)(end - h));
+        const char *why;
+        char unknown[64];
+        const vpcflow_format *f = vf_formats_from_header(S->formats, h, (size_t)(eol - h), &why, unknown, sizeof unknown);
+        if (f)
+            c.fmt = f;
+        if (unknown[0]) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
+            hook_warn(W, S->inputs[u->input].path, start->end_line + pre.header_line[i], msg);
+        }
+    }
+    c.end_line = start->end_line + pre.lines;
+    vf_prescan_free(&pre);
+    return c;
+}
+
+static void run_plain(worker *W, unit *u)
 {
     scan *S = W->S;
     const in_file *in = &S->inputs[u->input];
-    if (u->known_start)
-        vf_lines_begin(&W->L, in->path, u->seq, u->first_line, u->fmt, in->cw_mode, u->started);
+    vpcflow_error err;
+    size_t s = 0, e = 0;
+    int fd = open(in->path, O_RDONLY | O_CLOEXEC);
+    int ok = fd >= 0;
+    if (!ok)
+        vf_error(&err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
     else
+        ok = vf_chunk_read(fd, in->path, in->size, u->off, u->end, MAX_LINE, &W->cb, &s, &e, &err) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        set_error(S, u->seq, err.message[0] && strstr(err.message, "longer") ? VPCFLOW_ERR_INPUT : VPCFLOW_ERR_IO,
+                  &err);
+        if (u->chained)
+            publish(S, u, &(vf_chain){1, 1, 0, NULL, 0, 0});
+        return;
+    }
+    const char *p = W->cb.buf + s, *end = W->cb.buf + e;
+    if (!u->chained)
         vf_lines_begin(&W->L, in->path, u->seq, 1, NULL, 0, 0);
-    const char *p = in->map + u->off, *end = in->map + u->end;
-    /* The tail of the file is parsed from a padded copy: the last line may lack its '\n',
-     * and the parser may read a little past the last line. */
-    const char *split = end;
-    if (u->last_of_input) {
-        split = end - VF_MIN((size_t)(end - p), (size_t)VF_PAD);
-        while (split > p && split[-1] != '\n')
-            split--;
-    }
-    if (split > p && vf_lines_feed(&W->L, p, split))
-        goto out;
-    if (split < end) {
-        size_t n = (size_t)(end - split);
-        char tail[4 * VF_PAD + 2];
-        char *t = n + VF_PAD + 2 <= sizeof tail ? tail : malloc(n + VF_PAD + 2);
-        if (!t) {
-            vpcflow_error err;
-            vf_error(&err, VPCFLOW_ERR_IO, in->path, 0, 0, "out of memory");
-            set_error(S, u->seq, VPCFLOW_ERR_IO, &err);
-            goto out;
+    else {
+        vf_chain start = start_state(S, u);
+        if (start.failed) {
+            publish(S, u, &start);
+            return;
         }
-        memcpy(t, split, n);
-        if (t[n - 1] != '\n')
-            t[n++] = '\n';
-        memset(t + n, 0, VF_PAD);
-        vf_lines_feed(&W->L, t, t + n);
-        if (t != tail)
-            free(t);
+        if (!u->last_of_input) {
+            vf_chain done = end_state(W, u, &start, p, end);
+            publish(S, u, &done);
+        }
+        vf_lines_begin(&W->L, in->path, u->seq, start.end_line + 1, start.fmt, start.cw_mode, start.started);
     }
-out:
-    release(in->map, u->off, u->end);
-    W->bytes_text += u->end - u->off;
+    if (end > p)
+        vf_lines_feed(&W->L, p, end);
+    W->bytes_text += e - s;
     atomic_fetch_add(&S->bytes_done, u->end - u->off);
-}
-
-static void *worker_main(void *arg)
-{
-    worker *W = arg;
-    scan *S = W->S;
-    /* phase 1: prescan of large plain files */
-    for (;;) {
-        size_t j = atomic_fetch_add(&S->next_pre, 1);
-        if (j >= S->npre)
-            break;
-        unit *u = &S->units[S->pre_jobs[j]];
-        const in_file *in = &S->inputs[u->input];
-        vf_prescan_run(in->map + u->off, in->map + u->end, &u->pre);
-        release(in->map, u->off, u->end);
-    }
-    pthread_mutex_lock(&S->lock);
-    if (--S->running == 0)
-        pthread_cond_broadcast(&S->cond);
-    pthread_mutex_unlock(&S->lock);
-    return NULL;
 }
 
 static void *worker_parse(void *arg)
@@ -367,13 +388,14 @@ static void *worker_parse(void *arg)
         size_t i = atomic_fetch_add(&S->next_unit, 1);
         if (i >= S->nunits)
             break;
-        const unit *u = &S->units[i];
+        unit *u = &S->units[i];
         if (!stopped(S, u->seq)) {
             if (u->streamed)
                 run_stream(W, u);
             else
-                run_chunk(W, u);
-        }
+                run_plain(W, u);
+        } else if (u->chained)
+            publish(S, u, &(vf_chain){1, 1, 0, NULL, 0, 0}); /* successors must not wait for it */
         if (S->sink->chunk_end && S->sink->chunk_end(W->state, u->seq, u->last_of_input)) {
             atomic_store(&S->stop_seq, 0);
             if (!S->st)
@@ -439,8 +461,9 @@ static int add_unit(scan *S, size_t *cap, const unit *u)
     return 0;
 }
 
-/* Maps a plain regular file; returns 1 when mapped, 0 when it must be streamed. */
-static int try_map(in_file *in, vpcflow_error *err, vpcflow_status *st)
+/* Is the input a regular file of plain text (not gzip, payload or Parquet)? Those are read in
+ * chunks; everything else is streamed. */
+static int is_plain(in_file *in, vpcflow_error *err, vpcflow_status *st)
 {
     *st = VPCFLOW_OK;
     if (strcmp(in->path, "-") == 0)
@@ -453,37 +476,12 @@ static int try_map(in_file *in, vpcflow_error *err, vpcflow_status *st)
     struct stat sb;
     unsigned char head[4096];
     ssize_t n = 0;
-    if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0 ||
-        (n = pread(fd, head, sizeof head, 0)) < 4 || vf_is_gzip(head, (size_t)n) ||
-        vf_payload_detect((const char *)head, (size_t)n) || memcmp(head, "PAR1", 4) == 0) {
-        close(fd);
-        return 0;
-    }
-    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int plain = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+                (n = pread(fd, head, sizeof head, 0)) >= 4 && !vf_is_gzip(head, (size_t)n) &&
+                !vf_payload_detect((const char *)head, (size_t)n) && memcmp(head, "PAR1", 4) != 0;
     close(fd);
-    if (m == MAP_FAILED)
-        return 0;
-    madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
-    in->map = m;
-    in->size = (size_t)sb.st_size;
-    /* first non-blank line: CloudWatch export or not */
-    const char *p = in->map, *end = p + in->size;
-    while (p < end) {
-        const char *eol = memchr(p, '\n', (size_t)(end - p));
-        size_t len = eol ? (size_t)(eol - p) : (size_t)(end - p);
-        size_t k = 0;
-        while (k < len && (p[k] == ' ' || p[k] == '\t' || p[k] == '\r'))
-            k++;
-        if (k < len) {
-            in->first_text = (size_t)(p - in->map);
-            in->cw_mode = vf_is_cw_timestamp(p, len, NULL) > 0;
-            break;
-        }
-        if (!eol)
-            break;
-        p = eol + 1;
-    }
-    return 1;
+    in->size = plain ? (uint64_t)sb.st_size : 0;
+    return plain;
 }
 
 static vpcflow_status plan(scan *S, char **paths, size_t n, vpcflow_error *err)
@@ -499,9 +497,10 @@ static vpcflow_status plan(scan *S, char **paths, size_t n, vpcflow_error *err)
         vpcflow_status st;
         unit u = {0};
         u.input = i;
-        if (!try_map(in, err, &st)) {
-            if (st != VPCFLOW_OK)
-                return st;
+        in->plain = is_plain(in, err, &st);
+        if (st != VPCFLOW_OK)
+            return st;
+        if (!in->plain) {
             u.streamed = 1;
             u.last_of_input = 1;
             struct stat sb;
@@ -512,67 +511,18 @@ static vpcflow_status plan(scan *S, char **paths, size_t n, vpcflow_error *err)
             continue;
         }
         S->bytes_total += in->size;
-        size_t off = 0;
-        int first = 1;
-        while (off < in->size) {
-            size_t end = in->size;
-            if (in->size - off > chunk + chunk / 2) {
-                const char *nl = memchr(in->map + off + chunk, '\n', in->size - off - chunk);
-                end = nl ? (size_t)(nl + 1 - in->map) : in->size;
-            }
+        u.chained = in->size > chunk + chunk / 2;
+        for (uint64_t off = 0; off < in->size;) {
+            uint64_t end = u.chained && in->size - off > chunk + chunk / 2 ? off + chunk : in->size;
             u.off = off;
             u.end = end;
             u.last_of_input = end == in->size;
-            u.known_start = !first;
             if (add_unit(S, &ucap, &u) < 0)
                 return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
             off = end;
-            first = 0;
         }
     }
     return VPCFLOW_OK;
-}
-
-/* After the prescan: line numbers and the format in effect at the start of each chunk. */
-static void resolve_chunks(scan *S)
-{
-    for (size_t i = 0; i < S->nunits; i++) {
-        unit *u = &S->units[i];
-        if (u->streamed || u->known_start || u->last_of_input)
-            continue; /* not the first chunk of a file split in several */
-        const in_file *in = &S->inputs[u->input];
-        uint64_t line = 1;
-        const vpcflow_format *fmt = NULL;
-        for (size_t k = i; k < S->nunits && S->units[k].input == u->input; k++) {
-            unit *c = &S->units[k];
-            if (k > i) {
-                c->first_line = line;
-                c->fmt = fmt;
-                c->started = c->off > in->first_text;
-            }
-            line += c->pre.lines;
-            if (!in->cw_mode && c->pre.nheaders) {
-                size_t off = c->off + c->pre.header_off[c->pre.nheaders - 1];
-                const char *h = in->map + off;
-                const char *eol = memchr(h, '\n', in->size - off);
-                size_t len = eol ? (size_t)(eol - h) : in->size - off;
-                const char *why;
-                char unknown[64];
-                const vpcflow_format *f = vf_formats_from_header(S->formats, h, len, &why, unknown, sizeof unknown);
-                if (f)
-                    fmt = f;
-                if (unknown[0] && S->opt.diag) {
-                    char msg[160];
-                    snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column",
-                             unknown);
-                    vpcflow_diag d = {1, in->path, 0, msg};
-                    S->opt.diag(S->opt.ctx, &d);
-                }
-            }
-            free(c->pre.header_off);
-            c->pre.header_off = NULL;
-        }
-    }
 }
 
 /* ---- the entry point ----------------------------------------------------------------- */
@@ -629,21 +579,17 @@ static void cleanup(scan *S)
     for (unsigned i = 0; i < S->nworkers; i++) {
         vf_gz_free(S->workers[i].gz);
         free(S->workers[i].inbuf);
+        vf_chunkbuf_free(&S->workers[i].cb);
         free(S->workers[i].buf);
         free(S->workers[i].bad);
     }
     free(S->workers);
-    for (size_t i = 0; i < S->ninputs; i++)
-        if (S->inputs[i].map)
-            munmap((void *)(uintptr_t)S->inputs[i].map, S->inputs[i].size);
-    for (size_t i = 0; i < S->nunits; i++)
-        free(S->units[i].pre.header_off);
     free(S->units);
     free(S->inputs);
-    free(S->pre_jobs);
     vf_formats_free(S->formats);
     pthread_mutex_destroy(&S->lock);
     pthread_cond_destroy(&S->cond);
+    pthread_cond_destroy(&S->chain_cond);
 }
 
 static vpcflow_status setup(scan *S, const vpcflow_scan_options *options, vpcflow_error *err)
@@ -652,6 +598,7 @@ static vpcflow_status setup(scan *S, const vpcflow_scan_options *options, vpcflo
         memcpy(&S->opt, options, VF_MIN(options->size ? options->size : sizeof S->opt, sizeof S->opt));
     pthread_mutex_init(&S->lock, NULL);
     pthread_cond_init(&S->cond, NULL);
+    pthread_cond_init(&S->chain_cond, NULL);
     atomic_init(&S->stop_seq, UINT64_MAX);
     vpcflow_format *base = NULL;
     if (S->opt.format) {
@@ -710,27 +657,6 @@ static vpcflow_status make_workers(scan *S, vpcflow_error *err)
     return VPCFLOW_OK;
 }
 
-static vpcflow_status prescan_all(scan *S, vpcflow_error *err)
-{
-    S->pre_jobs = vf_calloc(S->nunits, sizeof *S->pre_jobs);
-    if (!S->pre_jobs)
-        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    for (size_t i = 0; i < S->nunits; i++) {
-        const unit *u = &S->units[i];
-        if (!u->streamed && (u->known_start || !u->last_of_input))
-            S->pre_jobs[S->npre++] = i;
-    }
-    if (!S->npre)
-        return VPCFLOW_OK;
-    if (run_workers(S, worker_main) < 0)
-        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot start threads");
-    for (size_t j = 0; j < S->npre; j++)
-        if (S->units[S->pre_jobs[j]].pre.failed)
-            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    resolve_chunks(S);
-    return VPCFLOW_OK;
-}
-
 vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcflow_scan_options *options,
                             const vpcflow_sink *sink, vpcflow_scan_stats *stats, vpcflow_error *err)
 {
@@ -753,8 +679,6 @@ vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcfl
         if (sink->open && !S.workers[i].state)
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
-    if (st == VPCFLOW_OK)
-        st = prescan_all(&S, err);
     if (st == VPCFLOW_OK && S.nunits && run_workers(&S, worker_parse) < 0)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot start threads");
     report(&S);
