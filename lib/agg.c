@@ -312,6 +312,22 @@ int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m)
     return 0;
 }
 
+int vf_agg_add_batch(vf_agg *a, const unsigned char *keys, const uint64_t *hashes, const vf_metrics *m, size_t n)
+{
+    size_t mask = a->index_cap - 1;
+    for (size_t i = 0; i < n; i++)
+        __builtin_prefetch(&a->index[(size_t)hashes[i] & mask]);
+    for (size_t i = 0; i < n; i++) {
+        uint32_t e = a->index[(size_t)hashes[i] & mask];
+        if (e)
+            __builtin_prefetch(entry(a, e - 1));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (vf_agg_add(a, keys + i * a->key_size, hashes[i], &m[i]) < 0)
+            return -1;
+    return 0;
+}
+
 int vf_agg_merge(vf_agg *into, const vf_agg *from)
 {
     for (size_t i = 0; i < from->count; i++) {

@@ -36,6 +36,11 @@ void vf_agg_set_limit(vf_agg *a, size_t mem_limit);
 
 /* Adds m to the group of key (hash = vf_hash_bytes(key, key_size) or any good hash of it). */
 int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m);
+/* Adds n (key, hash, metrics) updates, keys packed key_size bytes apart. Same result as n calls
+ * of vf_agg_add, faster on large tables: the cache misses of all n are overlapped by
+ * prefetching their index slots, then their entries, before any is applied. */
+int vf_agg_add_batch(vf_agg *a, const unsigned char *keys, const uint64_t *hashes, const vf_metrics *m, size_t n);
+
 /* Adds every group of `from` into `into` (both of the same key size). */
 int vf_agg_merge(vf_agg *into, const vf_agg *from);
 

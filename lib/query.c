@@ -15,10 +15,17 @@ typedef struct pending_head {
     uint8_t pad[4];
 } pending_head;
 
+#define BATCH 16
+
 typedef struct q_state {
     vf_analysis *a;
     const vf_query_spec *spec;
     vf_flowctx *fc;
+    /* updates of the group table, applied BATCH at a time (vf_agg_add_batch) */
+    size_t nbatch;
+    unsigned char bkeys[BATCH * MAX_KEY];
+    uint64_t bhash[BATCH];
+    vf_metrics bm[BATCH];
     vf_metrics cls[VPCFLOW_CLASS_COUNT];
     vf_months inet;
     uint64_t nat_bytes, unique;
@@ -75,11 +82,22 @@ static void count_class(q_state *s, int cls, uint16_t month, const vf_metrics *m
         vf_months_add(&s->inet, month, m->bytes);
 }
 
+static void flush_batch(q_state *s)
+{
+    if (s->nbatch && vf_agg_add_batch(s->groups, s->bkeys, s->bhash, s->bm, s->nbatch) < 0)
+        s->failed = 1;
+    s->nbatch = 0;
+}
+
 static void emit_kept(void *sink, const void *key, const vf_metrics *m)
 {
     q_state *s = sink;
-    if (vf_agg_add(s->groups, key, vf_hash_bytes(key, s->spec->key_size), m) < 0)
-        s->failed = 1;
+    size_t ks = s->spec->key_size;
+    memcpy(s->bkeys + s->nbatch * ks, key, ks);
+    s->bhash[s->nbatch] = vf_hash_bytes(key, ks);
+    s->bm[s->nbatch] = *m;
+    if (++s->nbatch == BATCH)
+        flush_batch(s);
 }
 
 static void add_pending(q_state *s, const void *key, const vf_metrics *m, int totals_only)
@@ -162,6 +180,7 @@ static int q_close(void *ctx, void *state)
 {
     q_ctx *c = ctx;
     q_state *s = state, *t = c->total;
+    flush_batch(s);
     int rc = s->failed;
     for (int k = 0; k < VPCFLOW_CLASS_COUNT; k++)
         vf_metrics_add(&t->cls[k], &s->cls[k]);
