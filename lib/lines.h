@@ -67,7 +67,8 @@ void vf_lines_begin(vf_lines *L, const char *input, uint64_t seq, uint64_t first
  * VF_PAD bytes after end are readable. Returns 0, or nonzero when a hook asked to stop. */
 int vf_lines_feed(vf_lines *L, const char *p, const char *end);
 
-/* Readable bytes every buffer must have after its last line. */
+/* Readable (and initialised) bytes every buffer must have after its last line: parsers load 8
+ * bytes at a time. */
 #define VF_PAD 64
 
 /* 1 when the line starts with an ISO-8601 timestamp such as 2017-07-28T10:00:01.000Z */

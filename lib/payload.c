@@ -90,6 +90,7 @@ static int add_line(builder *b, const char *msg, size_t len, int64_t ms)
     memcpy(o->text + o->len, msg, len);
     o->len += len;
     o->text[o->len++] = '\n';
+    memset(o->text + o->len, 0, VF_PAD); /* the padding parsers may read is initialised */
     o->event_ms[o->nevents++] = ms;
     return 0;
 oom:

@@ -233,6 +233,7 @@ static void run_stream(worker *W, const unit *u)
             break;
         }
         len += (size_t)n;
+        memset(W->buf + len, 0, VF_PAD); /* the padding parsers may read is initialised */
         if (!detected && (len >= 4 || n == 0)) {
             detected = 1;
             if (vf_payload_detect(W->buf, len)) {
@@ -242,8 +243,10 @@ static void run_stream(worker *W, const unit *u)
         }
         if (n == 0) { /* end of input: the last line may lack its '\n' */
             W->bytes_text += len;
-            if (len && W->buf[len - 1] != '\n')
+            if (len && W->buf[len - 1] != '\n') {
                 W->buf[len++] = '\n';
+                memset(W->buf + len, 0, VF_PAD);
+            }
             if (len)
                 vf_lines_feed(&W->L, W->buf, W->buf + len);
             break;
