@@ -1,8 +1,8 @@
 /* cmd_filter.c — `vpcflow filter`: print the records that match a CloudWatch filter pattern. */
 #include "cli.h"
+#include "record_out.h"
 #include "vpcflow.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,202 +54,60 @@ const char cmd_filter_help[] =
     "  vpcflow filter --count '[..., action=REJECT, logstatus]' flows.log.gz\n"
     "  vpcflow filter -o jsonl 'srcaddr=203.0.113.0/24' export/ | jq .bytes\n";
 
-enum { OUT_LINE = -1 };
-
 typedef struct filter_ctx {
     const vpcflow_filter *filter;
     int invert, count_only;
-    int kind; /* OUT_LINE or a vpcflow_output */
-    vpcflow_columns *cols;
-    int fields_given; /* --fields: the user chose the columns, nothing to warn about */
-    vpcflow_ordered *out;
-    int lazy_header;
+    record_out out;
     uint64_t matched;
-    pthread_mutex_t lock;
-    const vpcflow_format *warned[16];
-    size_t nwarned;
-    int quiet;
 } filter_ctx;
 
 typedef struct filter_state {
     filter_ctx *ctx;
-    char *buf;
-    size_t len, cap;
-    uint64_t seq, matched;
-    int failed;
+    record_out_worker *out;
+    uint64_t matched;
 } filter_state;
 
 static void *filter_open(void *ctx, unsigned worker)
 {
     (void)worker;
+    filter_ctx *c = ctx;
     filter_state *s = calloc(1, sizeof *s);
-    if (s) {
-        s->ctx = ctx;
-        s->cap = 1 << 20;
-        s->buf = malloc(s->cap);
-        if (!s->buf) {
-            free(s);
-            s = NULL;
-        }
+    if (s && !(s->out = record_out_worker_new(&c->out))) {
+        free(s);
+        s = NULL;
     }
+    if (s)
+        s->ctx = c;
     return s;
-}
-
-static int flush(filter_state *s)
-{
-    if (s->len && vpcflow_ordered_write(s->ctx->out, s->seq, s->buf, s->len) < 0)
-        s->failed = 1;
-    s->len = 0;
-    return s->failed;
-}
-
-/* csv without --fields: say once per format which of its columns the header (from the first
- * input) leaves out */
-static void check_columns(filter_ctx *c, const vpcflow_record *rec)
-{
-    pthread_mutex_lock(&c->lock);
-    for (size_t i = 0; i < c->nwarned; i++)
-        if (c->warned[i] == rec->format) {
-            pthread_mutex_unlock(&c->lock);
-            return;
-        }
-    if (c->nwarned < 16)
-        c->warned[c->nwarned++] = rec->format;
-    char missing[1024] = "";
-    size_t n = vpcflow_format_columns(rec->format), used = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *name = vpcflow_format_column_name(rec->format, i);
-        int found = 0;
-        for (size_t k = 0; k < vpcflow_columns_count(c->cols) && !found; k++)
-            found = strcmp(vpcflow_columns_name(c->cols, k), name) == 0;
-        if (!found && used + strlen(name) + 3 < sizeof missing)
-            used += (size_t)snprintf(missing + used, sizeof missing - used, "%s%s", used ? ", " : "", name);
-    }
-    if (used && !c->quiet)
-        cli_warn("%s:%llu: this format has columns the CSV output leaves out (%s); choose them with --fields",
-                 rec->input, (unsigned long long)rec->line_no, missing);
-    pthread_mutex_unlock(&c->lock);
-}
-
-/* Renders rec into the worker's buffer: the input line, or a rendered record. */
-static size_t render(filter_ctx *c, const vpcflow_record *rec, char *buf, size_t cap)
-{
-    if (c->kind != OUT_LINE)
-        return vpcflow_record_render(rec, (vpcflow_output)c->kind, c->cols, buf, cap);
-    size_t need = rec->line.len + 1;
-    if (need <= cap) {
-        memcpy(buf, rec->line.ptr, rec->line.len);
-        buf[rec->line.len] = '\n';
-    }
-    return need;
-}
-
-static int emit(filter_state *s, const vpcflow_record *rec)
-{
-    filter_ctx *c = s->ctx;
-    if (c->lazy_header) { /* only one unit reads stdin: no race on the first record */
-        c->lazy_header = 0;
-        c->cols = vpcflow_columns_from_format(rec->format);
-        if (!c->cols)
-            return 1;
-        char head[8192];
-        size_t n = vpcflow_columns_csv_header(c->cols, head, sizeof head);
-        if (n > sizeof head || vpcflow_ordered_write(c->out, s->seq, head, n) < 0)
-            return 1;
-    }
-    if (c->kind == VPCFLOW_OUTPUT_CSV && !c->fields_given && c->cols && vpcflow_format_columns(rec->format) > 0)
-        check_columns(c, rec);
-    for (;;) {
-        size_t need = render(c, rec, s->buf + s->len, s->cap - s->len);
-        if (need <= s->cap - s->len) {
-            s->len += need;
-            break;
-        }
-        if (s->len) {
-            if (flush(s))
-                return 1;
-            continue;
-        }
-        char *nb = realloc(s->buf, need * 2);
-        if (!nb)
-            return 1;
-        s->buf = nb;
-        s->cap = need * 2;
-    }
-    return s->len > (1u << 20) - 4096 ? flush(s) : 0;
 }
 
 static int filter_record(void *state, const vpcflow_record *rec)
 {
     filter_state *s = state;
     filter_ctx *c = s->ctx;
-    if (rec->seq != s->seq && flush(s))
+    if (record_out_next(s->out, rec))
         return 1;
-    s->seq = rec->seq;
     if (vpcflow_filter_match(c->filter, rec) == c->invert)
         return 0;
     s->matched++;
-    return c->count_only ? 0 : emit(s, rec);
+    return c->count_only ? 0 : record_out_emit(s->out, rec);
 }
 
 static int filter_chunk_end(void *state, uint64_t seq, int last)
 {
     (void)last;
     filter_state *s = state;
-    if (s->len && s->seq == seq)
-        flush(s);
-    if (vpcflow_ordered_done(s->ctx->out, seq) < 0)
-        s->failed = 1;
-    return s->failed;
+    return record_out_chunk_end(s->out, seq);
 }
 
 static int filter_close(void *ctx, void *state)
 {
     filter_ctx *c = ctx;
     filter_state *s = state;
-    int failed = s->failed;
     c->matched += s->matched; /* close() calls come one at a time */
-    free(s->buf);
+    int failed = record_out_worker_free(s->out);
     free(s);
     return failed;
-}
-
-static int parse_kind(const char *s, int *kind)
-{
-    if (strcmp(s, "line") == 0)
-        *kind = OUT_LINE;
-    else if (strcmp(s, "text") == 0)
-        *kind = VPCFLOW_OUTPUT_TEXT;
-    else if (strcmp(s, "csv") == 0)
-        *kind = VPCFLOW_OUTPUT_CSV;
-    else if (strcmp(s, "jsonl") == 0 || strcmp(s, "json") == 0)
-        *kind = VPCFLOW_OUTPUT_JSON;
-    else
-        return -1;
-    return 0;
-}
-
-static int start_csv(filter_ctx *c, char **paths, int npaths, const char *format)
-{
-    if (!c->cols) {
-        if (strcmp(paths[0], "-") == 0) {
-            c->lazy_header = 1;
-            return 0;
-        }
-        vpcflow_format *fmt = NULL;
-        vpcflow_error err;
-        vpcflow_status st = vpcflow_peek_format((const char *const *)paths, (size_t)npaths, format, &fmt, &err);
-        if (st != VPCFLOW_OK)
-            return cli_fail(st, &err);
-        c->cols = vpcflow_columns_from_format(fmt);
-        vpcflow_format_free(fmt);
-        if (!c->cols)
-            return cli_fail(VPCFLOW_ERR_IO, &(vpcflow_error){.message = "out of memory"});
-    }
-    char head[8192];
-    size_t n = vpcflow_columns_csv_header(c->cols, head, sizeof head);
-    fwrite(head, 1, n < sizeof head ? n : sizeof head, stdout);
-    return 0;
 }
 
 /* Prints a pattern error: the message with its column, the pattern, a caret under the column. */
@@ -272,22 +130,19 @@ static int pattern_error(vpcflow_status st, const vpcflow_error *err, const char
 static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
 {
     vpcflow_error err;
-    int rc = c->kind == VPCFLOW_OUTPUT_CSV && !c->count_only ? start_csv(c, paths, npaths, common->format) : 0;
-    if (rc)
+    if (c->count_only)
+        c->out.kind = RECORD_OUT_LINE; /* nothing is printed but the count: no csv header */
+    int rc = record_out_start(&c->out, paths, npaths, common->format);
+    if (rc != EXIT_OK)
         return rc;
-    c->out = vpcflow_ordered_new(stdout);
-    if (!c->out)
-        return cli_fail(VPCFLOW_ERR_IO, &(vpcflow_error){.message = "out of memory"});
     vpcflow_scan_options o;
     cli_scan_options(common, &o);
     vpcflow_sink sink = {filter_open, filter_record, filter_chunk_end, filter_close, c};
     vpcflow_scan_stats stats;
-    vpcflow_status st =
-        vpcflow_scan((const char *const *)paths, (size_t)npaths, &o, &sink, &stats, &err);
-    int write_failed = vpcflow_ordered_free(c->out) != 0;
+    vpcflow_status st = vpcflow_scan((const char *const *)paths, (size_t)npaths, &o, &sink, &stats, &err);
     if (st == VPCFLOW_OK && c->count_only)
         printf("%llu\n", (unsigned long long)c->matched);
-    write_failed |= fflush(stdout) != 0;
+    int write_failed = record_out_finish(&c->out);
     cli_after_scan(common, &stats);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
@@ -310,7 +165,7 @@ int cmd_filter(int argc, char **argv)
     cli_common_init(&common);
     filter_ctx c;
     memset(&c, 0, sizeof c);
-    c.kind = OUT_LINE;
+    c.out.kind = RECORD_OUT_LINE;
     int kind_given = 0;
     const char *fields = NULL;
     int opt;
@@ -322,7 +177,7 @@ int cmd_filter(int argc, char **argv)
             continue;
         switch (opt) {
         case 'o':
-            if (parse_kind(optarg, &c.kind) < 0)
+            if (record_out_parse_kind(optarg, 1, &c.out.kind) < 0)
                 return cli_usage("filter", "--output takes line, text, csv or jsonl, not '%s'", optarg);
             kind_given = 1;
             break;
@@ -350,10 +205,10 @@ int cmd_filter(int argc, char **argv)
     const char *pattern = argv[optind++];
     if (optind >= argc)
         return cli_usage("filter", "filter needs at least one PATH after the pattern (use - for standard input)");
-    if (fields && c.kind == OUT_LINE) {
+    if (fields && c.out.kind == RECORD_OUT_LINE) {
         if (kind_given)
             return cli_usage("filter", "--fields needs --output text, csv or jsonl (line prints the input as it is)");
-        c.kind = VPCFLOW_OUTPUT_TEXT;
+        c.out.kind = VPCFLOW_OUTPUT_TEXT;
     }
     vpcflow_error err;
     vpcflow_filter *f = NULL;
@@ -362,18 +217,16 @@ int cmd_filter(int argc, char **argv)
         return pattern_error(st, &err, pattern);
     c.filter = f;
     if (fields) {
-        c.fields_given = 1;
-        st = vpcflow_columns_parse(fields, 1, &c.cols, &err);
+        c.out.fields_given = 1;
+        st = vpcflow_columns_parse(fields, 1, &c.out.cols, &err);
         if (st != VPCFLOW_OK) {
             vpcflow_filter_free(f);
             return cli_fail(st, &err);
         }
     }
-    c.quiet = common.quiet;
-    pthread_mutex_init(&c.lock, NULL);
+    c.out.quiet = common.quiet;
     int rc = run_scan(&c, &common, argv + optind, argc - optind);
-    vpcflow_columns_free(c.cols);
-    pthread_mutex_destroy(&c.lock);
+    record_out_free(&c.out);
     vpcflow_filter_free(f);
     return rc;
 }

@@ -1,0 +1,56 @@
+/* record_out.h — printing records from many scan workers in input order: the worker buffers,
+ * the ordered writer, the CSV header and its warnings. `vpcflow cat` and `vpcflow filter`
+ * print through it. */
+#ifndef VPCFLOW_RECORD_OUT_H
+#define VPCFLOW_RECORD_OUT_H
+
+#include "vpcflow.h"
+
+#include <pthread.h>
+#include <stdint.h>
+
+enum { RECORD_OUT_LINE = -1 }; /* the input line as it is, instead of a vpcflow_output */
+
+typedef struct record_out {
+    int kind;              /* RECORD_OUT_LINE or a vpcflow_output */
+    vpcflow_columns *cols; /* NULL: each record's own columns */
+    int fields_given;      /* --fields: the user chose the columns, nothing to warn about */
+    int quiet;
+    /* set by record_out_start */
+    int started;
+    vpcflow_ordered *out;
+    int lazy_header; /* csv from stdin: the header comes from the first record */
+    pthread_mutex_t lock;
+    const vpcflow_format *warned[16];
+    size_t nwarned;
+} record_out;
+
+/* One worker's buffer of rendered records of one unit of work. */
+typedef struct record_out_worker {
+    record_out *ro;
+    char *buf;
+    size_t len, cap;
+    uint64_t seq;
+    int failed;
+} record_out_worker;
+
+/* --output: "text", "csv", "jsonl" (or "json"), and "line" when allow_line; -1 if none. */
+int record_out_parse_kind(const char *s, int allow_line, int *kind);
+
+/* Writes the csv header (columns from --fields, else from the first input's format, else,
+ * for stdin, from the first record) and opens the ordered writer. Returns an exit status,
+ * EXIT_OK on success. */
+int record_out_start(record_out *ro, char **paths, int npaths, const char *format);
+/* Flushes the ordered writer and stdout; returns nonzero when writing failed. */
+int record_out_finish(record_out *ro);
+void record_out_free(record_out *ro);
+
+record_out_worker *record_out_worker_new(record_out *ro);
+/* Every record of the scan, printed or not, passes here first: a new unit flushes the last. */
+int record_out_next(record_out_worker *w, const vpcflow_record *rec);
+int record_out_emit(record_out_worker *w, const vpcflow_record *rec);
+int record_out_chunk_end(record_out_worker *w, uint64_t seq);
+/* Frees the worker; returns nonzero when one of its writes failed. */
+int record_out_worker_free(record_out_worker *w);
+
+#endif
