@@ -3,6 +3,7 @@
  * compiled form only and allocates nothing, so any number of threads can share one filter. */
 #include "filter.h"
 #include "internal.h"
+#include "parse.h"
 
 #include <string.h>
 
@@ -238,54 +239,12 @@ static int match_fields(const vpcflow_filter *f, const vpcflow_record *rec)
 
 /* ---- named form ------------------------------------------------------------------------ */
 
-static vpcflow_addr rec_addr(const vpcflow_record *rec, int field)
-{
-    switch (field) {
-    case VPCFLOW_F_SRCADDR:
-        return rec->srcaddr;
-    case VPCFLOW_F_DSTADDR:
-        return rec->dstaddr;
-    case VPCFLOW_F_PKT_SRCADDR:
-        return rec->pkt_srcaddr;
-    default:
-        return rec->pkt_dstaddr;
-    }
-}
-
-static uint64_t rec_number(const vpcflow_record *rec, int field)
-{
-    switch (field) {
-    case VPCFLOW_F_VERSION:
-        return rec->version;
-    case VPCFLOW_F_SRCPORT:
-        return rec->srcport;
-    case VPCFLOW_F_DSTPORT:
-        return rec->dstport;
-    case VPCFLOW_F_PROTOCOL:
-        return rec->protocol;
-    case VPCFLOW_F_TCP_FLAGS:
-        return rec->tcp_flags;
-    case VPCFLOW_F_TRAFFIC_PATH:
-        return rec->traffic_path;
-    case VPCFLOW_F_PACKETS:
-        return rec->packets;
-    case VPCFLOW_F_BYTES:
-        return rec->bytes;
-    case VPCFLOW_F_START:
-        return rec->start < 0 ? 0 : (uint64_t)rec->start;
-    case VPCFLOW_F_END:
-        return rec->end < 0 ? 0 : (uint64_t)rec->end;
-    default:
-        return rec->packets_lost[field - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
-    }
-}
-
 /* Whether any value of c equals the record's (present) field. */
 static int named_any(const vpcflow_filter *f, const vf_named *c, const vpcflow_record *rec)
 {
     const vf_value *v = f->values + c->first;
     if (c->type == VPCFLOW_T_U32 || c->type == VPCFLOW_T_U64 || c->type == VPCFLOW_T_TIME) {
-        uint64_t x = rec_number(rec, c->field);
+        uint64_t x = vf_record_number(rec, c->field);
         for (uint32_t i = 0; i < c->n; i++)
             if (v[i].num == x)
                 return 1;
@@ -295,7 +254,7 @@ static int named_any(const vpcflow_filter *f, const vf_named *c, const vpcflow_r
     if (!text.ptr)
         text = (vpcflow_str){"", 0};
     for (uint32_t i = 0; i < c->n; i++) {
-        if (v[i].is_cidr ? vpcflow_cidr_contains(v[i].net, v[i].plen, rec_addr(rec, c->field))
+        if (v[i].is_cidr ? vpcflow_cidr_contains(v[i].net, v[i].plen, vf_record_addr(rec, c->field))
                          : vf_test_eq(f, &v[i].test, text.ptr, text.len))
             return 1;
     }
@@ -312,7 +271,7 @@ static int named_holds(const vpcflow_filter *f, const vf_named *c, const vpcflow
     case VF_OP_NE:
         return !c->n || !named_any(f, c, rec);
     default: {
-        uint64_t x = rec_number(rec, c->field), y = f->values[c->first].num;
+        uint64_t x = vf_record_number(rec, c->field), y = f->values[c->first].num;
         return op_holds(c->op, x < y ? -1 : x > y);
     }
     }

@@ -3,6 +3,7 @@
 #include "output.h"
 
 #include "format.h"
+#include "parse.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,48 +211,6 @@ const char *vpcflow_columns_name(const vpcflow_columns *c, size_t i)
 
 /* ---- values -------------------------------------------------------------------------- */
 
-static vpcflow_addr addr_of(const vpcflow_record *rec, int f)
-{
-    switch (f) {
-    case VPCFLOW_F_SRCADDR:
-        return rec->srcaddr;
-    case VPCFLOW_F_DSTADDR:
-        return rec->dstaddr;
-    case VPCFLOW_F_PKT_SRCADDR:
-        return rec->pkt_srcaddr;
-    default:
-        return rec->pkt_dstaddr;
-    }
-}
-
-static uint64_t number_of(const vpcflow_record *rec, int f)
-{
-    switch (f) {
-    case VPCFLOW_F_VERSION:
-        return rec->version;
-    case VPCFLOW_F_SRCPORT:
-        return rec->srcport;
-    case VPCFLOW_F_DSTPORT:
-        return rec->dstport;
-    case VPCFLOW_F_PROTOCOL:
-        return rec->protocol;
-    case VPCFLOW_F_TCP_FLAGS:
-        return rec->tcp_flags;
-    case VPCFLOW_F_TRAFFIC_PATH:
-        return rec->traffic_path;
-    case VPCFLOW_F_PACKETS:
-        return rec->packets;
-    case VPCFLOW_F_BYTES:
-        return rec->bytes;
-    case VPCFLOW_F_START:
-        return (uint64_t)rec->start;
-    case VPCFLOW_F_END:
-        return (uint64_t)rec->end;
-    default:
-        return rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
-    }
-}
-
 static int record_column(const vpcflow_record *rec, const vpcflow_columns *cols, size_t i, int *field)
 {
     const vpcflow_format *fmt = rec->format;
@@ -287,14 +246,14 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
     switch (vpcflow_field_type_of((vpcflow_field)f)) {
     case VPCFLOW_T_ADDR:
         v->kind = VF_VAL_TEXT;
-        v->len = vpcflow_addr_format(addr_of(rec, f), v->tmp, sizeof v->tmp);
+        v->len = vpcflow_addr_format(vf_record_addr(rec, f), v->tmp, sizeof v->tmp);
         v->ptr = v->tmp;
         return;
     case VPCFLOW_T_U32:
     case VPCFLOW_T_U64:
     case VPCFLOW_T_TIME: {
         vf_out o = {v->tmp, sizeof v->tmp, 0};
-        vf_put_u64(&o, number_of(rec, f));
+        vf_put_u64(&o, vf_record_number(rec, f));
         v->kind = VF_VAL_NUMBER;
         v->ptr = v->tmp;
         v->len = o.len;

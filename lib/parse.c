@@ -588,3 +588,45 @@ vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f)
     int c = rec->format->field_col[f];
     return c < 0 ? none : rec->cols[c];
 }
+
+vpcflow_addr vf_record_addr(const vpcflow_record *rec, int f)
+{
+    switch (f) {
+    case VPCFLOW_F_SRCADDR:
+        return rec->srcaddr;
+    case VPCFLOW_F_DSTADDR:
+        return rec->dstaddr;
+    case VPCFLOW_F_PKT_SRCADDR:
+        return rec->pkt_srcaddr;
+    default:
+        return rec->pkt_dstaddr;
+    }
+}
+
+uint64_t vf_record_number(const vpcflow_record *rec, int f)
+{
+    switch (f) {
+    case VPCFLOW_F_VERSION:
+        return rec->version;
+    case VPCFLOW_F_SRCPORT:
+        return rec->srcport;
+    case VPCFLOW_F_DSTPORT:
+        return rec->dstport;
+    case VPCFLOW_F_PROTOCOL:
+        return rec->protocol;
+    case VPCFLOW_F_TCP_FLAGS:
+        return rec->tcp_flags;
+    case VPCFLOW_F_TRAFFIC_PATH:
+        return rec->traffic_path;
+    case VPCFLOW_F_PACKETS:
+        return rec->packets;
+    case VPCFLOW_F_BYTES:
+        return rec->bytes;
+    case VPCFLOW_F_START:
+        return rec->start < 0 ? 0 : (uint64_t)rec->start;
+    case VPCFLOW_F_END:
+        return rec->end < 0 ? 0 : (uint64_t)rec->end;
+    default:
+        return rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
+    }
+}

@@ -15,4 +15,9 @@ typedef struct vf_parse_result {
 const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const char *end, vpcflow_record *rec,
                             vpcflow_str *cols, vf_parse_result *res);
 
+/* A parsed record's value of an address field (srcaddr, dstaddr, pkt-srcaddr, pkt-dstaddr),
+ * and of a number or time field (VPCFLOW_T_U32, _U64, _TIME). */
+vpcflow_addr vf_record_addr(const vpcflow_record *rec, int f);
+uint64_t vf_record_number(const vpcflow_record *rec, int f);
+
 #endif
