@@ -281,26 +281,10 @@ static vpcflow_status input_init(vpcflow_watch *w, winput *in, const char *name,
     return VPCFLOW_OK;
 }
 
-static void add_stats(vpcflow_scan_stats *t, const vpcflow_scan_stats *s)
-{
-    t->lines += s->lines;
-    t->headers += s->headers;
-    t->records += s->records;
-    t->records_nodata += s->records_nodata;
-    t->records_skipdata += s->records_skipdata;
-    t->records_malformed += s->records_malformed;
-    t->packets += s->packets;
-    t->bytes += s->bytes;
-    if (s->first_start && (!t->first_start || s->first_start < t->first_start))
-        t->first_start = s->first_start;
-    if (s->last_end > t->last_end)
-        t->last_end = s->last_end;
-}
-
 static void input_stats(const winput *in, vpcflow_watch_summary *s)
 {
-    add_stats(&s->scan, &in->L.stats);
-    add_stats(&s->scan, &in->P.stats);
+    vf_scan_stats_add(&s->scan, &in->L.stats);
+    vf_scan_stats_add(&s->scan, &in->P.stats);
     s->rotations += in->f.rotations;
     s->truncations += in->f.truncations;
     s->scan.bytes_in += in->f.pos;

@@ -146,6 +146,8 @@ vpcflow_status vf_filter_parse_fields(vpcflow_filter *f, const char *p, size_t n
 vpcflow_status vf_filter_parse_named(vpcflow_filter *f, const char *p, size_t n, vpcflow_error *err);
 /* 1 when the pattern's first token is <known field><op>, i.e. the named form. */
 int vf_filter_is_named(const char *p, size_t n);
+/* Reads a comparison operator (= != < <= > >=) at p[i]; returns its length, 0 when none. */
+size_t vf_filter_read_op(const char *p, size_t n, size_t i, uint8_t *op);
 
 /* Shared helpers of the parsers (filter_parse.c). */
 vpcflow_status vf_filter_error(vpcflow_error *err, size_t offset, const char *fmt, ...)

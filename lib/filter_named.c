@@ -25,34 +25,11 @@ static size_t field_name_end(const char *p, size_t n, size_t i)
     return i;
 }
 
-static size_t named_op(const char *p, size_t n, size_t i, uint8_t *op)
-{
-    if (i >= n)
-        return 0;
-    char c = p[i], d = i + 1 < n ? p[i + 1] : 0;
-    switch (c) {
-    case '=':
-        *op = VF_OP_EQ;
-        return 1;
-    case '!':
-        *op = VF_OP_NE;
-        return d == '=' ? 2 : 0;
-    case '<':
-        *op = d == '=' ? VF_OP_LE : VF_OP_LT;
-        return d == '=' ? 2 : 1;
-    case '>':
-        *op = d == '=' ? VF_OP_GE : VF_OP_GT;
-        return d == '=' ? 2 : 1;
-    default:
-        return 0;
-    }
-}
-
 int vf_filter_is_named(const char *p, size_t n)
 {
     size_t e = field_name_end(p, n, 0);
     uint8_t op;
-    return e > 0 && vpcflow_field_lookup(p, e) >= 0 && named_op(p, n, e, &op) > 0;
+    return e > 0 && vpcflow_field_lookup(p, e) >= 0 && vf_filter_read_op(p, n, e, &op) > 0;
 }
 
 static const char *const op_texts[] = {"=", "!=", "<", "<=", ">", ">="};
@@ -204,7 +181,7 @@ static vpcflow_status named_cond(vpcflow_filter *f, const char *p, size_t n, siz
 {
     size_t at = *pi, e = field_name_end(p, n, at);
     uint8_t op = 0;
-    size_t oplen = named_op(p, n, e, &op);
+    size_t oplen = vf_filter_read_op(p, n, e, &op);
     if (e == at || !oplen) {
         size_t end = at;
         while (end < n && !is_space(p[end]))

@@ -283,9 +283,10 @@ static size_t read_name(const char *p, size_t n, size_t i)
     return i;
 }
 
-/* Reads an operator at p[i]; returns its length (0 when none). */
-static size_t read_op(const char *p, size_t n, size_t i, uint8_t *op)
+size_t vf_filter_read_op(const char *p, size_t n, size_t i, uint8_t *op)
 {
+    if (i >= n)
+        return 0;
     char c = p[i], d = i + 1 < n ? p[i + 1] : 0;
     switch (c) {
     case '=':
@@ -403,7 +404,7 @@ static vpcflow_status slot_conds(vpcflow_filter *f, const char *p, size_t n, siz
     int or_next = 1;
     for (;;) {
         uint8_t op;
-        size_t oplen = i < n ? read_op(p, n, i, &op) : 0;
+        size_t oplen = i < n ? vf_filter_read_op(p, n, i, &op) : 0;
         if (!oplen) {
             if (slot->n == 0)
                 return vf_filter_error(err, i, "expected ',' or ']' after field %u", field);
@@ -467,7 +468,7 @@ static vpcflow_status fields_entry(vpcflow_filter *f, const char *p, size_t n, s
         f->nbefore = f->nslots;
         i = skip_space(p, n, i + elen);
         uint8_t op;
-        if (i < n && (read_op(p, n, i, &op) || p[i] == '!'))
+        if (i < n && (vf_filter_read_op(p, n, i, &op) || p[i] == '!'))
             return vf_filter_error(err, i, "'...' stands for any number of fields and takes no condition");
         *pi = i;
         return VPCFLOW_OK;
@@ -477,7 +478,7 @@ static vpcflow_status fields_entry(vpcflow_filter *f, const char *p, size_t n, s
     size_t e = read_name(p, n, i);
     if (e == i) {
         uint8_t op;
-        if (i < n && read_op(p, n, i, &op))
+        if (i < n && vf_filter_read_op(p, n, i, &op))
             return vf_filter_error(err, i, "expected a field name before '%s' (field %u)", op_text(op), field);
         if (i == n)
             return vf_filter_error(err, i, "unterminated '[': expected a field name or ']'");

@@ -362,3 +362,20 @@ int vf_lines_feed(vf_lines *L, const char *p, const char *end)
     }
     return 0;
 }
+
+void vf_scan_stats_add(vpcflow_scan_stats *t, const vpcflow_scan_stats *s)
+{
+    t->lines += s->lines;
+    t->headers += s->headers;
+    t->records += s->records;
+    t->records_nodata += s->records_nodata;
+    t->records_skipdata += s->records_skipdata;
+    t->records_malformed += s->records_malformed;
+    t->packets += s->packets;
+    t->bytes += s->bytes;
+    if (s->first_start && (!t->first_start || s->first_start < t->first_start))
+        t->first_start = s->first_start;
+    if (s->last_end > t->last_end)
+        t->last_end = s->last_end;
+}
+

@@ -74,4 +74,7 @@ int vf_lines_feed(vf_lines *L, const char *p, const char *end);
 /* 1 when the line starts with an ISO-8601 timestamp such as 2017-07-28T10:00:01.000Z */
 int vf_is_cw_timestamp(const char *p, size_t len, int64_t *ms);
 
+/* Adds the counts of s to t (first start, last end: the earliest and latest). */
+void vf_scan_stats_add(vpcflow_scan_stats *t, const vpcflow_scan_stats *s);
+
 #endif

@@ -41,12 +41,37 @@ static void put_usd(FILE *out, unsigned __int128 num)
     fputs(buf, out);
 }
 
+/* A JSON string of n bytes at s, escaped 128 bytes at a time (an escape is at most 6 bytes),
+ * so that text of any length comes out whole. */
+static void put_json_text_n(FILE *out, const char *s, size_t n)
+{
+    char buf[6 * 128 + 2];
+    fputc('"', out);
+    for (size_t at = 0; at < n; at += 128) {
+        vf_out o = {buf, sizeof buf, 0};
+        vf_put_json_str(&o, s + at, VF_MIN(n - at, 128));
+        fwrite(buf + 1, 1, o.len - 2, out); /* without the quotes */
+    }
+    fputc('"', out);
+}
+
 static void put_json_text(FILE *out, const char *s)
 {
-    char buf[1024];
-    vf_out o = {buf, sizeof buf, 0};
-    vf_put_json_str(&o, s, strlen(s));
-    fwrite(buf, 1, VF_MIN(o.len, sizeof buf), out);
+    put_json_text_n(out, s, strlen(s));
+}
+
+/* "notes": [...], one string per line of notes */
+static void put_notes(FILE *out, const char *notes)
+{
+    fputs("\"notes\": [", out);
+    for (const char *p = notes; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        fputs(p == notes ? "\n    " : ",\n    ", out);
+        put_json_text_n(out, p, len);
+        p += len + (nl != NULL);
+    }
+    fputs(notes && *notes ? "\n  ]" : "]", out);
 }
 
 static void put_talkers(FILE *out, const char *name, const vf_talker_list *l)
@@ -121,18 +146,8 @@ int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bil
     put_json_text(out, s->driver);
     fprintf(out, ",\n  \"approximate\": %s, \"inputs\": ", s->approx ? "true" : "false");
     put_json_text(out, s->inputs);
-    fputs(",\n  \"notes\": [", out);
-    const char *p = s->notes;
-    for (int first = 1; p && *p; first = 0) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char line[600];
-        snprintf(line, sizeof line, "%.*s", (int)len, p);
-        fputs(first ? "\n    " : ",\n    ", out);
-        put_json_text(out, line);
-        p = nl ? nl + 1 : p + len;
-    }
-    fputs(s->notes && *s->notes ? "\n  ]" : "]", out);
+    fputs(",\n  ", out);
+    put_notes(out, s->notes);
     put_reconcile(out, s, bill);
     fputs("}\n", out);
     return ferror(out) ? -1 : 0;
@@ -197,17 +212,8 @@ int vf_rows_json(const vpcflow_rows *r, FILE *out)
     fprintf(out, "},\n  \"records\": %llu, \"records_malformed\": %llu, \"approximate\": %s, \"error_bound\": %llu",
             (unsigned long long)r->stats.records, (unsigned long long)r->stats.records_malformed,
             r->approx ? "true" : "false", (unsigned long long)r->error_bound);
-    fputs(",\n  \"notes\": [", out);
-    const char *p = r->notes;
-    for (int first = 1; p && *p; first = 0) {
-        const char *nl = strchr(p, '\n');
-        size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        char line[600];
-        snprintf(line, sizeof line, "%.*s", (int)len, p);
-        fputs(first ? "\n    " : ",\n    ", out);
-        put_json_text(out, line);
-        p = nl ? nl + 1 : p + len;
-    }
-    fputs(r->notes && *r->notes ? "\n  ]}\n" : "]}\n", out);
+    fputs(",\n  ", out);
+    put_notes(out, r->notes);
+    fputs("}\n", out);
     return ferror(out) ? -1 : 0;
 }

@@ -561,22 +561,6 @@ static void report(scan *S)
     free(all);
 }
 
-static void sum_stats(vpcflow_scan_stats *t, const vpcflow_scan_stats *s)
-{
-    t->lines += s->lines;
-    t->headers += s->headers;
-    t->records += s->records;
-    t->records_nodata += s->records_nodata;
-    t->records_skipdata += s->records_skipdata;
-    t->records_malformed += s->records_malformed;
-    t->packets += s->packets;
-    t->bytes += s->bytes;
-    if (s->first_start && (!t->first_start || s->first_start < t->first_start))
-        t->first_start = s->first_start;
-    if (s->last_end > t->last_end)
-        t->last_end = s->last_end;
-}
-
 static void cleanup(scan *S)
 {
     for (unsigned i = 0; i < S->nworkers; i++) {
@@ -690,7 +674,7 @@ vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcfl
         worker *W = &S.workers[i];
         if (sink->close && W->state && sink->close(sink->ctx, W->state) && st == VPCFLOW_OK && !S.st)
             S.st = VPCFLOW_ERR_STOPPED;
-        sum_stats(&total, &W->L.stats);
+        vf_scan_stats_add(&total, &W->L.stats);
         total.bytes_text += W->bytes_text;
     }
     total.inputs = S.ninputs;
