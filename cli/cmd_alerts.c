@@ -207,18 +207,29 @@ static void init(alerts_cli *c)
     cli_analysis_init(&c->an);
 }
 
+/* Options and rules of alerts (watch = 0) and watch; returns an exit status, or -1 to go on
+ * with *rules loaded. */
+static int start(alerts_cli *c, int argc, char **argv, int watch, vpcflow_alert_rules **rules)
+{
+    init(c);
+    int rc = parse(c, argc, argv, watch);
+    if (rc >= 0)
+        return rc;
+    *rules = NULL;
+    if ((rc = load_rules(c, rules)) >= 0) {
+        vpcflow_alert_rules_free(*rules);
+        return rc;
+    }
+    return -1;
+}
+
 int cmd_alerts(int argc, char **argv)
 {
     alerts_cli c;
-    init(&c);
-    int rc = parse(&c, argc, argv, 0);
+    vpcflow_alert_rules *rules;
+    int rc = start(&c, argc, argv, 0, &rules);
     if (rc >= 0)
         return rc;
-    vpcflow_alert_rules *rules = NULL;
-    if ((rc = load_rules(&c, &rules)) >= 0) {
-        vpcflow_alert_rules_free(rules);
-        return rc;
-    }
     if (optind >= argc) {
         vpcflow_alert_rules_free(rules);
         return cli_usage("alerts", "alerts needs at least one PATH (use - for standard input)");
@@ -296,15 +307,10 @@ static void summary(const vpcflow_watch *w, const vpcflow_alert_rules *rules)
 int cmd_watch(int argc, char **argv)
 {
     alerts_cli c;
-    init(&c);
-    int rc = parse(&c, argc, argv, 1);
+    vpcflow_alert_rules *rules;
+    int rc = start(&c, argc, argv, 1, &rules);
     if (rc >= 0)
         return rc;
-    vpcflow_alert_rules *rules = NULL;
-    if ((rc = load_rules(&c, &rules)) >= 0) {
-        vpcflow_alert_rules_free(rules);
-        return rc;
-    }
     c.common.progress = 0; /* a stream has no end to measure progress against */
     watch_out out = {c.table, 0};
     c.w.size = sizeof c.w;
