@@ -28,17 +28,6 @@ static int parse_v4(const char *s, size_t len, uint32_t *out)
     return 0;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Parses the groups of an IPv6 text into 8 16-bit words. */
 static int parse_v6(const char *s, size_t len, uint16_t w[8])
 {
@@ -54,8 +43,8 @@ static int parse_v6(const char *s, size_t len, uint16_t w[8])
             return -1;
         size_t start = i;
         uint32_t v = 0;
-        while (i < len && hexval(s[i]) >= 0 && i - start < 4)
-            v = (v << 4) | (uint32_t)hexval(s[i++]);
+        while (i < len && vf_hexval(s[i]) >= 0 && i - start < 4)
+            v = (v << 4) | (uint32_t)vf_hexval(s[i++]);
         if (i < len && s[i] == '.') { /* embedded IPv4 in the last 32 bits */
             uint32_t v4;
             if (n > 6 || parse_v4(s + start, len - start, &v4) < 0)

@@ -498,23 +498,12 @@ vpcflow_status vpcflow_alert_rules_load(const char *path, vpcflow_alert_rules **
     if (!path)
         return vpcflow_alert_rules_parse(NULL, 0, NULL, out, err);
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    char *buf = malloc(MAX_RULES_FILE + 1);
-    size_t n = buf ? fread(buf, 1, MAX_RULES_FILE + 1, f) : 0;
-    int bad = ferror(f);
-    fclose(f);
-    vpcflow_status st;
-    if (!buf)
-        st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-    else if (bad)
-        st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error");
-    else if (n > MAX_RULES_FILE)
-        st =
-            vf_error(err, VPCFLOW_ERR_INPUT, path, 0, 0, "larger than %zu MiB: not a rules file", MAX_RULES_FILE >> 20);
-    else
-        st = vpcflow_alert_rules_parse(buf, n, path, out, err);
+    char *buf;
+    size_t n;
+    vpcflow_status st = vf_read_file(path, MAX_RULES_FILE, "a rules file", &buf, &n, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    st = vpcflow_alert_rules_parse(buf, n, path, out, err);
     free(buf);
     return st;
 }

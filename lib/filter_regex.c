@@ -69,17 +69,6 @@ static int bad_char(rx_parser *ps, size_t at)
     return fail(ps, at, ps->whybuf);
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 static int is_punct(unsigned char c)
 {
     return c == ' ' || (c > 0x20 && c < 0x7f && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -114,7 +103,7 @@ static size_t escape(rx_parser *ps, size_t i, uint64_t set[4], int *single, unsi
         set_add(tmp, '_');
         break;
     case 'x': {
-        int h = i + 2 < ps->n ? hexval(ps->src[i + 2]) : -1, l = i + 3 < ps->n ? hexval(ps->src[i + 3]) : -1;
+        int h = i + 2 < ps->n ? vf_hexval(ps->src[i + 2]) : -1, l = i + 3 < ps->n ? vf_hexval(ps->src[i + 3]) : -1;
         if (h < 0 || l < 0)
             return fail(ps, i, "\\x needs two hex digits (\\x3A)"), 0;
         *single = 1;

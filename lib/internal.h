@@ -23,6 +23,23 @@ vpcflow_status vf_error(vpcflow_error *err, vpcflow_status st, const char *file,
 void *vf_calloc(size_t n, size_t size);
 char *vf_strndup(const char *s, size_t n);
 
+/* Reads a whole file of at most max bytes into a fresh NUL-terminated buffer (free it); a
+ * larger one is "not <what>" (what: "a rules file"). */
+vpcflow_status vf_read_file(const char *path, size_t max, const char *what, char **data, size_t *len,
+                            vpcflow_error *err);
+
+/* The value of a hexadecimal digit, or -1. */
+static inline int vf_hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 /* 64-bit mixing hash (wyhash-style multiply-fold). */
 static inline uint64_t vf_mix64(uint64_t a, uint64_t b)
 {

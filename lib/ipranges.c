@@ -386,7 +386,7 @@ vpcflow_status vf_topology_load_ipranges(vf_topology *t, const char *path, vpcfl
 {
     char *data;
     size_t len;
-    vpcflow_status st = vf_topology_read_file(path, &data, &len, err);
+    vpcflow_status st = vf_read_file(path, VF_TOPO_MAX_FILE, "an ip-ranges.json file", &data, &len, err);
     if (st)
         return st;
     st = vf_topology_load_ipranges_buf(t, path, data, len, err);

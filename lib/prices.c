@@ -519,20 +519,12 @@ vpcflow_status vf_prices_load_buf(vf_prices *p, const char *name, const char *da
 
 vpcflow_status vf_prices_load(vf_prices *p, const char *path, vpcflow_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    char *buf = malloc(MAX_PRICE_FILE + 1);
-    size_t n = buf ? fread(buf, 1, MAX_PRICE_FILE + 1, f) : 0;
-    int bad = buf ? ferror(f) : 0;
-    fclose(f);
-    vpcflow_status st;
-    if (!buf)
-        st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-    else if (bad)
-        st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error");
-    else
-        st = vf_prices_load_buf(p, path, buf, n, err);
+    char *buf;
+    size_t n;
+    vpcflow_status st = vf_read_file(path, MAX_PRICE_FILE, "a price file", &buf, &n, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    st = vf_prices_load_buf(p, path, buf, n, err);
     free(buf);
     return st;
 }

@@ -21,44 +21,6 @@ static vpcflow_status with_where(vpcflow_error *err, vpcflow_status st, const ch
 
 /* ---- reading JSON -------------------------------------------------------------------------- */
 
-vpcflow_status vf_topology_read_file(const char *path, char **data, size_t *len, vpcflow_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    vpcflow_status st = buf ? VPCFLOW_OK : vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-    while (st == VPCFLOW_OK) {
-        if (n + 1 == cap) {
-            char *grown = cap < VF_TOPO_MAX_FILE ? realloc(buf, 2 * cap) : NULL;
-            if (!grown) {
-                st = cap < VF_TOPO_MAX_FILE
-                         ? vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory")
-                         : vf_error(err, VPCFLOW_ERR_INPUT, path, 0, 0, "larger than %u MiB", VF_TOPO_MAX_FILE >> 20);
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0 && ferror(f))
-            st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-        else if (got == 0)
-            break;
-    }
-    fclose(f);
-    if (st) {
-        free(buf);
-        return st;
-    }
-    buf[n] = 0;
-    *data = buf;
-    *len = n;
-    return VPCFLOW_OK;
-}
-
 vpcflow_status vf_topology_parse_json(const char *name, const char *data, size_t len, json_t **doc, vpcflow_error *err)
 {
     size_t i = 0;
@@ -599,7 +561,7 @@ static vpcflow_status load_path(vf_topology *t, const char *path, vpcflow_error 
 {
     char *data;
     size_t len;
-    vpcflow_status st = vf_topology_read_file(path, &data, &len, err);
+    vpcflow_status st = vf_read_file(path, VF_TOPO_MAX_FILE, "an AWS CLI JSON file", &data, &len, err);
     if (st)
         return st;
     st = fn(t, path, data, len, err);
@@ -813,7 +775,7 @@ vpcflow_status vf_topology_load_file(vf_topology *t, const char *path, vpcflow_e
 {
     char *data;
     size_t len;
-    vpcflow_status st = vf_topology_read_file(path, &data, &len, err);
+    vpcflow_status st = vf_read_file(path, VF_TOPO_MAX_FILE, "an AWS CLI JSON file", &data, &len, err);
     if (st)
         return st;
     st = vf_topology_load_file_buf(t, path, data, len, err);

@@ -131,8 +131,6 @@ const char *vf_topology_service_name(const vf_topology *t, uint16_t key);
 #define VF_ENI_MAX_ADDRS 256           /* addresses per ENI */
 
 struct json_t;
-/* Reads a whole file (at most VF_TOPO_MAX_FILE bytes) into a fresh NUL-terminated buffer. */
-vpcflow_status vf_topology_read_file(const char *path, char **data, size_t *len, vpcflow_error *err);
 /* Parses a JSON document; a syntax error names its line and column. */
 vpcflow_status vf_topology_parse_json(const char *name, const char *data, size_t len, struct json_t **doc,
                                       vpcflow_error *err);

@@ -1,6 +1,7 @@
 /* util.c — error filling, allocation and hashing helpers shared by the library. */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,4 +81,45 @@ unsigned vf_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (unsigned)n : 1;
+}
+
+vpcflow_status vf_read_file(const char *path, size_t max, const char *what, char **data, size_t *len,
+                            vpcflow_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    vpcflow_status st = buf ? VPCFLOW_OK : vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
+    while (st == VPCFLOW_OK) {
+        if (n > max) {
+            st = vf_error(err, VPCFLOW_ERR_INPUT, path, 0, 0, "larger than %zu MiB: not %s", max >> 20, what);
+            break;
+        }
+        if (n + 1 == cap) {
+            char *grown = realloc(buf, 2 * cap);
+            if (!grown) {
+                st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
+                break;
+            }
+            buf = grown;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - 1 - n, f);
+        n += got;
+        if (got == 0 && ferror(f))
+            st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
+        else if (got == 0 && n <= max)
+            break;
+    }
+    fclose(f);
+    if (st) {
+        free(buf);
+        return st;
+    }
+    buf[n] = 0;
+    *data = buf;
+    *len = n;
+    return VPCFLOW_OK;
 }

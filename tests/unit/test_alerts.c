@@ -792,6 +792,23 @@ TEST(rules_file_missing)
     CHECK(r == NULL);
 }
 
+TEST(rules_file_too_large)
+{
+    size_t n = (4u << 20) + 1;
+    char *big = malloc(n);
+    CHECK(big != NULL);
+    if (!big)
+        return;
+    memset(big, ' ', n);
+    const char *path = t_file(0, "huge-rules.json", big, n);
+    free(big);
+    vpcflow_alert_rules *r = NULL;
+    vpcflow_error err;
+    CHECK(vpcflow_alert_rules_load(path, &r, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_STR(err.message, "larger than 4 MiB: not a rules file");
+    CHECK(r == NULL);
+}
+
 int main(int argc, char **argv)
 {
     return t_main(argc, argv);

@@ -2,6 +2,8 @@
 #include "prices.h"
 #include "t.h"
 
+#include <stdlib.h>
+
 #define DATA "tests/data/prices/"
 #define GB (UINT64_C(1) << 30)
 #define PICO_CENT UINT64_C(10000000000) /* $0.01 */
@@ -322,6 +324,27 @@ TEST(price_file_io_errors)
     const char *path = t_file(0, "bad-prices.json", "{\"rates\": {\"same-az\": \"x\"}}", 27);
     CHECK(vf_prices_load(&p, path, &err) == VPCFLOW_ERR_INPUT);
     CHECK_STR(err.file, path);
+}
+
+TEST(price_file_size_limit)
+{
+    /* exactly 1 MiB (a valid document padded with spaces) loads; one byte more does not */
+    size_t max = 1u << 20;
+    char *big = malloc(max + 1);
+    CHECK(big != NULL);
+    if (!big)
+        return;
+    memset(big, ' ', max + 1);
+    memcpy(big, "{\"rates\": {\"same-az\": 0.5}}", 27);
+    vf_prices p;
+    vf_prices_default(&p);
+    vpcflow_error err = {0};
+    const char *path = t_file(0, "max-prices.json", big, max);
+    CHECK(vf_prices_load(&p, path, &err) == VPCFLOW_OK);
+    path = t_file(0, "over-prices.json", big, max + 1);
+    CHECK(vf_prices_load(&p, path, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_STR(err.message, "larger than 1 MiB: not a price file");
+    free(big);
 }
 
 int main(int argc, char **argv)
