@@ -1,7 +1,7 @@
 # Makefile — builds libvpcflow (static and shared), the vpcflow tool, tests, fuzzers, bench.
 #
 #   make            library + tool in build/
-#   make check      the whole test suite (what CI runs): unit, CLI golden, ASan+UBSan, fuzz smoke
+#   make check      the whole test suite (what CI runs): unit, CLI golden, ASan+UBSan, valgrind, fuzz smoke
 #   make bench      throughput next to DuckDB and PostgreSQL (docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make format     clang-format every source
@@ -59,13 +59,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/t.o $(BUILD)/libvp
 
 tests: $(TESTS) $(BUILD)/vpcflow $(TOOLS)
 
-# The test suite: unit programs and CLI cases in this build, again under ASan+UBSan, and
-# each fuzz target for a bounded time. tests/run.sh prints "N passed, N failed".
+# The test suite: unit programs and CLI cases in this build, again under ASan+UBSan, unit
+# programs and golden cases under valgrind, and each fuzz target for a bounded time.
+# tests/run.sh prints "N passed, N failed".
 check: tests
 	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests
 	$(MAKE) --no-print-directory fuzz
-	tests/run.sh --build $(BUILD) --asan build/asan --fuzz build/fuzz
+	tests/run.sh --build $(BUILD) --asan build/asan --valgrind --fuzz build/fuzz
 
 check-fast: tests
 	tests/run.sh --build $(BUILD)

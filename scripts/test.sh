@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the whole test suite, from a fresh clone: installs missing Debian packages
 # (as root), builds the normal, ASan+UBSan and fuzz variants, checks exported symbols, then runs
-# tests/run.sh, whose last line is "N passed, N failed".
+# tests/run.sh (valgrind included), whose last line is "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test
@@ -11,4 +11,4 @@ make -s symbols
 make -s -j"$JOBS" BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
     SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests >/dev/null
 make -s -j"$JOBS" fuzz >/dev/null
-exec tests/run.sh --build build --asan build/asan --fuzz build/fuzz "$@"
+exec tests/run.sh --build build --asan build/asan --valgrind --fuzz build/fuzz "$@"

@@ -9,11 +9,13 @@
 #     the case's folder with $VPCFLOW (the tool), $GEN (the generator), $SAMPLES and $EXAMPLES
 #     set; stdout must equal out, stderr err (when present), the exit status rc (default 0)
 #   - every scenario script tests/cli/*.sh (exit 0 = pass), with the same variables
-# and, with --fuzz, each libFuzzer target for --fuzz-seconds (default 15) on its corpus.
+# and, with --fuzz, each libFuzzer target for --fuzz-seconds (default 15) on its corpus;
+# with --valgrind, the unit programs and golden cases of the first build again under
+# valgrind's memcheck (any error or definite leak fails the case).
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-BUILD=build ASAN="" FUZZ="" FUZZ_SECONDS=${FUZZ_SECONDS:-15} ONLY=""
+BUILD=build ASAN="" FUZZ="" FUZZ_SECONDS=${FUZZ_SECONDS:-15} ONLY="" VALGRIND=""
 while [ $# -gt 0 ]; do
     case $1 in
     --build) BUILD=$2; shift 2 ;;
@@ -21,7 +23,8 @@ while [ $# -gt 0 ]; do
     --fuzz) FUZZ=$2; shift 2 ;;
     --fuzz-seconds) FUZZ_SECONDS=$2; shift 2 ;;
     --only) ONLY=$2; shift 2 ;;
-    *) echo "usage: tests/run.sh [--build DIR] [--asan DIR] [--fuzz DIR] [--only PATTERN]" >&2; exit 2 ;;
+    --valgrind) VALGRIND=1; shift ;;
+    *) echo "usage: tests/run.sh [--build DIR] [--asan DIR] [--fuzz DIR] [--valgrind] [--only PATTERN]" >&2; exit 2 ;;
     esac
 done
 export TZ=UTC LC_ALL=C
@@ -32,12 +35,14 @@ trap 'rm -rf "$LOG"' EXIT
 
 note_fail() { FAIL=$((FAIL + 1)); FAILED_NAMES+=("$1"); }
 
-run_units() { # $1 build dir, $2 label
+VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect)
+
+run_units() { # $1 build dir, $2 label, $3 "valgrind" to run each program under memcheck
     local t out p f
     for t in "$1"/tests/test_*; do
         [ -x "$t" ] || continue
         case "$(basename "$t")" in *"$ONLY"*) ;; *) continue ;; esac
-        out=$("$t" 2>&1)
+        if [ "${3:-}" = valgrind ]; then out=$("${VG[@]}" "$t" 2>&1); else out=$("$t" 2>&1); fi
         local rc=$?
         p=$(printf '%s\n' "$out" | awk '/^[0-9]+ passed, [0-9]+ failed$/ {print $1}' | tail -1)
         f=$(printf '%s\n' "$out" | awk '/^[0-9]+ passed, [0-9]+ failed$/ {print $3}' | tail -1)
@@ -59,9 +64,14 @@ case_env() { # $1 build dir
         EXAMPLES="$ROOT/examples" ROOT
 }
 
-run_golden() { # $1 build dir, $2 label
+run_golden() { # $1 build dir, $2 label, $3 "valgrind" to run the tool under memcheck
     local d name
     case_env "$1"
+    if [ "${3:-}" = valgrind ]; then
+        printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${VG[*]}" "$VPCFLOW" >"$LOG/vpcflow-vg"
+        chmod +x "$LOG/vpcflow-vg"
+        VPCFLOW="$LOG/vpcflow-vg"
+    fi
     for d in tests/golden/*/; do
         [ -f "$d/cmd" ] || continue
         name=$(basename "$d")
@@ -130,6 +140,11 @@ for pair in "$BUILD:build" ${ASAN:+"$ASAN:asan"}; do
     run_golden "$dir" "$label"
     run_scripts "$dir" "$label"
 done
+if [ -n "$VALGRIND" ]; then
+    unset ASAN_OPTIONS UBSAN_OPTIONS
+    run_units "$BUILD" valgrind valgrind
+    run_golden "$BUILD" valgrind valgrind
+fi
 [ -n "$FUZZ" ] && run_fuzz "$FUZZ"
 
 if [ $FAIL -gt 0 ]; then
