@@ -4,7 +4,7 @@
 #   make check      the whole test suite (what CI runs): unit, CLI golden, ASan+UBSan, valgrind, fuzz smoke
 #   make bench      throughput next to DuckDB and PostgreSQL (docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang)
-#   make format     clang-format every source
+#   make format     clang-format every source (make format-check: only check)
 
 CC      ?= cc
 BUILD   ?= build
@@ -28,7 +28,7 @@ GEN_SRC  := $(sort $(wildcard bench/gen*.c))
 GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o)
 TOOLS    := $(if $(GEN_SRC),$(BUILD)/vpcflow-gen)
 
-.PHONY: all lib tools tests check check-fast check-asan fuzz fuzz-smoke bench clean format symbols demo
+.PHONY: all lib tools tests check check-fast check-asan fuzz fuzz-smoke bench clean format format-check symbols demo
 
 all: $(BUILD)/vpcflow $(BUILD)/libvpcflow.so tools
 
@@ -91,8 +91,14 @@ bench: all
 demo: all
 	scripts/demo.sh
 
+FORMATTED := include/*.h lib/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c bench/*.c
+
 format:
-	clang-format -i include/*.h lib/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c bench/*.c
+	clang-format -i $(FORMATTED)
+
+# fails when a source differs from what clang-format makes of it (part of scripts/test.sh)
+format-check:
+	@clang-format --dry-run -Werror $(FORMATTED) && echo "format: every source is clang-formatted"
 
 clean:
 	rm -rf build

@@ -39,8 +39,8 @@ struct gen_truth {
     uint64_t records, nodata, skipdata, packets, bytes;
     int64_t first, last;
     size_t nmonths;
-    view full;  /* subnets, ENIs and ip-ranges known (the topology/ files) */
-    view nonat; /* subnets and ip-ranges only: NAT, ALB and RDS ENIs are not recognised */
+    view full;   /* subnets, ENIs and ip-ranges known (the topology/ files) */
+    view nonat;  /* subnets and ip-ranges only: NAT, ALB and RDS ENIs are not recognised */
     view noenis; /* v3/v5 without --enis: the NAT shows in pkt-* fields, ALB and RDS kinds do not */
     amap dst, src, xaz_dst, inet_dst;
     pent *port;

@@ -32,13 +32,16 @@ enum {
     OPT_ANALYSIS_LAST /* commands number their own options from here */
 };
 
-#define CLI_ANALYSIS_LONGOPTS                                                                                      \
-    {"subnets", required_argument, 0, OPT_SUBNETS}, {"enis", required_argument, 0, OPT_ENIS},                      \
-        {"ip-ranges", required_argument, 0, OPT_IPRANGES}, {"topology", required_argument, 0, OPT_TOPOLOGY},       \
-        {"prices", required_argument, 0, OPT_PRICES}, {"region", required_argument, 0, OPT_REGION},                \
-        {"free-tier", no_argument, 0, OPT_FREE_TIER}, {"action", required_argument, 0, OPT_ACTION},                \
-        {"since", required_argument, 0, OPT_SINCE}, {"until", required_argument, 0, OPT_UNTIL},                    \
-        {"memory", required_argument, 0, OPT_MEMORY}, {"no-dedup", no_argument, 0, OPT_NO_DEDUP}
+#define CLI_ANALYSIS_LONGOPTS                                                                                          \
+    {"subnets", required_argument, 0, OPT_SUBNETS}, {"enis", required_argument, 0, OPT_ENIS},                          \
+        {"ip-ranges", required_argument, 0, OPT_IPRANGES}, {"topology", required_argument, 0, OPT_TOPOLOGY},           \
+        {"prices", required_argument, 0, OPT_PRICES}, {"region", required_argument, 0, OPT_REGION},                    \
+        {"free-tier", no_argument, 0, OPT_FREE_TIER}, {"action", required_argument, 0, OPT_ACTION},                    \
+        {"since", required_argument, 0, OPT_SINCE}, {"until", required_argument, 0, OPT_UNTIL},                        \
+        {"memory", required_argument, 0, OPT_MEMORY},                                                                  \
+    {                                                                                                                  \
+        "no-dedup", no_argument, 0, OPT_NO_DEDUP                                                                       \
+    }
 
 extern const char cli_analysis_help[];
 void cli_analysis_init(cli_analysis *a);

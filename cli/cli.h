@@ -31,11 +31,13 @@ enum {
     OPT_HELP,
     OPT_FIRST_OWN /* commands number their own options from here */
 };
-#define CLI_COMMON_LONGOPTS                                                                                        \
-    {"format", required_argument, 0, OPT_FORMAT}, {"threads", required_argument, 0, OPT_THREADS},                  \
-        {"strict", no_argument, 0, OPT_STRICT}, {"quiet", no_argument, 0, OPT_QUIET},                               \
-        {"progress", no_argument, 0, OPT_PROGRESS}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},                \
-        {"help", no_argument, 0, OPT_HELP}
+#define CLI_COMMON_LONGOPTS                                                                                            \
+    {"format", required_argument, 0, OPT_FORMAT}, {"threads", required_argument, 0, OPT_THREADS},                      \
+        {"strict", no_argument, 0, OPT_STRICT}, {"quiet", no_argument, 0, OPT_QUIET},                                  \
+        {"progress", no_argument, 0, OPT_PROGRESS}, {"no-progress", no_argument, 0, OPT_NO_PROGRESS},                  \
+    {                                                                                                                  \
+        "help", no_argument, 0, OPT_HELP                                                                               \
+    }
 
 /* The help text of the common options, for the commands' own help. */
 extern const char cli_common_help[];

@@ -2,7 +2,6 @@
  * (the same rules over a followed stream, each alert printed as it fires). */
 #include "analysis_opts.h"
 
-
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>

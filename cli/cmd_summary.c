@@ -40,11 +40,11 @@ static int parse_amount(const char *s, double *out)
 int cmd_summary(int argc, char **argv)
 {
     static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
-                                              CLI_ANALYSIS_LONGOPTS,
-                                              {"output", required_argument, 0, 'o'},
-                                              {"bill-gb", required_argument, 0, OPT_BILL_GB},
-                                              {"bill-usd", required_argument, 0, OPT_BILL_USD},
-                                              {0}};
+                                             CLI_ANALYSIS_LONGOPTS,
+                                             {"output", required_argument, 0, 'o'},
+                                             {"bill-gb", required_argument, 0, OPT_BILL_GB},
+                                             {"bill-usd", required_argument, 0, OPT_BILL_USD},
+                                             {0}};
     cli_common common;
     cli_analysis an;
     cli_common_init(&common);

@@ -5,33 +5,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char cmd_top_help[] =
-    "Usage: vpcflow top --by KEY[,KEY...] [options] PATH...\n"
-    "\n"
-    "Groups the traffic by the keys and prints the largest groups, with bytes, packets,\n"
-    "flows, cost, share of the total and owner labels for addresses. Flows seen by both of\n"
-    "their ENIs count once (see docs/model.md).\n"
-    "\n"
-    "Keys: srcaddr, dstaddr, pair (src→dst), srcport, dstport, port (the service side: a port\n"
-    "below 1024, else one outside the ephemeral range, else the lower), protocol, interface,\n"
-    "instance, account, vpc, subnet, src-az, dst-az, az-pair, class, action, owner (a flow\n"
-    "counts for the owners of both its ends), src-owner, dst-owner, tcp-flags,\n"
-    "flow-direction, hour, day, or any field of the format (e.g. pkt-dst-aws-service).\n"
-    "Several keys group by the combination.\n"
-    "\n"
-    "  -b, --by KEYS      what to group by (required)\n"
-    "  -m, --metric M     bytes (default), packets, flows or cost\n"
-    "  -n N               rows to print (default 10; 0 for all)\n"
-    "  --class C[,C]      only these traffic classes (e.g. cross-az,internet-out)\n"
-    "  -w, --where PAT    only records matching a filter pattern: CloudWatch syntax or the\n"
-    "                     named form 'dstaddr=10.0.1.20 action=ACCEPT' (docs/filter.md)\n"
-    "  -o, --output table|csv|json  (default table; csv and json carry raw integers)\n"
-    "\n"
-    "Examples (the README walks through them):\n"
-    "  vpcflow top --by dstaddr --class cross-az ...           who receives cross-AZ bytes\n"
-    "  vpcflow top --by srcaddr --where 'dstaddr=10.0.1.20' ... who sends to 10.0.1.20\n"
-    "  vpcflow top --by port --class internet-out ...          ports leaving the VPC\n"
-    "  vpcflow top --by dstaddr --class internet-out -m cost ...  top external recipients\n";
+const char cmd_top_help[] = "Usage: vpcflow top --by KEY[,KEY...] [options] PATH...\n"
+                            "\n"
+                            "Groups the traffic by the keys and prints the largest groups, with bytes, packets,\n"
+                            "flows, cost, share of the total and owner labels for addresses. Flows seen by both of\n"
+                            "their ENIs count once (see docs/model.md).\n"
+                            "\n"
+                            "Keys: srcaddr, dstaddr, pair (src→dst), srcport, dstport, port (the service side: a port\n"
+                            "below 1024, else one outside the ephemeral range, else the lower), protocol, interface,\n"
+                            "instance, account, vpc, subnet, src-az, dst-az, az-pair, class, action, owner (a flow\n"
+                            "counts for the owners of both its ends), src-owner, dst-owner, tcp-flags,\n"
+                            "flow-direction, hour, day, or any field of the format (e.g. pkt-dst-aws-service).\n"
+                            "Several keys group by the combination.\n"
+                            "\n"
+                            "  -b, --by KEYS      what to group by (required)\n"
+                            "  -m, --metric M     bytes (default), packets, flows or cost\n"
+                            "  -n N               rows to print (default 10; 0 for all)\n"
+                            "  --class C[,C]      only these traffic classes (e.g. cross-az,internet-out)\n"
+                            "  -w, --where PAT    only records matching a filter pattern: CloudWatch syntax or the\n"
+                            "                     named form 'dstaddr=10.0.1.20 action=ACCEPT' (docs/filter.md)\n"
+                            "  -o, --output table|csv|json  (default table; csv and json carry raw integers)\n"
+                            "\n"
+                            "Examples (the README walks through them):\n"
+                            "  vpcflow top --by dstaddr --class cross-az ...           who receives cross-AZ bytes\n"
+                            "  vpcflow top --by srcaddr --where 'dstaddr=10.0.1.20' ... who sends to 10.0.1.20\n"
+                            "  vpcflow top --by port --class internet-out ...          ports leaving the VPC\n"
+                            "  vpcflow top --by dstaddr --class internet-out -m cost ...  top external recipients\n";
 
 const char cmd_timeline_help[] =
     "Usage: vpcflow timeline [--every 5m|1h|1d] [--by KEY[,KEY...]] [options] PATH...\n"
@@ -75,14 +74,14 @@ static int parse_every(const char *s, int64_t *out)
 static int run(int argc, char **argv, int timeline)
 {
     static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
-                                              CLI_ANALYSIS_LONGOPTS,
-                                              {"by", required_argument, 0, 'b'},
-                                              {"metric", required_argument, 0, 'm'},
-                                              {"where", required_argument, 0, 'w'},
-                                              {"class", required_argument, 0, OPT_CLASS},
-                                              {"output", required_argument, 0, 'o'},
-                                              {"every", required_argument, 0, 'e'},
-                                              {0}};
+                                             CLI_ANALYSIS_LONGOPTS,
+                                             {"by", required_argument, 0, 'b'},
+                                             {"metric", required_argument, 0, 'm'},
+                                             {"where", required_argument, 0, 'w'},
+                                             {"class", required_argument, 0, OPT_CLASS},
+                                             {"output", required_argument, 0, 'o'},
+                                             {"every", required_argument, 0, 'e'},
+                                             {0}};
     const char *cmd = timeline ? "timeline" : "top";
     cli_common common;
     cli_analysis an;

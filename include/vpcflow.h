@@ -42,9 +42,9 @@ typedef enum vpcflow_status {
 } vpcflow_status;
 
 typedef struct vpcflow_error {
-    char file[1024];  /* the input that is wrong, or "" */
-    uint64_t line;    /* 1-based line in that input, or 0 */
-    uint32_t column;  /* 1-based column, or 0 */
+    char file[1024]; /* the input that is wrong, or "" */
+    uint64_t line;   /* 1-based line in that input, or 0 */
+    uint32_t column; /* 1-based column, or 0 */
     char message[512];
 } vpcflow_error;
 
@@ -192,8 +192,7 @@ typedef struct vpcflow_format vpcflow_format;
 
 /* Parses AWS's own format syntax ("${version} ${srcaddr} ...") or a plain list of names
  * separated by spaces (the header line of S3 files). */
-VPCFLOW_API vpcflow_status vpcflow_format_parse(const char *spec, size_t len, vpcflow_format **out,
-                                                vpcflow_error *err);
+VPCFLOW_API vpcflow_status vpcflow_format_parse(const char *spec, size_t len, vpcflow_format **out, vpcflow_error *err);
 /* The default (version 2) format. */
 VPCFLOW_API vpcflow_format *vpcflow_format_default(void);
 VPCFLOW_API void vpcflow_format_free(vpcflow_format *fmt);
@@ -246,8 +245,8 @@ VPCFLOW_API vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_f
  * VPCFLOW_ERR_INPUT and points *why at a static description; *column gets the 1-based
  * column (field number) that is wrong when it is known. */
 VPCFLOW_API vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, size_t len,
-                                             vpcflow_record *rec, vpcflow_str *cols, const char **why,
-                                             unsigned *column);
+                                              vpcflow_record *rec, vpcflow_str *cols, const char **why,
+                                              unsigned *column);
 
 /* Returns 1 when the line is a header line (a list of field names). */
 VPCFLOW_API int vpcflow_line_is_header(const char *line, size_t len);
@@ -300,19 +299,19 @@ VPCFLOW_API int vpcflow_class_lookup(const char *name, size_t len);
 /* A diagnostic the scan reports through options.diag: malformed lines (the first
  * `report_limit` of them in input order), and warnings such as an unknown field name. */
 typedef struct vpcflow_diag {
-    int is_warning;  /* 0: a malformed line; 1: a warning */
+    int is_warning; /* 0: a malformed line; 1: a warning */
     const char *input;
     uint64_t line;
     const char *message;
 } vpcflow_diag;
 
 typedef struct vpcflow_scan_options {
-    size_t size;         /* sizeof(vpcflow_scan_options) */
-    const char *format;  /* format for inputs without a header line; NULL: the default format */
-    unsigned threads;    /* worker threads; 0: one per online CPU */
-    int strict;          /* the first malformed line ends the scan with VPCFLOW_ERR_INPUT */
+    size_t size;           /* sizeof(vpcflow_scan_options) */
+    const char *format;    /* format for inputs without a header line; NULL: the default format */
+    unsigned threads;      /* worker threads; 0: one per online CPU */
+    int strict;            /* the first malformed line ends the scan with VPCFLOW_ERR_INPUT */
     unsigned report_limit; /* malformed lines passed to diag; 0 means 10 */
-    size_t chunk_bytes;  /* work unit for large plain files; 0: 16 MiB */
+    size_t chunk_bytes;    /* work unit for large plain files; 0: 16 MiB */
     void (*diag)(void *ctx, const vpcflow_diag *d);
     /* Called from time to time with the bytes of input consumed and the total known. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
@@ -341,7 +340,7 @@ typedef struct vpcflow_scan_stats {
     uint64_t records_nodata;   /* NODATA records */
     uint64_t records_skipdata; /* SKIPDATA records */
     uint64_t records_malformed;
-    uint64_t packets, bytes;   /* sums over `records` */
+    uint64_t packets, bytes;       /* sums over `records` */
     int64_t first_start, last_end; /* over `records`; 0 when none */
 } vpcflow_scan_stats;
 
@@ -349,38 +348,37 @@ typedef struct vpcflow_scan_stats {
  * plain or gzip, S3 header files, CloudWatch Logs exports and subscription payloads, and hands
  * each well-formed record (NODATA and SKIPDATA included) to the sink. Malformed lines are
  * counted and reported through options->diag; they stop the scan only in strict mode. */
-VPCFLOW_API vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths,
-                                        const vpcflow_scan_options *options, const vpcflow_sink *sink,
-                                        vpcflow_scan_stats *stats, vpcflow_error *err);
+VPCFLOW_API vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcflow_scan_options *options,
+                                        const vpcflow_sink *sink, vpcflow_scan_stats *stats, vpcflow_error *err);
 
 /* ---- analysis: topology, prices, classification (docs/model.md) ---------------------- */
 
 /* Inputs and choices shared by summary, top and timeline. Arrays of paths may be empty. */
 typedef struct vpcflow_analysis_options {
-    size_t size;                 /* sizeof(vpcflow_analysis_options) */
-    vpcflow_scan_options scan;   /* how inputs are read (its own size must be set too) */
-    const char *const *subnets;  /* `aws ec2 describe-subnets` JSON files */
+    size_t size;                /* sizeof(vpcflow_analysis_options) */
+    vpcflow_scan_options scan;  /* how inputs are read (its own size must be set too) */
+    const char *const *subnets; /* `aws ec2 describe-subnets` JSON files */
     size_t nsubnets;
-    const char *const *enis;     /* `aws ec2 describe-network-interfaces` JSON files */
+    const char *const *enis; /* `aws ec2 describe-network-interfaces` JSON files */
     size_t nenis;
     const char *const *ip_ranges; /* AWS ip-ranges.json */
     size_t nip_ranges;
     const char *const *topology; /* vpcflow topology files (docs/topology.md) */
     size_t ntopology;
-    const char *prices;          /* price file (docs/prices.md), NULL: built-in us-east-1 */
-    const char *region;          /* home region, NULL: from the subnets or the prices */
-    int free_tier;               /* subtract the monthly internet-out free allowance */
-    int action;                  /* 0: all; VPCFLOW_ACTION_ACCEPT or _REJECT: only those */
-    int64_t since, until;        /* keep records overlapping [since, until); 0: no bound */
-    size_t memory_limit;         /* bytes for group tables; 0: 512 MiB */
-    int no_dedup;                /* count every record as logged (what SQL's GROUP BY gives) */
+    const char *prices;   /* price file (docs/prices.md), NULL: built-in us-east-1 */
+    const char *region;   /* home region, NULL: from the subnets or the prices */
+    int free_tier;        /* subtract the monthly internet-out free allowance */
+    int action;           /* 0: all; VPCFLOW_ACTION_ACCEPT or _REJECT: only those */
+    int64_t since, until; /* keep records overlapping [since, until); 0: no bound */
+    size_t memory_limit;  /* bytes for group tables; 0: 512 MiB */
+    int no_dedup;         /* count every record as logged (what SQL's GROUP BY gives) */
 } vpcflow_analysis_options;
 
 /* `summary`: where the bill comes from. */
 typedef struct vpcflow_summary vpcflow_summary;
 VPCFLOW_API vpcflow_status vpcflow_summary_run(const char *const *paths, size_t npaths,
-                                               const vpcflow_analysis_options *options,
-                                               vpcflow_summary **out, vpcflow_error *err);
+                                               const vpcflow_analysis_options *options, vpcflow_summary **out,
+                                               vpcflow_error *err);
 VPCFLOW_API void vpcflow_summary_free(vpcflow_summary *s);
 
 typedef struct vpcflow_class_total {
@@ -403,14 +401,14 @@ VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcf
 
 /* `top` and `timeline`: traffic grouped by any key. */
 typedef struct vpcflow_query_options {
-    size_t size;                         /* sizeof(vpcflow_query_options) */
-    vpcflow_analysis_options analysis;   /* inputs, topology, prices, filters */
-    const char *by;      /* keys, comma separated: "dstaddr", "srcaddr,dstport", "class" … */
-    const char *metric;  /* "bytes" (default), "packets", "flows", "cost" */
-    size_t limit;        /* top: rows to keep, 0 for all */
-    const char *classes; /* "cross-az,internet-out": only these classes; NULL: all */
-    const char *where;   /* a filter pattern (docs/filter.md); NULL: every record */
-    int64_t every;       /* timeline: bucket length in seconds (default 3600) */
+    size_t size;                       /* sizeof(vpcflow_query_options) */
+    vpcflow_analysis_options analysis; /* inputs, topology, prices, filters */
+    const char *by;                    /* keys, comma separated: "dstaddr", "srcaddr,dstport", "class" … */
+    const char *metric;                /* "bytes" (default), "packets", "flows", "cost" */
+    size_t limit;                      /* top: rows to keep, 0 for all */
+    const char *classes;               /* "cross-az,internet-out": only these classes; NULL: all */
+    const char *where;                 /* a filter pattern (docs/filter.md); NULL: every record */
+    int64_t every;                     /* timeline: bucket length in seconds (default 3600) */
 } vpcflow_query_options;
 
 typedef struct vpcflow_rows vpcflow_rows;
@@ -565,8 +563,8 @@ VPCFLOW_API size_t vpcflow_columns_count(const vpcflow_columns *cols);
 VPCFLOW_API const char *vpcflow_columns_name(const vpcflow_columns *cols, size_t i);
 /* Renders rec as one line ending in '\n' (cols NULL: the record's own columns). Returns the
  * length the line needs; writes at most cap bytes (no terminating NUL is added). */
-VPCFLOW_API size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind,
-                                         const vpcflow_columns *cols, char *buf, size_t cap);
+VPCFLOW_API size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind, const vpcflow_columns *cols,
+                                         char *buf, size_t cap);
 /* The CSV header line for cols, ending in '\n'. Same return convention. */
 VPCFLOW_API size_t vpcflow_columns_csv_header(const vpcflow_columns *cols, char *buf, size_t cap);
 /* The format of the first record line of the first input (its header, or the base format):

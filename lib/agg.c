@@ -397,7 +397,7 @@ size_t vf_select_sorted(void *base, size_t count, size_t size, size_t limit,
                         int (*cmp)(const void *, const void *, void *), void *ctx)
 {
     unsigned char *r = base;
-#define AT(i) (r + (i) * size)
+#define AT(i) (r + (i)*size)
     if (!limit || limit >= count) {
         if (count)
             qsort_r(r, count, size, cmp, ctx);

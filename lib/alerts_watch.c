@@ -234,7 +234,7 @@ static int abandon_doc(vpcflow_watch *w, winput *in)
 static int process(vpcflow_watch *w, winput *in, int final)
 {
     if (final && in->len && in->buf[in->len - 1] != '\n')
-        in->buf[in->len++] = '\n'; /* room: cap + VF_PAD */
+        in->buf[in->len++] = '\n';        /* room: cap + VF_PAD */
     memset(in->buf + in->len, 0, VF_PAD); /* the padding parsers may read is initialised */
     char *p = in->buf, *end = in->buf + in->len, *run = NULL;
     int rc = 0;

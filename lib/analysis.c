@@ -21,8 +21,7 @@ static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
     snprintf(a->spool, len, "%s/vpcflow-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
     int fd = mkstemp(a->spool);
     if (fd < 0) {
-        vf_error(err, VPCFLOW_ERR_IO, a->spool, 0, 0, "cannot create a temporary copy of stdin: %s",
-                 strerror(errno));
+        vf_error(err, VPCFLOW_ERR_IO, a->spool, 0, 0, "cannot create a temporary copy of stdin: %s", strerror(errno));
         free(a->spool);
         a->spool = NULL;
         return VPCFLOW_ERR_IO;
@@ -53,8 +52,8 @@ static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
     return VPCFLOW_OK;
 }
 
-vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n,
-                                const vpcflow_analysis_options *o, vpcflow_error *err)
+vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
+                                vpcflow_error *err)
 {
     memset(a, 0, sizeof *a);
     if (o)
@@ -66,9 +65,9 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     size_t workers = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
     size_t reserve = ((size_t)16 << 20) + workers * ((size_t)6 << 20);
     a->memory_limit = total > 2 * reserve ? total - reserve : total / 2;
-    vf_network_options no = {a->opt.subnets,  a->opt.nsubnets, a->opt.enis,     a->opt.nenis,
-                             a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology, a->opt.ntopology,
-                             a->opt.prices,   a->opt.region,   a->opt.free_tier, a->opt.no_dedup};
+    vf_network_options no = {a->opt.subnets,   a->opt.nsubnets,   a->opt.enis,      a->opt.nenis,
+                             a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology,  a->opt.ntopology,
+                             a->opt.prices,    a->opt.region,     a->opt.free_tier, a->opt.no_dedup};
     vpcflow_status st = vf_network_new(&no, &a->net, err);
     if (st != VPCFLOW_OK)
         return st;

@@ -11,12 +11,12 @@ typedef struct vf_analysis {
     vf_network *net;
     const char **paths; /* inputs, with "-" replaced by the spool file when needed */
     size_t npaths;
-    char *spool;        /* temporary copy of stdin, removed by close */
+    char *spool; /* temporary copy of stdin, removed by close */
     size_t memory_limit;
 } vf_analysis;
 
-vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n,
-                                const vpcflow_analysis_options *o, vpcflow_error *err);
+vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
+                                vpcflow_error *err);
 void vf_analysis_close(vf_analysis *a);
 /* The --action and --since/--until filters. */
 static inline int vf_analysis_wants(const vf_analysis *a, const vpcflow_record *r)

@@ -49,8 +49,8 @@ static long read_at(int fd, char *dst, size_t n, uint64_t off)
     return (long)got;
 }
 
-int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end,
-                  size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err)
+int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end, size_t max_line,
+                  vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err)
 {
     /* from the byte before the chunk: it tells whether the chunk starts a line */
     uint64_t from = nominal_off ? nominal_off - 1 : 0;

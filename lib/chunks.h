@@ -38,8 +38,8 @@ typedef struct vf_chunkbuf {
  * into b: on return [*start, *end) of b->buf holds exactly the chunk's lines, ending with
  * '\n' (added after a last line that lacks it), with VF_PAD readable bytes after. Returns 0,
  * or -1 with err set (read error, or a line longer than max_line). */
-int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end,
-                  size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err);
+int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end, size_t max_line,
+                  vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err);
 void vf_chunkbuf_free(vf_chunkbuf *b);
 
 /* Offset of the first non-blank line in [p, end), or -1. */

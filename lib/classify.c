@@ -8,17 +8,17 @@ int vf_is_private(vpcflow_addr a)
 {
     if (vpcflow_addr_is_v4(a)) {
         uint32_t v = vpcflow_addr_v4(a);
-        return (v >> 24) == 10 ||                 /* 10/8 */
-               (v >> 20) == 0xac1 ||              /* 172.16/12 */
-               (v >> 16) == 0xc0a8 ||             /* 192.168/16 */
-               (v >> 22) == (100u << 2 | 1) ||    /* 100.64/10 (RFC 6598) */
-               (v >> 16) == 0xa9fe ||             /* 169.254/16 link-local */
-               (v >> 24) == 127;                  /* loopback */
+        return (v >> 24) == 10 ||              /* 10/8 */
+               (v >> 20) == 0xac1 ||           /* 172.16/12 */
+               (v >> 16) == 0xc0a8 ||          /* 192.168/16 */
+               (v >> 22) == (100u << 2 | 1) || /* 100.64/10 (RFC 6598) */
+               (v >> 16) == 0xa9fe ||          /* 169.254/16 link-local */
+               (v >> 24) == 127;               /* loopback */
     }
     uint16_t top = (uint16_t)(a.hi >> 48);
-    return (top & 0xfe00) == 0xfc00 ||            /* fc00::/7 unique local */
-           (top & 0xffc0) == 0xfe80 ||            /* fe80::/10 link-local */
-           (a.hi == 0 && a.lo == 1);              /* ::1 */
+    return (top & 0xfe00) == 0xfc00 || /* fc00::/7 unique local */
+           (top & 0xffc0) == 0xfe80 || /* fe80::/10 link-local */
+           (a.hi == 0 && a.lo == 1);   /* ::1 */
 }
 
 void vf_locate(const vf_network *n, vpcflow_addr a, vf_loc *out)

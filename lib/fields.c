@@ -105,7 +105,7 @@ int vpcflow_field_lookup(const char *name, size_t len)
 }
 
 static const char *const class_names[VPCFLOW_CLASS_COUNT] = {
-    "same-az",     "cross-az",    "inter-region",     "aws-same-region",
+    "same-az",      "cross-az",    "inter-region",     "aws-same-region",
     "internet-out", "internet-in", "internal-unknown", "unknown",
 };
 

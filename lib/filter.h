@@ -110,8 +110,8 @@ typedef struct vf_value {
 typedef struct vf_named {
     int field;
     uint8_t op;
-    uint8_t type;    /* vpcflow_field_type */
-    uint8_t dash;    /* '-' (no value) is in the list */
+    uint8_t type;      /* vpcflow_field_type */
+    uint8_t dash;      /* '-' (no value) is in the list */
     uint32_t first, n; /* into values */
 } vf_named;
 

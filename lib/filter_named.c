@@ -199,8 +199,8 @@ static vpcflow_status named_cond(vpcflow_filter *f, const char *p, size_t n, siz
                                (int)VF_MIN(e - at, 64), p + at);
     if (f->nnamed >= MAX_NAMED)
         return vf_filter_error(err, at, "too many conditions (at most %d)", MAX_NAMED);
-    vf_named c = {.field = field, .op = op, .type = (uint8_t)vpcflow_field_type_of((vpcflow_field)field),
-                  .first = f->nvalues};
+    vf_named c = {
+        .field = field, .op = op, .type = (uint8_t)vpcflow_field_type_of((vpcflow_field)field), .first = f->nvalues};
     int numeric = c.type == VPCFLOW_T_U32 || c.type == VPCFLOW_T_U64 || c.type == VPCFLOW_T_TIME;
     if (!numeric && op != VF_OP_EQ && op != VF_OP_NE)
         return vf_filter_error(err, e, "%s takes = or != (%s), not '%s'", vpcflow_field_name((vpcflow_field)field),

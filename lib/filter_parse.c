@@ -172,8 +172,7 @@ static int only_spaces(const char *s, size_t n)
 }
 
 /* Reads one term body at p[i] (after any ?/- sign) into t; returns the offset after it. */
-static vpcflow_status term_body(vpcflow_filter *f, const char *p, size_t n, size_t *i, vf_term *t,
-                                vpcflow_error *err)
+static vpcflow_status term_body(vpcflow_filter *f, const char *p, size_t n, size_t *i, vf_term *t, vpcflow_error *err)
 {
     size_t at = *i;
     if (p[at] == '"') {
@@ -374,8 +373,7 @@ static vpcflow_status cond_value(vpcflow_filter *f, const char *p, size_t n, siz
     if (vf_filter_value_test(f, s, len, quoted, &c->test) < 0)
         return vf_filter_oom(err);
     if (!eqne && c->test.kind != VF_T_NUM)
-        return vf_filter_error(err, at, "expected a number after '%s', not '%.*s'", opt, (int)VF_MIN(len, 64),
-                               s);
+        return vf_filter_error(err, at, "expected a number after '%s', not '%.*s'", opt, (int)VF_MIN(len, 64), s);
     *i = end;
     return VPCFLOW_OK;
 }
@@ -429,8 +427,8 @@ static vpcflow_status slot_conds(vpcflow_filter *f, const char *p, size_t n, siz
             i = skip_space(p, n, i + 2);
             size_t e = read_name(p, n, i);
             if (e == i)
-                return vf_filter_error(err, i, "expected the field name '%.*s' after '%s'", (int)name_len,
-                                       p + name_at, or_next ? "||" : "&&");
+                return vf_filter_error(err, i, "expected the field name '%.*s' after '%s'", (int)name_len, p + name_at,
+                                       or_next ? "||" : "&&");
             if (!name_eq_nocase(p + i, e - i, p + name_at, name_len))
                 return vf_filter_error(err, i,
                                        "a condition in field %u names '%.*s': it can only test its own field "
@@ -561,8 +559,9 @@ vpcflow_status vpcflow_filter_compile(const char *pattern, vpcflow_filter **out,
         f->form = VPCFLOW_FILTER_FIELDS;
         st = vf_filter_parse_fields(f, pattern, n, err);
     } else if (i < n && pattern[i] == '{') {
-        st = vf_filter_error(err, i, "JSON filter patterns ({ $.field = value }) do not apply: flow-log records "
-                                     "are not JSON; use [...] or field=value");
+        st = vf_filter_error(err, i,
+                             "JSON filter patterns ({ $.field = value }) do not apply: flow-log records "
+                             "are not JSON; use [...] or field=value");
     } else if (vf_filter_is_named(pattern + i, n - i)) {
         f->form = VPCFLOW_FILTER_NAMED;
         st = vf_filter_parse_named(f, pattern, n, err);

@@ -58,21 +58,21 @@ static int bad_char(rx_parser *ps, size_t at)
 {
     unsigned char c = (unsigned char)ps->src[at];
     if (c == '(' || c == ')')
-        return fail(ps, at, "'(' and ')' are not supported in a CloudWatch regex (write \\x28 or \\x29 to match "
-                            "them)");
+        return fail(ps, at,
+                    "'(' and ')' are not supported in a CloudWatch regex (write \\x28 or \\x29 to match "
+                    "them)");
     if (c >= 0x80)
         return fail(ps, at, "multi-byte characters are not supported in a regex");
     if (c < 0x20 || c == 0x7f)
         return fail(ps, at, "control characters are not supported in a regex");
-    snprintf(ps->whybuf, ps->whycap, "'%c' is not supported in a CloudWatch regex (write \\x%02X to match it)", c,
-             c);
+    snprintf(ps->whybuf, ps->whycap, "'%c' is not supported in a CloudWatch regex (write \\x%02X to match it)", c, c);
     return fail(ps, at, ps->whybuf);
 }
 
 static int is_punct(unsigned char c)
 {
-    return c == ' ' || (c > 0x20 && c < 0x7f && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                                                  (c >= '0' && c <= '9')));
+    return c == ' ' ||
+           (c > 0x20 && c < 0x7f && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')));
 }
 
 /* Reads the escape at src[i] == '\\' into set; *single tells whether it is one byte (usable
@@ -120,8 +120,10 @@ static size_t escape(rx_parser *ps, size_t i, uint64_t set[4], int *single, unsi
         return i + 2;
     default:
         if (!is_punct(c)) {
-            snprintf(ps->whybuf, ps->whycap, "unknown escape '\\%c' (known: \\d \\D \\s \\S \\w \\W \\xhh, or \\ "
-                                             "before a symbol)", c >= 0x20 && c < 0x7f ? c : '?');
+            snprintf(ps->whybuf, ps->whycap,
+                     "unknown escape '\\%c' (known: \\d \\D \\s \\S \\w \\W \\xhh, or \\ "
+                     "before a symbol)",
+                     c >= 0x20 && c < 0x7f ? c : '?');
             return fail(ps, i, ps->whybuf), 0;
         }
         *single = 1;
@@ -277,7 +279,8 @@ static int parse_piece(rx_parser *ps)
     if (c == '*' || c == '+' || c == '?' || c == '{')
         return fail(ps, at, "nothing to repeat before this repetition");
     if (c == ']' || c == '}')
-        return fail(ps, at, c == ']' ? "unmatched ']' (write \\] to match it)" : "unmatched '}' (write \\} to match it)");
+        return fail(ps, at,
+                    c == ']' ? "unmatched ']' (write \\] to match it)" : "unmatched '}' (write \\} to match it)");
     if (c == '.') {
         memset(set, 0xff, sizeof set);
         ps->i++;
@@ -317,8 +320,7 @@ static void mark_start(vf_regex *rx, uint32_t i)
     rx->start[i >> 6] |= UINT64_C(1) << (i & 63);
 }
 
-int vf_regex_compile(const char *src, size_t n, vf_regex *rx, const char **why, size_t *at, char *whybuf,
-                     size_t whycap)
+int vf_regex_compile(const char *src, size_t n, vf_regex *rx, const char **why, size_t *at, char *whybuf, size_t whycap)
 {
     memset(rx, 0, sizeof *rx);
     rx_parser ps = {.src = src, .n = n, .rx = rx, .whybuf = whybuf, .whycap = whycap};

@@ -15,8 +15,7 @@ static int is_name_char(char c)
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
-vpcflow_status vf_format_from_names(const vpcflow_str *names, size_t n, vpcflow_format **out,
-                                    vpcflow_error *err)
+vpcflow_status vf_format_from_names(const vpcflow_str *names, size_t n, vpcflow_format **out, vpcflow_error *err)
 {
     if (n == 0)
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "format has no fields");
@@ -38,8 +37,7 @@ vpcflow_status vf_format_from_names(const vpcflow_str *names, size_t n, vpcflow_
             return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
         }
         for (size_t j = 0; j < i; j++) {
-            if (strcmp(fmt->names[j], fmt->names[i]) == 0 ||
-                (f >= 0 && fmt->col_field[j] == f)) {
+            if (strcmp(fmt->names[j], fmt->names[i]) == 0 || (f >= 0 && fmt->col_field[j] == f)) {
                 vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, (uint32_t)i + 1, "field '%s' appears twice in the format",
                          fmt->names[i]);
                 vpcflow_format_free(fmt);
@@ -100,8 +98,7 @@ vpcflow_status vpcflow_format_parse(const char *spec, size_t len, vpcflow_format
             return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, (uint32_t)(i + 1),
                             "unexpected character '%c' at column %zu of the format", spec[i], i + 1);
         if (n == VPCFLOW_MAX_COLUMNS)
-            return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "format has more than %d fields",
-                            VPCFLOW_MAX_COLUMNS);
+            return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "format has more than %d fields", VPCFLOW_MAX_COLUMNS);
         names[n].ptr = spec + start;
         names[n].len = end - start;
         n++;

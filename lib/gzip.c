@@ -9,8 +9,8 @@
 
 struct vf_gz {
     struct inflate_state st;
-    int in_member;   /* inside a member (header seen, end not yet) */
-    int any_member;  /* at least one member started */
+    int in_member;  /* inside a member (header seen, end not yet) */
+    int any_member; /* at least one member started */
 };
 
 vf_gz *vf_gz_new(void)

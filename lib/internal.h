@@ -16,8 +16,8 @@
 #define VF_MAX(a, b) ((a) > (b) ? (a) : (b))
 
 /* Fills err (if not NULL) and returns VPCFLOW_ERR_INPUT or the given status. */
-vpcflow_status vf_error(vpcflow_error *err, vpcflow_status st, const char *file, uint64_t line,
-                        uint32_t column, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+vpcflow_status vf_error(vpcflow_error *err, vpcflow_status st, const char *file, uint64_t line, uint32_t column,
+                        const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Allocation that reports failure to the caller (the library never aborts). */
 void *vf_calloc(size_t n, size_t size);

@@ -38,8 +38,8 @@ typedef enum vf_key_kind {
 
 typedef struct vf_key_part {
     vf_key_kind kind;
-    int field;       /* VF_K_FIELD: the field id (-1 for an opaque column) */
-    char name[64];   /* as the user wrote it */
+    int field;     /* VF_K_FIELD: the field id (-1 for an opaque column) */
+    char name[64]; /* as the user wrote it */
     size_t offset, size;
 } vf_key_part;
 
@@ -48,8 +48,8 @@ typedef struct vf_key_part {
 typedef struct vf_keys {
     size_t n;
     vf_key_part part[VF_MAX_KEYS];
-    size_t size;       /* bytes of a whole key */
-    int multi;         /* a part (owner) makes up to two pieces per record */
+    size_t size; /* bytes of a whole key */
+    int multi;   /* a part (owner) makes up to two pieces per record */
 } vf_keys;
 
 /* Parses "srcaddr,dstport"; unknown names are an error listing the valid ones. */

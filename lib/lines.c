@@ -19,7 +19,7 @@ struct vf_formats {
     struct hdr {
         char *text;
         vpcflow_format *fmt;
-    } *hdrs;
+    } * hdrs;
     size_t nhdrs, cap;
     char **warned;
     size_t nwarned;
@@ -378,4 +378,3 @@ void vf_scan_stats_add(vpcflow_scan_stats *t, const vpcflow_scan_stats *s)
     if (s->last_end > t->last_end)
         t->last_end = s->last_end;
 }
-

@@ -20,7 +20,7 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
 
 /* One malformed line, kept for the report. */
 typedef struct vf_bad_line {
-    uint64_t seq;  /* unit of work, for input order */
+    uint64_t seq; /* unit of work, for input order */
     uint64_t line;
     const char *input;
     char message[160];
@@ -45,9 +45,9 @@ struct vf_lines {
     uint64_t seq;
     uint64_t line_no; /* number of the last line consumed */
     const vpcflow_format *fmt;
-    int started;  /* first non-blank line seen */
-    int cw_mode;  /* lines carry a CloudWatch export timestamp */
-    int check_header_first; /* fmt has only string columns: test for a header before parsing */
+    int started;             /* first non-blank line seen */
+    int cw_mode;             /* lines carry a CloudWatch export timestamp */
+    int check_header_first;  /* fmt has only string columns: test for a header before parsing */
     const int64_t *event_ms; /* per-line event times (subscription payloads), or NULL */
     uint64_t event_base;     /* line number of event_ms[0] */
     /* results */

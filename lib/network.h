@@ -13,12 +13,12 @@
 /* Facts about one ENI. */
 typedef struct vf_eni_facts {
     char id[48];
-    const vf_eni *topo;  /* the --enis entry, or NULL */
+    const vf_eni *topo; /* the --enis entry, or NULL */
     vpcflow_addr own4, own6;
     uint8_t has_own4, has_own6;
-    uint8_t nat;         /* a NAT gateway */
-    uint8_t nat_client;  /* an ENI without a public address whose internet traffic goes via a NAT */
-    uint8_t kind;        /* vf_owner_kind */
+    uint8_t nat;        /* a NAT gateway */
+    uint8_t nat_client; /* an ENI without a public address whose internet traffic goes via a NAT */
+    uint8_t kind;       /* vf_owner_kind */
     uint16_t az_key, region_key;
     char label[128];
 } vf_eni_facts;
@@ -28,14 +28,14 @@ typedef struct vf_network vf_network;
 typedef struct vf_network_options {
     const char *const *subnets; /* --subnets files */
     size_t nsubnets;
-    const char *const *enis;    /* --enis files */
+    const char *const *enis; /* --enis files */
     size_t nenis;
     const char *const *ipranges;
     size_t nipranges;
     const char *const *topology;
     size_t ntopology;
-    const char *prices;         /* --prices file or NULL */
-    const char *region;         /* --region or NULL */
+    const char *prices; /* --prices file or NULL */
+    const char *region; /* --region or NULL */
     int free_tier;
     int no_dedup;
 } vf_network_options;
@@ -93,22 +93,22 @@ void vf_owner_label(const vf_network *n, vpcflow_addr a, char *buf, size_t cap);
 enum { VF_COND_NONE, VF_COND_ENI_LOGGED, VF_COND_NAT_PEER };
 typedef struct vf_cond {
     uint32_t type;
-    int32_t eni, eni2;   /* ENI_LOGGED: dropped when eni (or eni2, if >= 0) is logged */
+    int32_t eni, eni2; /* ENI_LOGGED: dropped when eni (or eni2, if >= 0) is logged */
     uint32_t pad;
-    vpcflow_addr peer;   /* NAT_PEER: dropped when a logged NAT gateway talked to peer */
+    vpcflow_addr peer; /* NAT_PEER: dropped when a logged NAT gateway talked to peer */
 } vf_cond;
 
 enum { VF_KEEP, VF_DROP, VF_PENDING };
 
 typedef struct vf_flow {
     vf_loc src, dst;
-    int32_t observer;    /* facts index of interface-id, or -1 */
+    int32_t observer; /* facts index of interface-id, or -1 */
     vpcflow_class cls;
     uint8_t verdict;
-    uint8_t nat_in;      /* bytes entering a NAT gateway: NAT processing */
-    uint16_t month;      /* months since 1970-01 of start (internet-out tiers) */
+    uint8_t nat_in; /* bytes entering a NAT gateway: NAT processing */
+    uint16_t month; /* months since 1970-01 of start (internet-out tiers) */
     vf_cond cond;
-    vf_metrics m;        /* bytes, packets, flows=1, cost numerator or inet_bytes */
+    vf_metrics m; /* bytes, packets, flows=1, cost numerator or inet_bytes */
 } vf_flow;
 
 /* Per-thread state of the classifier: caches, and what this thread saw that decides the

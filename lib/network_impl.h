@@ -11,14 +11,14 @@ struct vf_network {
     vf_prices prices;
     int free_tier;
     int has_enis, has_subnets, has_ipranges;
-    int discovered;           /* facts were learned from the logs */
-    int no_dedup;             /* every record counts */
-    int nat_visible;          /* the logs could show NAT gateways (v3+ pkt-* fields) */
+    int discovered;  /* facts were learned from the logs */
+    int no_dedup;    /* every record counts */
+    int nat_visible; /* the logs could show NAT gateways (v3+ pkt-* fields) */
     vf_eni_facts *facts;
     size_t nfacts, cap;
-    vf_map by_id;             /* 32-byte zero-padded ENI id -> facts index */
-    vf_map by_addr;           /* address -> facts index of its owner */
-    vf_map nat_pairs;         /* (client, peer) seen on a NAT gateway's inside leg */
+    vf_map by_id;     /* 32-byte zero-padded ENI id -> facts index */
+    vf_map by_addr;   /* address -> facts index of its owner */
+    vf_map nat_pairs; /* (client, peer) seen on a NAT gateway's inside leg */
     uint16_t home_region, global_region;
     char *notes;
     size_t notes_len;

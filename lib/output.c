@@ -152,8 +152,8 @@ vpcflow_status vpcflow_columns_parse(const char *list, int allow_opaque, vpcflow
         }
         c->field[i] = vpcflow_field_lookup(p, len);
         if (c->field[i] < 0 && !allow_opaque) {
-            vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "unknown field '%.*s' (see 'vpcflow help fields')",
-                     (int)len, p);
+            vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "unknown field '%.*s' (see 'vpcflow help fields')", (int)len,
+                     p);
             vpcflow_columns_free(c);
             return VPCFLOW_ERR_INPUT;
         }
@@ -266,8 +266,8 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
     }
 }
 
-size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind, const vpcflow_columns *cols,
-                             char *buf, size_t cap)
+size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind, const vpcflow_columns *cols, char *buf,
+                             size_t cap)
 {
     vf_out o = {buf, cap, 0};
     switch (kind) {

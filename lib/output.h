@@ -31,7 +31,7 @@ typedef struct vf_val {
 
 struct vpcflow_columns {
     size_t n;
-    int *field;   /* field id, or -1 for an opaque name */
+    int *field; /* field id, or -1 for an opaque name */
     char **name;
 };
 

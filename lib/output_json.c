@@ -124,7 +124,8 @@ int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bil
             (unsigned long long)st->bytes, (unsigned long long)s->bytes_unique, (long long)st->first_start,
             (long long)st->last_end);
     for (int c = 0; c < VPCFLOW_CLASS_COUNT; c++) {
-        fprintf(out, "%s\n    \"%s\": {\"bytes\": %llu, \"packets\": %llu, \"flows\": %llu, \"cost_usd\": ", c ? "," : "",
+        fprintf(out,
+                "%s\n    \"%s\": {\"bytes\": %llu, \"packets\": %llu, \"flows\": %llu, \"cost_usd\": ", c ? "," : "",
                 vpcflow_class_name((vpcflow_class)c), (unsigned long long)s->cls[c].bytes,
                 (unsigned long long)s->cls[c].packets, (unsigned long long)s->cls[c].flows);
         put_usd(out, s->cls_cost[c]);

@@ -314,8 +314,9 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
     }
     free(lc);
     if (r->approx)
-        fprintf(out, "(heavy-hitter estimates: the memory limit was reached; each figure exceeds the truth by at "
-                     "most %llu %s)\n",
+        fprintf(out,
+                "(heavy-hitter estimates: the memory limit was reached; each figure exceeds the truth by at "
+                "most %llu %s)\n",
                 (unsigned long long)r->error_bound, r->metric);
     if (!r->n)
         fprintf(out, "(no traffic matched)\n");

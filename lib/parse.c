@@ -357,36 +357,36 @@ static inline uint64_t prefix8(const char *p, unsigned n)
  * CRLF, an error) returns NULL and the line goes through the general parser, which gives the
  * same result for the lines both accept. */
 
-#define FAST_TOKEN(i)                                                                                             \
-    do {                                                                                                           \
-        q = token_end(p);                                                                                          \
-        if (q == p || *q != ' ' || (*p == '-' && q == p + 1))                                                      \
-            return NULL;                                                                                           \
-        cols[i].ptr = p;                                                                                           \
-        cols[i].len = (size_t)(q - p);                                                                             \
-        p = q + 1;                                                                                                 \
+#define FAST_TOKEN(i)                                                                                                  \
+    do {                                                                                                               \
+        q = token_end(p);                                                                                              \
+        if (q == p || *q != ' ' || (*p == '-' && q == p + 1))                                                          \
+            return NULL;                                                                                               \
+        cols[i].ptr = p;                                                                                               \
+        cols[i].len = (size_t)(q - p);                                                                                 \
+        p = q + 1;                                                                                                     \
     } while (0)
 
-#define FAST_NUMBER(i, max, dst, scan)                                                                             \
-    do {                                                                                                           \
-        q = scan(p, &v);                                                                                           \
-        if (!q || *q != ' ' || v > (max))                                                                          \
-            return NULL;                                                                                           \
-        dst = v;                                                                                                   \
-        cols[i].ptr = p;                                                                                           \
-        cols[i].len = (size_t)(q - p);                                                                             \
-        p = q + 1;                                                                                                 \
+#define FAST_NUMBER(i, max, dst, scan)                                                                                 \
+    do {                                                                                                               \
+        q = scan(p, &v);                                                                                               \
+        if (!q || *q != ' ' || v > (max))                                                                              \
+            return NULL;                                                                                               \
+        dst = v;                                                                                                       \
+        cols[i].ptr = p;                                                                                               \
+        cols[i].len = (size_t)(q - p);                                                                                 \
+        p = q + 1;                                                                                                     \
     } while (0)
 
-#define FAST_V4(i, dst)                                                                                            \
-    do {                                                                                                           \
-        q = scan_v4(p, &ip);                                                                                       \
-        if (!q || *q != ' ')                                                                                       \
-            return NULL;                                                                                           \
-        dst = vpcflow_addr_from_v4(ip);                                                                            \
-        cols[i].ptr = p;                                                                                           \
-        cols[i].len = (size_t)(q - p);                                                                             \
-        p = q + 1;                                                                                                 \
+#define FAST_V4(i, dst)                                                                                                \
+    do {                                                                                                               \
+        q = scan_v4(p, &ip);                                                                                           \
+        if (!q || *q != ' ')                                                                                           \
+            return NULL;                                                                                               \
+        dst = vpcflow_addr_from_v4(ip);                                                                                \
+        cols[i].ptr = p;                                                                                               \
+        cols[i].len = (size_t)(q - p);                                                                                 \
+        p = q + 1;                                                                                                     \
     } while (0)
 
 static const char *parse_default(const vpcflow_format *fmt, const char *line, vpcflow_record *rec, vpcflow_str *cols)

@@ -5,9 +5,9 @@
 #include "internal.h"
 
 typedef struct vf_parse_result {
-    const char *why;  /* NULL when the record is well formed */
-    unsigned column;  /* 1-based field number that is wrong, or 0 */
-    unsigned fields;  /* with "wrong number of fields": how many the line has */
+    const char *why; /* NULL when the record is well formed */
+    unsigned column; /* 1-based field number that is wrong, or 0 */
+    unsigned fields; /* with "wrong number of fields": how many the line has */
 } vf_parse_result;
 
 /* Parses the line at `line` (which ends with '\n' before `end`) into rec and cols; returns the

@@ -6,7 +6,7 @@
 #include "internal.h"
 
 typedef struct vf_payload_text {
-    char *text;        /* messages joined by '\n', VF_PAD readable bytes after */
+    char *text; /* messages joined by '\n', VF_PAD readable bytes after */
     size_t len;
     int64_t *event_ms; /* one per line */
     size_t nevents;

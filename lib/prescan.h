@@ -6,12 +6,12 @@
 #include "internal.h"
 
 typedef struct vf_prescan {
-    uint64_t lines;      /* '\n' in the chunk */
-    size_t nheaders;     /* header lines that start inside the chunk */
-    size_t *header_off;  /* their offsets from the chunk start (malloc'ed) */
+    uint64_t lines;        /* '\n' in the chunk */
+    size_t nheaders;       /* header lines that start inside the chunk */
+    size_t *header_off;    /* their offsets from the chunk start (malloc'ed) */
     uint64_t *header_line; /* their line numbers counted from the chunk start (first line: 1) */
     size_t cap;
-    int failed;          /* out of memory */
+    int failed; /* out of memory */
 } vf_prescan;
 
 /* Scans [p, end). Lines start at p and after every '\n'; a line that begins with a lower-case

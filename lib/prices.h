@@ -15,29 +15,28 @@ typedef struct vf_tier {
 } vf_tier;
 
 typedef struct vf_prices {
-    char region[32];                       /* the region the table is for */
+    char region[32];                          /* the region the table is for */
     uint64_t class_rate[VPCFLOW_CLASS_COUNT]; /* flat rates; internet-out uses tiers instead */
-    uint64_t cross_az_out, cross_az_in;    /* class_rate[cross-az] = out + in */
-    uint64_t inter_region;                 /* default inter-region rate (source pays) */
+    uint64_t cross_az_out, cross_az_in;       /* class_rate[cross-az] = out + in */
+    uint64_t inter_region;                    /* default inter-region rate (source pays) */
     struct {
         char region[32];
         uint64_t rate;
     } inter_region_to[VF_MAX_REGION_RATES]; /* per destination region */
     size_t n_inter_region_to;
-    vf_tier tiers[VF_MAX_TIERS];           /* internet-out, per calendar month */
+    vf_tier tiers[VF_MAX_TIERS]; /* internet-out, per calendar month */
     size_t ntiers;
-    uint64_t free_gb_month;                /* internet-out free allowance (used with --free-tier) */
+    uint64_t free_gb_month; /* internet-out free allowance (used with --free-tier) */
     uint64_t nat_per_gb;
     uint64_t nat_per_hour;
-    char source[256];                      /* where the numbers come from */
+    char source[256]; /* where the numbers come from */
 } vf_prices;
 
 void vf_prices_default(vf_prices *p);
 /* Applies the overrides of a price file to p (keys missing from the file keep their value). */
 vpcflow_status vf_prices_load(vf_prices *p, const char *path, vpcflow_error *err);
 /* The same from a buffer (tests, fuzzing); `name` stands for the file in messages. */
-vpcflow_status vf_prices_load_buf(vf_prices *p, const char *name, const char *data, size_t len,
-                                  vpcflow_error *err);
+vpcflow_status vf_prices_load_buf(vf_prices *p, const char *name, const char *data, size_t len, vpcflow_error *err);
 /* Parses a non-negative decimal ("0.085", "1e-2" is refused) to pico-dollars exactly; more
  * than 12 decimals is an error. Returns 0 or -1. */
 int vf_price_parse(const char *s, size_t len, uint64_t *pico);

@@ -221,8 +221,8 @@ static void finish_costs(vf_query_result *r, const vf_network *n)
     const vf_prices *p = vf_network_prices(n);
     r->total_cost = 0;
     for (int c = 0; c < VPCFLOW_CLASS_COUNT; c++) {
-        r->cls_cost[c] = c == VPCFLOW_CLASS_INTERNET_OUT ? vf_months_cost(&r->inet, p, vf_network_free_tier(n))
-                                                         : r->cls[c].cost;
+        r->cls_cost[c] =
+            c == VPCFLOW_CLASS_INTERNET_OUT ? vf_months_cost(&r->inet, p, vf_network_free_tier(n)) : r->cls[c].cost;
         r->total_cost += r->cls_cost[c];
     }
     r->nat_cost = (unsigned __int128)r->nat_bytes * p->nat_per_gb;

@@ -25,7 +25,7 @@ typedef struct vf_query_spec {
 
 typedef struct vf_query_result {
     vpcflow_scan_stats stats;
-    vf_agg *groups;              /* merged */
+    vf_agg *groups; /* merged */
     vf_metrics cls[VPCFLOW_CLASS_COUNT];
     unsigned __int128 cls_cost[VPCFLOW_CLASS_COUNT];
     vf_months inet;

@@ -7,9 +7,9 @@
 #include "query.h"
 
 typedef struct vf_row {
-    char **text;       /* nkeys strings */
-    char **owner;      /* nkeys * 2 owner labels of address keys (NULL where none) */
-    int64_t bucket;    /* timeline: bucket start */
+    char **text;    /* nkeys strings */
+    char **owner;   /* nkeys * 2 owner labels of address keys (NULL where none) */
+    int64_t bucket; /* timeline: bucket start */
     uint64_t bytes, packets, flows;
     unsigned __int128 cost;
     uint64_t err;
@@ -20,8 +20,8 @@ struct vpcflow_rows {
     int64_t every;
     size_t nkeys;
     char names[VF_MAX_KEYS][64];
-    int number[VF_MAX_KEYS];   /* prints as a JSON number */
-    int pair[VF_MAX_KEYS];     /* a pair key: two owner labels */
+    int number[VF_MAX_KEYS]; /* prints as a JSON number */
+    int pair[VF_MAX_KEYS];   /* a pair key: two owner labels */
     char metric[16];
     size_t n;
     vf_row *rows;
@@ -45,8 +45,8 @@ typedef struct top_ctx {
     int64_t every; /* timeline: bucket length; 0 for top */
 } top_ctx;
 typedef void (*vf_group_fn)(void *ctx, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
-vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options,
-                           int timeline, vf_group_fn group, vpcflow_rows **out, vpcflow_error *err);
+vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options, int timeline,
+                           vf_group_fn group, vpcflow_rows **out, vpcflow_error *err);
 
 /* One per output format. */
 int vf_rows_table(const vpcflow_rows *r, FILE *out);

@@ -48,10 +48,10 @@ typedef struct unit {
     size_t input;
     uint64_t seq;
     int streamed;
-    uint64_t off, end;  /* nominal byte range of a plain file */
+    uint64_t off, end; /* nominal byte range of a plain file */
     int last_of_input;
-    int chained;        /* one of several chunks of a file: learns its start from the previous */
-    vf_chain chain;     /* the file's state at this chunk's end, for the next chunk */
+    int chained;    /* one of several chunks of a file: learns its start from the previous */
+    vf_chain chain; /* the file's state at this chunk's end, for the next chunk */
 } unit;
 
 typedef struct worker worker;
@@ -255,8 +255,8 @@ static void run_stream(worker *W, const unit *u)
         if (!nl) {
             if (len == W->cap) {
                 if (W->cap >= MAX_LINE || grow_buf(W, W->cap * 2) < 0) {
-                    vf_error(&err, VPCFLOW_ERR_INPUT, src.name, W->L.line_no + 1, 0,
-                             "line longer than %zu MiB", MAX_LINE >> 20);
+                    vf_error(&err, VPCFLOW_ERR_INPUT, src.name, W->L.line_no + 1, 0, "line longer than %zu MiB",
+                             MAX_LINE >> 20);
                     set_error(S, u->seq, VPCFLOW_ERR_INPUT, &err);
                     break;
                 }
@@ -327,7 +327,8 @@ static vf_chain end_state(worker *W, const unit *u, const vf_chain *start, const
         const char *h = p + pre.header_off[i], *eol = memchr(h, '\n', (size_t)(end - h));
         const char *why;
         char unknown[64];
-        const vpcflow_format *f = vf_formats_from_header(S->formats, h, (size_t)(eol - h), &why, unknown, sizeof unknown);
+        const vpcflow_format *f =
+            vf_formats_from_header(S->formats, h, (size_t)(eol - h), &why, unknown, sizeof unknown);
         if (f)
             c.fmt = f;
         if (unknown[0]) {

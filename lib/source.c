@@ -252,8 +252,8 @@ static vpcflow_status base_format(const char *spec, vpcflow_format **out, vpcflo
     return *out ? VPCFLOW_OK : vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
 }
 
-vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, const char *base_spec,
-                                   vpcflow_format **out, vpcflow_error *err)
+vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, const char *base_spec, vpcflow_format **out,
+                                   vpcflow_error *err)
 {
     char **files = NULL;
     size_t n = 0;

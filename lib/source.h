@@ -9,13 +9,13 @@ typedef struct vf_source {
     int fd;
     int is_stdin;
     int gzip;
-    int eof;          /* no more raw input */
-    int done;         /* no more output */
+    int eof;  /* no more raw input */
+    int done; /* no more output */
     unsigned char *in;
     size_t in_pos, in_len, in_cap;
-    vf_gz *gz;        /* borrowed */
+    vf_gz *gz; /* borrowed */
     uint64_t bytes_in;
-    int owns_in;      /* `in` was allocated here (else it belongs to the caller) */
+    int owns_in; /* `in` was allocated here (else it belongs to the caller) */
 } vf_source;
 
 #define VF_SOURCE_BUF ((size_t)1 << 20)

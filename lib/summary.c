@@ -282,8 +282,7 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
         const char *what = d->cls == VPCFLOW_CLASS_CROSS_AZ       ? "cross-AZ"
                            : d->cls == VPCFLOW_CLASS_INTERNET_OUT ? "internet-out"
                                                                   : "inter-region";
-        snprintf(s->driver, sizeof s->driver, "%s %s \xe2\x86\x92 %s: %s %s, $%s", label, addr, dsts, bytes, what,
-                 usd);
+        snprintf(s->driver, sizeof s->driver, "%s %s \xe2\x86\x92 %s: %s %s, $%s", label, addr, dsts, bytes, what, usd);
     }
     char nat[sizeof s->driver];
     unsigned __int128 pair_cost = top && nt ? vf_agg_metrics(by, top[0])->cost : 0;

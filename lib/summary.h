@@ -32,11 +32,11 @@ struct vpcflow_summary {
     uint64_t nat_bytes;
     unsigned __int128 nat_cost, total_cost;
     vf_talker_list senders[VF_TALK_COUNT], receivers[VF_TALK_COUNT];
-    char driver[1024];      /* the biggest single cost driver, in words; "" when nothing costs */
-    char *notes;            /* lines for the user */
-    int approx;             /* talker tables overflowed the memory limit */
+    char driver[1024]; /* the biggest single cost driver, in words; "" when nothing costs */
+    char *notes;       /* lines for the user */
+    int approx;        /* talker tables overflowed the memory limit */
     uint64_t approx_error;
-    char inputs[256];       /* which topology inputs were given */
+    char inputs[256];            /* which topology inputs were given */
     const vf_prices *prices_src; /* for the reconcile lines */
     vf_prices prices;
 };

@@ -29,7 +29,7 @@ static void group_timeline(void *ctx, const vpcflow_record *r, const vf_flow *f,
             if (pieces > 1) {
                 uint64_t lo = (uint64_t)(VF_MAX(b, start) - start), hi = (uint64_t)(VF_MIN(b + every, end) - start);
                 uint64_t d = (uint64_t)dur;
-#define SHARE(x) ((uint64_t)((unsigned __int128)(x) * hi / d - (unsigned __int128)(x) * lo / d))
+#define SHARE(x) ((uint64_t)((unsigned __int128)(x)*hi / d - (unsigned __int128)(x)*lo / d))
                 m.bytes = SHARE(f->m.bytes);
                 m.packets = SHARE(f->m.packets);
                 m.inet_bytes = SHARE(f->m.inet_bytes);

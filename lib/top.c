@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static void group_top(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
 {
     top_ctx *c = ctx;
@@ -150,7 +149,7 @@ static void set_totals(vpcflow_rows *r, const vf_query_result *q, uint32_t mask)
 }
 
 static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_query_result *q, vf_rank rank, size_t limit,
-                            uint32_t mask, vf_analysis *a)
+                                uint32_t mask, vf_analysis *a)
 {
     size_t count = vf_agg_count(q->groups);
     ranked *idx = malloc((count ? count : 1) * sizeof *idx);
@@ -197,8 +196,8 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
 
 /* ---- the run ---------------------------------------------------------------------------- */
 
-vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options,
-                           int timeline, vf_group_fn group, vpcflow_rows **out, vpcflow_error *err)
+vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options, int timeline,
+                           vf_group_fn group, vpcflow_rows **out, vpcflow_error *err)
 {
     vpcflow_query_options o;
     memset(&o, 0, sizeof o);
@@ -263,4 +262,3 @@ vpcflow_status vpcflow_top_run(const char *const *paths, size_t npaths, const vp
 {
     return vf_rows_run(paths, npaths, options, 0, group_top, out, err);
 }
-

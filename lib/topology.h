@@ -40,12 +40,12 @@ typedef struct vf_subnet {
 typedef struct vf_eni {
     char id[48];
     vf_owner_kind kind;
-    char label[128];      /* owner label, see vf_owner_kind */
+    char label[128]; /* owner label, see vf_owner_kind */
     char subnet_id[48];
     char vpc_id[48];
     const vf_subnet *subnet; /* NULL when the subnet is not known */
     uint16_t az_key, region_key;
-    int has_public;       /* holds a public IPv4 (Association.PublicIp) */
+    int has_public; /* holds a public IPv4 (Association.PublicIp) */
     int requester_managed;
     vpcflow_addr primary; /* primary private address (all zero if none) */
     vpcflow_addr *addrs;  /* every address: private v4 (primary first), IPv6, public */
@@ -54,9 +54,9 @@ typedef struct vf_eni {
 
 /* A match in ip-ranges.json. */
 typedef struct vf_aws_range {
-    const char *service;  /* the most specific service ("S3" beats "AMAZON") */
-    const char *region;   /* e.g. "us-east-1", "GLOBAL" */
-    uint16_t region_key;  /* interned; GLOBAL has its own key */
+    const char *service; /* the most specific service ("S3" beats "AMAZON") */
+    const char *region;  /* e.g. "us-east-1", "GLOBAL" */
+    uint16_t region_key; /* interned; GLOBAL has its own key */
     vpcflow_addr net;
     unsigned plen;
 } vf_aws_range;
@@ -140,8 +140,8 @@ vpcflow_status vf_topology_wrong_kind(const char *name, const struct json_t *doc
                                       const char *expected, vpcflow_error *err);
 /* Copies obj[key] into out ("" when absent or null); an error naming where.key when it is not a
  * string or does not fit in cap - 1 bytes. */
-vpcflow_status vf_json_string(const struct json_t *obj, const char *key, const char *file, const char *where,
-                              char *out, size_t cap, vpcflow_error *err);
+vpcflow_status vf_json_string(const struct json_t *obj, const char *key, const char *file, const char *where, char *out,
+                              size_t cap, vpcflow_error *err);
 /* Writes s as a short quoted string for messages (control characters replaced, long text cut). */
 void vf_quote(const char *s, size_t len, char *buf, size_t cap);
 /* The length of the first n bytes of s without a UTF-8 character cut at the end. */

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-vpcflow_status vf_error(vpcflow_error *err, vpcflow_status st, const char *file, uint64_t line,
-                        uint32_t column, const char *fmt, ...)
+vpcflow_status vf_error(vpcflow_error *err, vpcflow_status st, const char *file, uint64_t line, uint32_t column,
+                        const char *fmt, ...)
 {
     if (!err)
         return st;

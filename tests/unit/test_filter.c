@@ -19,25 +19,33 @@ typedef struct row {
 static const row D[] = {
     /* 0 */ {NULL, "2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 "
                    "1418530010 1418530070 ACCEPT OK"},
-    /* 1 */ {NULL, "2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 "
-                   "1418530070 REJECT OK"},
+    /* 1 */
+    {NULL, "2 123456789010 eni-1235b8ca123456789 172.31.9.69 172.31.9.12 49761 3389 6 20 4249 1418530010 "
+           "1418530070 REJECT OK"},
     /* 2 */ {NULL, "2 123456789010 eni-1235b8ca123456789 - - - - - - - 1431280876 1431280934 - NODATA"},
     /* 3 */ {NULL, "2 123456789010 eni-11111111aaaaaaaaa - - - - - - - 1431280876 1431280934 - SKIPDATA"},
-    /* 4 */ {NULL, "2 123456789010 eni-1235b8ca123456789 2001:db8:1234:a100:8d6e:3477:df66:f105 "
-                   "2001:db8:1234:a102:3304:8879:34cf:4071 34892 22 6 54 8855 1477913708 1477913820 ACCEPT OK"},
-    /* 5 */ {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 198.51.100.7 10.0.1.5 53411 23 6 1 40 1501236001 1501236061 "
-                   "REJECT OK"},
-    /* 6 */ {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 10.0.1.5 203.0.113.9 443 51000 6 12 18446744073709551615 "
-                   "1501236001 1501236061 ACCEPT OK"},
-    /* 7 */ {NULL, "2 unknown eni-0a1b2c3d4e5f60718 10.0.2.77 10.0.1.5 123 123 17 2 152 1501236002 1501236062 "
-                   "ACCEPT OK"},
+    /* 4 */
+    {NULL, "2 123456789010 eni-1235b8ca123456789 2001:db8:1234:a100:8d6e:3477:df66:f105 "
+           "2001:db8:1234:a102:3304:8879:34cf:4071 34892 22 6 54 8855 1477913708 1477913820 ACCEPT OK"},
+    /* 5 */
+    {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 198.51.100.7 10.0.1.5 53411 23 6 1 40 1501236001 1501236061 "
+           "REJECT OK"},
+    /* 6 */
+    {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 10.0.1.5 203.0.113.9 443 51000 6 12 18446744073709551615 "
+           "1501236001 1501236061 ACCEPT OK"},
+    /* 7 */
+    {NULL, "2 unknown eni-0a1b2c3d4e5f60718 10.0.2.77 10.0.1.5 123 123 17 2 152 1501236002 1501236062 "
+           "ACCEPT OK"},
     /* 8 */ {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 10.0.1.5 8.8.8.8 0 0 1 4 336 1501236003 1501236063 ACCEPT OK"},
-    /* 9 */ {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 2001:db8::1 2001:db8::2 22 60000 6 10 1000 1501236004 "
-                   "1501236064 REJECT OK"},
-    /* 10 */ {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 192.0.2.10 10.0.1.5 3389 3389 6 3 180 1501236005000 "
-                    "1501236065000 REJECT OK"},
-    /* 11 */ {NULL, "2 999999999999 eni-0a1b2c3d4e5f60718 10.0.1.5 10.0.3.3 5432 40000 6 100 1000000 1501236006 "
-                    "1501236066 ACCEPT OK"},
+    /* 9 */
+    {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 2001:db8::1 2001:db8::2 22 60000 6 10 1000 1501236004 "
+           "1501236064 REJECT OK"},
+    /* 10 */
+    {NULL, "2 123456789010 eni-0a1b2c3d4e5f60718 192.0.2.10 10.0.1.5 3389 3389 6 3 180 1501236005000 "
+           "1501236065000 REJECT OK"},
+    /* 11 */
+    {NULL, "2 999999999999 eni-0a1b2c3d4e5f60718 10.0.1.5 10.0.3.3 5432 40000 6 100 1000000 1501236006 "
+           "1501236066 ACCEPT OK"},
 };
 
 static const char V5[] = "version vpc-id subnet-id instance-id interface-id account-id type srcaddr dstaddr srcport "
@@ -50,15 +58,18 @@ static const row C[] = {
     /* 0 */ {V5, "5 vpc-0a1b2c3d subnet-0aaa1111 - eni-0f00000000000000a 123456789010 IPv4 172.31.2.59 "
                  "172.31.29.150 3306 51234 172.31.2.59 172.31.29.150 6 9870123 6800 1501234500 1501234560 ACCEPT 19 "
                  "OK us-east-1 use1-az1 egress 1 - -"},
-    /* 1 */ {V5, "5 vpc-0a1b2c3d subnet-0bbb2222 i-0fedcba9876543210 eni-0f00000000000000b 123456789010 IPv4 "
-                 "172.31.2.59 172.31.29.150 3306 51234 172.31.2.59 172.31.29.150 6 9870123 6800 1501234501 "
-                 "1501234560 ACCEPT 19 OK us-east-1 use1-az2 ingress - - -"},
-    /* 2 */ {V5, "5 vpc-0a1b2c3d subnet-0bbb2222 i-0fedcba9876543210 eni-0f00000000000000b 123456789010 IPv4 "
-                 "172.31.29.150 52.216.1.10 40112 443 172.31.29.150 52.216.1.10 6 120455 310 1501234500 1501234560 "
-                 "ACCEPT 3 OK us-east-1 use1-az2 egress 8 - S3"},
-    /* 3 */ {V5, "5 vpc-0a1b2c3d subnet-0ccc3333 - eni-0f00000000000000c 123456789010 IPv6 2600:1f18::10 "
-                 "2a05:d018::20 443 55000 2600:1f18::10 - 6 5000 4 1501234600 1501234660 REJECT 2 OK us-east-1 "
-                 "use1-az4 ingress - AMAZON -"},
+    /* 1 */
+    {V5, "5 vpc-0a1b2c3d subnet-0bbb2222 i-0fedcba9876543210 eni-0f00000000000000b 123456789010 IPv4 "
+         "172.31.2.59 172.31.29.150 3306 51234 172.31.2.59 172.31.29.150 6 9870123 6800 1501234501 "
+         "1501234560 ACCEPT 19 OK us-east-1 use1-az2 ingress - - -"},
+    /* 2 */
+    {V5, "5 vpc-0a1b2c3d subnet-0bbb2222 i-0fedcba9876543210 eni-0f00000000000000b 123456789010 IPv4 "
+         "172.31.29.150 52.216.1.10 40112 443 172.31.29.150 52.216.1.10 6 120455 310 1501234500 1501234560 "
+         "ACCEPT 3 OK us-east-1 use1-az2 egress 8 - S3"},
+    /* 3 */
+    {V5, "5 vpc-0a1b2c3d subnet-0ccc3333 - eni-0f00000000000000c 123456789010 IPv6 2600:1f18::10 "
+         "2a05:d018::20 443 55000 2600:1f18::10 - 6 5000 4 1501234600 1501234660 REJECT 2 OK us-east-1 "
+         "use1-az4 ingress - AMAZON -"},
 };
 
 /* AWS's unstructured examples (current User Guide), as records of opaque columns. */
@@ -178,8 +189,7 @@ static void expect_err(const char *pattern, unsigned column, const char *message
         vpcflow_filter_free(f);
         return;
     }
-    if (err.column != column || strcmp(err.message, message) != 0 || strcmp(err.file, "pattern") != 0 ||
-        err.line != 1)
+    if (err.column != column || strcmp(err.message, message) != 0 || strcmp(err.file, "pattern") != 0 || err.line != 1)
         t_fail(file, line, "pattern '%s': got %s:%llu:%u: %s\n    want pattern:1:%u: %s", pattern, err.file,
                (unsigned long long)err.line, err.column, err.message, column, message);
 }
@@ -280,8 +290,8 @@ TEST(terms_regex)
 
 /* ---- space-delimited form ------------------------------------------------------------ */
 
-#define CONSOLE                                                                                                    \
-    "[version, accountid, interfaceid, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, " \
+#define CONSOLE                                                                                                        \
+    "[version, accountid, interfaceid, srcaddr, dstaddr, srcport, dstport, protocol, packets, bytes, start, end, "     \
     "action=REJECT, logstatus]"
 
 TEST(fields_console_example)
@@ -543,8 +553,9 @@ TEST(errors_space_delimited)
     EXPECT_ERR("[a] x", 5, "unexpected text after ']'");
     EXPECT_ERR("[a = 1 b]", 8, "expected ',' or ']' after field 1");
     EXPECT_ERR("[a = 1 && a]", 12, "expected an operator (=, !=, <, <=, >, >=) after 'a' in field 1");
-    EXPECT_ERR("[a = %x(%]", 8, "'(' and ')' are not supported in a CloudWatch regex (write \\x28 or \\x29 to match "
-                               "them)");
+    EXPECT_ERR("[a = %x(%]", 8,
+               "'(' and ')' are not supported in a CloudWatch regex (write \\x28 or \\x29 to match "
+               "them)");
     EXPECT_ERR("[a !5]", 4, "expected ',' or ']' after field 1");
     EXPECT_ERR("{ $.eventType = \"UpdateTrail\" }", 1,
                "JSON filter patterns ({ $.field = value }) do not apply: flow-log records are not JSON; use [...] "

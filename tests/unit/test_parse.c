@@ -103,9 +103,8 @@ TEST(format_strings)
     CHECK_EQ_I64(vpcflow_format_column_field(f, 1), VPCFLOW_F_VPC_ID);
     CHECK_EQ_I64(vpcflow_format_column_of(f, VPCFLOW_F_BYTES), 3);
     CHECK_EQ_I64(vpcflow_format_column_of(f, VPCFLOW_F_PACKETS), -1);
-    CHECK(vpcflow_format_fields(f) ==
-          (VPCFLOW_BIT(VPCFLOW_F_VERSION) | VPCFLOW_BIT(VPCFLOW_F_VPC_ID) | VPCFLOW_BIT(VPCFLOW_F_SRCADDR) |
-           VPCFLOW_BIT(VPCFLOW_F_BYTES)));
+    CHECK(vpcflow_format_fields(f) == (VPCFLOW_BIT(VPCFLOW_F_VERSION) | VPCFLOW_BIT(VPCFLOW_F_VPC_ID) |
+                                       VPCFLOW_BIT(VPCFLOW_F_SRCADDR) | VPCFLOW_BIT(VPCFLOW_F_BYTES)));
     char buf[256];
     vpcflow_format_to_string(f, buf, sizeof buf);
     CHECK_STR(buf, "${version} ${vpc-id} ${srcaddr} ${bytes}");

@@ -54,8 +54,8 @@ static int s_record(void *state, const vpcflow_record *r)
     buf[n] = 0;
     char *text = malloc(strlen(r->input) + n + 32);
     const char *base = strrchr(r->input, '/');
-    snprintf(text, strlen(r->input) + n + 32, "%s:%llu %s", base ? base + 1 : r->input,
-             (unsigned long long)r->line_no, buf);
+    snprintf(text, strlen(r->input) + n + 32, "%s:%llu %s", base ? base + 1 : r->input, (unsigned long long)r->line_no,
+             buf);
     bag_add(state, (item){r->seq, r->line_no, text});
     return 0;
 }
@@ -339,7 +339,8 @@ static int s_record_ms(void *state, const vpcflow_record *r)
 
 TEST(cloudwatch_event_times)
 {
-    const char *data = "2017-07-28T10:00:01.250Z 2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1501236000 1501236060 ACCEPT OK\n";
+    const char *data =
+        "2017-07-28T10:00:01.250Z 2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1501236000 1501236060 ACCEPT OK\n";
     const char *path = t_file(0, "ev.log", data, strlen(data));
     vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1};
     vpcflow_sink sink = {NULL, s_record_ms, NULL, NULL, NULL};

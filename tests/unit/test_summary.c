@@ -72,8 +72,7 @@ TEST(nat_gateway_can_be_the_biggest_driver)
                      "2 1 eni-bbbb 10.0.1.20 52.216.1.10 1 443 6 1 %llu 1793491200 1793491260 ACCEPT OK\n"
                      "2 1 eni-nnnn 10.0.1.20 10.0.0.5 1 443 6 1 %llu 1793491200 1793491260 ACCEPT OK\n"
                      "2 1 eni-nnnn 10.0.0.5 52.216.1.10 1 443 6 1 %llu 1793491200 1793491260 ACCEPT OK\n",
-                     (unsigned long long)(100 * GIB), (unsigned long long)(100 * GIB),
-                     (unsigned long long)(100 * GIB));
+                     (unsigned long long)(100 * GIB), (unsigned long long)(100 * GIB), (unsigned long long)(100 * GIB));
     vpcflow_status st;
     vpcflow_error err;
     vpcflow_summary *s = run(t_file(0, "natdrv.log", buf, (size_t)n), (inputs){1, 1, 1, NULL, 0, 0}, &st, &err);
@@ -90,8 +89,7 @@ TEST(action_filter)
 {
     vpcflow_status st;
     vpcflow_error err;
-    vpcflow_summary *s =
-        run(write_logs(0, "act.log"), (inputs){1, 1, 1, NULL, 0, VPCFLOW_ACTION_REJECT}, &st, &err);
+    vpcflow_summary *s = run(write_logs(0, "act.log"), (inputs){1, 1, 1, NULL, 0, VPCFLOW_ACTION_REJECT}, &st, &err);
     CHECK(st == VPCFLOW_OK);
     CLASS(s, INTERNET_IN, 1000, 1, 0);
     CLASS(s, CROSS_AZ, 0, 0, 0);

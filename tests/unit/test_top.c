@@ -44,16 +44,16 @@ static void check_rows(const vpcflow_rows *r, const want *w, size_t n, int line)
         vpcflow_rows_metrics(r, i, &m);
         if (strcmp(key, w[i].key) != 0 || m.bytes != w[i].bytes || m.flows != w[i].flows)
             t_fail(__FILE__, line, "row %zu: %s %llu bytes %llu flows, want %s %llu %llu", i, key,
-                   (unsigned long long)m.bytes, (unsigned long long)m.flows, w[i].key,
-                   (unsigned long long)w[i].bytes, (unsigned long long)w[i].flows);
+                   (unsigned long long)m.bytes, (unsigned long long)m.flows, w[i].key, (unsigned long long)w[i].bytes,
+                   (unsigned long long)w[i].flows);
     }
 }
-#define ROWS(r, ...)                                                                                               \
-    do {                                                                                                           \
-        vpcflow_rows *r_ = (r); /* evaluated once: r is usually a whole query */                                   \
-        const want w_[] = {__VA_ARGS__};                                                                           \
-        check_rows(r_, w_, sizeof w_ / sizeof w_[0], __LINE__);                                                    \
-        vpcflow_rows_free(r_);                                                                                     \
+#define ROWS(r, ...)                                                                                                   \
+    do {                                                                                                               \
+        vpcflow_rows *r_ = (r); /* evaluated once: r is usually a whole query */                                       \
+        const want w_[] = {__VA_ARGS__};                                                                               \
+        check_rows(r_, w_, sizeof w_ / sizeof w_[0], __LINE__);                                                        \
+        vpcflow_rows_free(r_);                                                                                         \
     } while (0)
 
 static const inputs ALL = {1, 1, 1, NULL, 0, 0};

@@ -20,41 +20,39 @@ static const char *SUBNETS =
     "{\"SubnetId\": \"subnet-b\", \"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.1.0/24\", "
     "\"AvailabilityZone\": \"us-east-1b\", \"AvailabilityZoneId\": \"use1-az2\", \"OwnerId\": \"111111111111\"}]}";
 
-#define ENI(id, desc, type, req, inst, subnet, az, ip, pub)                                                        \
-    "{\"NetworkInterfaceId\": \"" id "\", \"Description\": \"" desc "\", \"InterfaceType\": \"" type "\", "      \
-    "\"RequesterId\": \"" req "\", " inst "\"SubnetId\": \"" subnet "\", \"VpcId\": \"vpc-1\", "                   \
-    "\"AvailabilityZone\": \"" az "\", \"PrivateIpAddress\": \"" ip "\", \"PrivateIpAddresses\": "                 \
+#define ENI(id, desc, type, req, inst, subnet, az, ip, pub)                                                            \
+    "{\"NetworkInterfaceId\": \"" id "\", \"Description\": \"" desc "\", \"InterfaceType\": \"" type "\", "            \
+    "\"RequesterId\": \"" req "\", " inst "\"SubnetId\": \"" subnet "\", \"VpcId\": \"vpc-1\", "                       \
+    "\"AvailabilityZone\": \"" az "\", \"PrivateIpAddress\": \"" ip "\", \"PrivateIpAddresses\": "                     \
     "[{\"Primary\": true, \"PrivateIpAddress\": \"" ip "\"" pub "}]}"
 #define PUB(a) ", \"Association\": {\"PublicIp\": \"" a "\"}"
 #define INST(i) "\"Attachment\": {\"InstanceId\": \"" i "\"}, "
 
-static const char *ENIS =
-    "{\"NetworkInterfaces\": ["                                                                                 //
-    ENI("eni-aaaa", "Primary network interface", "interface", "", INST("i-a"), "subnet-a", "us-east-1a",
-        "10.0.0.10", PUB("54.0.0.10")) ","                                                                      //
-    ENI("eni-bbbb", "Primary network interface", "interface", "", INST("i-b"), "subnet-b", "us-east-1b",
-        "10.0.1.20", "") ","                                                                                    //
+static const char *ENIS = "{\"NetworkInterfaces\": [" //
+    ENI("eni-aaaa", "Primary network interface", "interface", "", INST("i-a"), "subnet-a", "us-east-1a", "10.0.0.10",
+        PUB("54.0.0.10")) "," //
+    ENI("eni-bbbb", "Primary network interface", "interface", "", INST("i-b"), "subnet-b", "us-east-1b", "10.0.1.20",
+        "") "," //
     ENI("eni-cccc", "RDSNetworkInterface", "interface", "amazon-rds", "", "subnet-b", "us-east-1b", "10.0.1.30",
-        "") ","                                                                                                 //
+        "") "," //
     ENI("eni-rrrr", "RDSNetworkInterface", "interface", "amazon-rds", "", "subnet-a", "us-east-1a", "10.0.0.31",
-        "") ","                                                                                                 //
+        "") "," //
     ENI("eni-nnnn", "Interface for NAT Gateway nat-1", "nat_gateway", "amazon-ec2", "", "subnet-a", "us-east-1a",
-        "10.0.0.5", PUB("3.3.3.3")) ","                                                                         //
+        "10.0.0.5", PUB("3.3.3.3")) "," //
     ENI("eni-llll", "ELB app/web/1", "interface", "amazon-elb", "", "subnet-b", "us-east-1b", "10.0.1.40",
-        PUB("44.0.0.40")) ","                                                                                   //
-    ENI("eni-dddd", "Primary network interface", "interface", "", INST("i-d"), "subnet-a", "us-east-1a",
-        "10.0.0.50", "") "]}";
+        PUB("44.0.0.40")) "," //
+    ENI("eni-dddd", "Primary network interface", "interface", "", INST("i-d"), "subnet-a", "us-east-1a", "10.0.0.50",
+        "") "]}";
 
-static const char *IPRANGES =
-    "{\"syncToken\": \"1\", \"createDate\": \"2026-11-20-00-00-00\", \"prefixes\": ["
-    "{\"ip_prefix\": \"52.216.0.0/15\", \"region\": \"us-east-1\", \"service\": \"AMAZON\", "
-    "\"network_border_group\": \"us-east-1\"},"
-    "{\"ip_prefix\": \"52.216.0.0/15\", \"region\": \"us-east-1\", \"service\": \"S3\", "
-    "\"network_border_group\": \"us-east-1\"},"
-    "{\"ip_prefix\": \"3.5.0.0/19\", \"region\": \"us-west-2\", \"service\": \"S3\", "
-    "\"network_border_group\": \"us-west-2\"},"
-    "{\"ip_prefix\": \"13.32.0.0/15\", \"region\": \"GLOBAL\", \"service\": \"CLOUDFRONT\", "
-    "\"network_border_group\": \"GLOBAL\"}], \"ipv6_prefixes\": []}";
+static const char *IPRANGES = "{\"syncToken\": \"1\", \"createDate\": \"2026-11-20-00-00-00\", \"prefixes\": ["
+                              "{\"ip_prefix\": \"52.216.0.0/15\", \"region\": \"us-east-1\", \"service\": \"AMAZON\", "
+                              "\"network_border_group\": \"us-east-1\"},"
+                              "{\"ip_prefix\": \"52.216.0.0/15\", \"region\": \"us-east-1\", \"service\": \"S3\", "
+                              "\"network_border_group\": \"us-east-1\"},"
+                              "{\"ip_prefix\": \"3.5.0.0/19\", \"region\": \"us-west-2\", \"service\": \"S3\", "
+                              "\"network_border_group\": \"us-west-2\"},"
+                              "{\"ip_prefix\": \"13.32.0.0/15\", \"region\": \"GLOBAL\", \"service\": \"CLOUDFRONT\", "
+                              "\"network_border_group\": \"GLOBAL\"}], \"ipv6_prefixes\": []}";
 
 /* One line per record: "eni src dst bytes [ACTION]"; time is fixed (2026-11-01). */
 typedef struct rec {
@@ -115,8 +113,8 @@ static inline const char *write_logs(int slot, const char *name)
                           "start end action log-status\n");
     for (size_t i = 0; i < sizeof RECS / sizeof RECS[0]; i++)
         n += (size_t)snprintf(buf + n, sizeof buf - n,
-                              "2 111111111111 %s %s %s 40000 443 6 %zu %llu 1793491200 1793491260 %s OK\n",
-                              RECS[i].eni, RECS[i].src, RECS[i].dst, i + 1, (unsigned long long)RECS[i].bytes,
+                              "2 111111111111 %s %s %s 40000 443 6 %zu %llu 1793491200 1793491260 %s OK\n", RECS[i].eni,
+                              RECS[i].src, RECS[i].dst, i + 1, (unsigned long long)RECS[i].bytes,
                               RECS[i].action ? RECS[i].action : "ACCEPT");
     n += (size_t)snprintf(buf + n, sizeof buf - n,
                           "2 111111111111 eni-aaaa - - - - - - - 1793491200 1793491260 - NODATA\n"

@@ -55,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vf_lines_begin(L, "fuzz", 0, 1, NULL, 0, 0);
     vf_lines_feed(L, buf, buf + n);
     if (L->stats.records + L->stats.records_nodata + L->stats.records_skipdata + L->stats.records_malformed +
-            L->stats.headers > L->stats.lines)
+            L->stats.headers >
+        L->stats.lines)
         abort(); /* every line is counted once */
     free(L);
     free(buf);
