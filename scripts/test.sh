@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # scripts/test.sh — the whole test suite, from a fresh clone: installs missing Debian packages
 # (as root), builds the normal, ASan+UBSan and fuzz variants, checks exported symbols and
-# clang-format, then runs
-# tests/run.sh (valgrind included), whose last line is "N passed, N failed".
+# clang-format, then runs tests/run.sh (valgrind included), whose last line is
+# "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test
