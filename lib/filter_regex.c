@@ -16,6 +16,7 @@
 #include <string.h>
 
 #define MAX_REPEAT 1000
+#define TOO_LARGE "regex too large (repetitions expand past 1024 steps)"
 
 typedef struct rx_parser {
     const char *src;
@@ -247,7 +248,7 @@ static int emit(rx_parser *ps, uint8_t type, const uint64_t set[4], size_t at)
 {
     /* an item always leaves room for the ACCEPT that ends its alternative */
     if (ps->rx->nitems + (type == VF_RX_ACCEPT ? 1u : 2u) > VF_RX_MAX_STATES)
-        return fail(ps, at, "regex too large (repetitions expand past 1024 steps)");
+        return fail(ps, at, TOO_LARGE);
     if (ps->rx->nitems == ps->cap) {
         uint32_t ncap = ps->cap ? ps->cap * 2 : 16;
         vf_rx_item *ni = realloc(ps->rx->items, ncap * sizeof *ni);
@@ -337,6 +338,10 @@ int vf_regex_compile(const char *src, size_t n, vf_regex *rx, const char **why, 
                 break;
             ps.i++;
             alt_at = ps.i;
+            if (rx->nitems + 2 > VF_RX_MAX_STATES) { /* no room for an item and its ACCEPT */
+                rc = fail(&ps, alt_at, TOO_LARGE);
+                break;
+            }
             mark_start(rx, rx->nitems);
             continue;
         }

@@ -592,6 +592,9 @@ TEST(errors_regex)
     EXPECT_ERR("%a{2%", 3, "bad repetition: expected {m}, {m,}, {,n} or {m,n}");
     EXPECT_ERR("%a{2000}%", 3, "repetition count above 1000");
     EXPECT_ERR("%a{1000}b{1000}%", 9, "regex too large (repetitions expand past 1024 steps)");
+    /* the first alternative fills every step: the second has no room (it used to write past
+     * the start set) */
+    EXPECT_ERR("%a{1000}b{23}|c%", 15, "regex too large (repetitions expand past 1024 steps)");
     EXPECT_ERR("%[a-%", 2, "unterminated '[' in the regex: expected ']'");
     EXPECT_ERR("%[z-a]%", 3, "bad range in '[...]': write it low-high, like a-z");
     EXPECT_ERR("%a||b%", 4, "empty alternative in the regex");
