@@ -49,75 +49,90 @@ static long read_at(int fd, char *dst, size_t n, uint64_t off)
     return (long)got;
 }
 
+static int fail_read(vpcflow_error *err, const char *path)
+{
+    vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
+    return -1;
+}
+
+static int fail_memory(vpcflow_error *err, const char *path)
+{
+    vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
+    return -1;
+}
+
+/* The chunk's bytes so far: b->buf[0, len) holds the file from offset `from`. */
+typedef struct window {
+    int fd;
+    const char *path;
+    uint64_t size, from;
+    size_t len, max_line;
+    vf_chunkbuf *b;
+} window;
+
+/* Sets *pos just after the first '\n' at or after buffer offset `look`, reading on as needed;
+ * the end of the file when there is none. `line` is where the line being searched started
+ * (or where the search did), for the max_line limit. Returns 0, or -1 with err set. */
+static int line_end(window *w, size_t look, size_t line, size_t *pos, vpcflow_error *err)
+{
+    for (;;) {
+        const char *nl = look < w->len ? memchr(w->b->buf + look, '\n', w->len - look) : NULL;
+        if (nl) {
+            *pos = (size_t)(nl - w->b->buf) + 1;
+            return 0;
+        }
+        if (w->from + w->len >= w->size) { /* the file's last line */
+            *pos = w->len;
+            return 0;
+        }
+        if (w->len - line > w->max_line) {
+            vf_error(err, VPCFLOW_ERR_INPUT, w->path, 0, 0, "line longer than %zu MiB (at byte offset %llu)",
+                     w->max_line >> 20, (unsigned long long)(w->from + line));
+            return -1;
+        }
+        size_t more = w->len < OVERREAD ? OVERREAD : w->len;
+        if (reserve(w->b, w->len + more) < 0)
+            return fail_memory(err, w->path);
+        long m = read_at(w->fd, w->b->buf + w->len, more, w->from + w->len);
+        if (m < 0)
+            return fail_read(err, w->path);
+        look = w->len;
+        w->len += (size_t)m;
+        if (m == 0) {
+            *pos = w->len;
+            return 0;
+        }
+    }
+}
+
 int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end, size_t max_line,
                   vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err)
 {
-    /* from the byte before the chunk: it tells whether the chunk starts a line */
+    /* A chunk owns the lines that start in [nominal_off, nominal_end). Reading from the byte
+     * before the chunk tells whether a line starts at nominal_off. */
     uint64_t from = nominal_off ? nominal_off - 1 : 0;
     size_t want = (size_t)(nominal_end - from) + (nominal_end < size ? OVERREAD : 0);
     if (want > size - from)
         want = (size_t)(size - from);
-    if (reserve(b, want) < 0) {
-        vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-        return -1;
-    }
+    if (reserve(b, want) < 0)
+        return fail_memory(err, path);
     long n = read_at(fd, b->buf, want, from);
-    if (n < 0) {
-        vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-        return -1;
-    }
-    size_t len = (size_t)n;
+    if (n < 0)
+        return fail_read(err, path);
+    window w = {fd, path, size, from, (size_t)n, max_line, b};
     /* start: after the first '\n' at or after nominal_off - 1 */
     size_t s = 0;
-    if (nominal_off) {
-        const char *nl = memchr(b->buf, '\n', len);
-        s = nl ? (size_t)(nl - b->buf) + 1 : len;
-    }
-    /* end: after the first '\n' at or after nominal_end - 1, reading on for long lines */
-    size_t e = len;
-    if (nominal_end < size) {
-        size_t look = (size_t)(nominal_end - 1 - from);
-        if (look < s)
-            look = s;
-        for (;;) {
-            const char *nl = look < len ? memchr(b->buf + look, '\n', len - look) : NULL;
-            if (nl) {
-                e = (size_t)(nl - b->buf) + 1;
-                break;
-            }
-            if (from + len >= size) { /* the file's last line */
-                e = len;
-                break;
-            }
-            if (len - s > max_line) {
-                vf_error(err, VPCFLOW_ERR_INPUT, path, 0, 0, "line longer than %zu MiB", max_line >> 20);
-                return -1;
-            }
-            size_t more = len < OVERREAD ? OVERREAD : len;
-            if (reserve(b, len + more) < 0) {
-                vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-                return -1;
-            }
-            long m = read_at(fd, b->buf + len, more, from + len);
-            if (m < 0) {
-                vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-                return -1;
-            }
-            look = len;
-            len += (size_t)m;
-            if (m == 0) {
-                e = len;
-                break;
-            }
-        }
-    }
+    if (nominal_off && line_end(&w, 0, 0, &s, err) < 0)
+        return -1;
+    /* end: after the first '\n' at or after nominal_end - 1, the next chunk's start */
+    size_t e = w.len;
+    if (nominal_end < size && line_end(&w, (size_t)(nominal_end - 1 - from), s, &e, err) < 0)
+        return -1;
     if (e < s)
         e = s; /* a chunk inside one long line: nothing of its own */
     if (e > s && b->buf[e - 1] != '\n') {
-        if (reserve(b, e + 1) < 0) {
-            vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-            return -1;
-        }
+        if (reserve(b, e + 1) < 0)
+            return fail_memory(err, path);
         b->buf[e++] = '\n';
     }
     memset(b->buf + e, 0, VF_PAD);

@@ -442,6 +442,46 @@ TEST(large_files_split_in_chunks_give_the_same_records)
     free(data);
 }
 
+TEST(chunks_smaller_than_lines_give_the_same_records)
+{
+    /* records between lines far longer than a chunk (one longer than the 256 KiB read past a
+     * chunk's end): every line belongs to exactly one chunk, whatever the cut */
+    size_t cap = 2 << 20, len = 0;
+    char *data = malloc(cap);
+    for (int i = 0; i < 40; i++) {
+        len +=
+            (size_t)snprintf(data + len, cap - len,
+                             "2 1 eni-1 10.0.0.%d 10.0.0.2 1 2 6 1 %d 1700000000 1700000060 ACCEPT OK\n", i, 100 + i);
+        size_t junk = i == 5 ? 300000 : i % 7 == 3 ? 1000 : 0; /* 7 lines of junk */
+        if (junk) {
+            memset(data + len, 'x', junk);
+            len += junk;
+            data[len++] = '\n';
+        }
+    }
+    const char *path = t_file(0, "long-lines.log", data, len);
+    result *r = scan1(path, (scan_opts){.threads = 1, .chunk = 1 << 24});
+    CHECK(r->st == VPCFLOW_OK);
+    CHECK_EQ_U64(r->stats.records, 40);
+    CHECK_EQ_U64(r->stats.records_malformed, 7);
+    CHECK_EQ_U64(r->stats.lines, 47);
+    CHECK_EQ_U64(r->stats.bytes, 40 * 100 + 39 * 40 / 2);
+    char *whole = strdup(r->joined), *diags = strdup(r->diags);
+    static const size_t chunks[] = {64, 100, 1000, 4096, 100000};
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++)
+        for (unsigned threads = 1; threads <= 3; threads += 2) {
+            r = scan1(path, (scan_opts){.threads = threads, .chunk = chunks[c]});
+            CHECK(r->st == VPCFLOW_OK);
+            CHECK_EQ_U64(r->stats.lines, 47);
+            CHECK_EQ_U64(r->stats.records_malformed, 7);
+            CHECK_STR(r->joined, whole);
+            CHECK_STR(r->diags, diags);
+        }
+    free(whole);
+    free(diags);
+    free(data);
+}
+
 TEST(long_lines_are_handled)
 {
     size_t n = 9u << 20; /* longer than the 4 MiB stream buffer: it grows */
