@@ -248,7 +248,8 @@ VPCFLOW_API vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const c
                                               vpcflow_record *rec, vpcflow_str *cols, const char **why,
                                               unsigned *column);
 
-/* Returns 1 when the line is a header line (a list of field names). */
+/* Returns 1 when the line is a header line: a list of field names, the first of them a known
+ * field name that starts in the line's first column. */
 VPCFLOW_API int vpcflow_line_is_header(const char *line, size_t len);
 
 /* ---- filter patterns (docs/filter.md) ------------------------------------------------ */

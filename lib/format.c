@@ -186,6 +186,10 @@ size_t vpcflow_format_to_string(const vpcflow_format *fmt, char *buf, size_t cap
 
 int vpcflow_line_is_header(const char *line, size_t len)
 {
+    /* a header starts with a field name in its first column: the chunk prescan looks for
+     * headers only there */
+    if (len == 0 || line[0] < 'a' || line[0] > 'z')
+        return 0;
     size_t i = 0, tokens = 0;
     while (i < len) {
         while (i < len && (is_space(line[i]) || line[i] == '\r'))

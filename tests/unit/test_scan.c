@@ -482,6 +482,31 @@ TEST(chunks_smaller_than_lines_give_the_same_records)
     free(data);
 }
 
+TEST(a_header_starts_in_the_first_column_however_the_file_is_cut)
+{
+    CHECK(vpcflow_line_is_header("version srcaddr bytes", 21) == 1);
+    CHECK(vpcflow_line_is_header(" version srcaddr bytes", 22) == 0);
+    /* an indented header is a malformed line, in one pass and in chunks alike */
+    size_t cap = 1 << 16, len = 0;
+    char *data = malloc(cap);
+    for (int i = 0; i < 200; i++) {
+        if (i == 100)
+            len += (size_t)snprintf(data + len, cap - len, " version srcaddr bytes\n");
+        len += (size_t)snprintf(data + len, cap - len,
+                                "2 1 eni-1 10.0.0.%d 10.0.0.2 1 2 6 1 %d 1700000000 1700000060 ACCEPT OK\n", i, i);
+    }
+    const char *path = t_file(0, "indented.log", data, len);
+    for (size_t chunk = 1 << 24; chunk >= 500; chunk = chunk == 1 << 24 ? 500 : 0) {
+        result *r = scan1(path, (scan_opts){.threads = 2, .chunk = chunk});
+        CHECK(r->st == VPCFLOW_OK);
+        CHECK_EQ_U64(r->stats.records, 200);
+        CHECK_EQ_U64(r->stats.headers, 0);
+        CHECK_EQ_U64(r->stats.records_malformed, 1);
+        CHECK(strstr(r->diags, "E indented.log:101 ") != NULL);
+    }
+    free(data);
+}
+
 TEST(long_lines_are_handled)
 {
     size_t n = 9u << 20; /* longer than the 4 MiB stream buffer: it grows */
