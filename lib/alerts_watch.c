@@ -134,8 +134,9 @@ static int decode(vpcflow_watch *w, winput *in, const char *p, size_t n)
 {
     vf_payload_text t;
     vpcflow_error e;
-    if (vf_payload_decode(p, n, in->name, &t, &e) < 0) {
-        if (e.message[0] && !strcmp(e.message, "out of memory")) {
+    vpcflow_status st = vf_payload_decode(p, n, in->name, &t, &e);
+    if (st != VPCFLOW_OK) {
+        if (st == VPCFLOW_ERR_IO) {
             fail(w, VPCFLOW_ERR_IO, &e);
             return 1;
         }

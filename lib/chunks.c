@@ -49,16 +49,14 @@ static long read_at(int fd, char *dst, size_t n, uint64_t off)
     return (long)got;
 }
 
-static int fail_read(vpcflow_error *err, const char *path)
+static vpcflow_status fail_read(vpcflow_error *err, const char *path)
 {
-    vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
-    return -1;
+    return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "read error: %s", strerror(errno));
 }
 
-static int fail_memory(vpcflow_error *err, const char *path)
+static vpcflow_status fail_memory(vpcflow_error *err, const char *path)
 {
-    vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-    return -1;
+    return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
 }
 
 /* The chunk's bytes so far: b->buf[0, len) holds the file from offset `from`. */
@@ -72,23 +70,22 @@ typedef struct window {
 
 /* Sets *pos just after the first '\n' at or after buffer offset `look`, reading on as needed;
  * the end of the file when there is none. `line` is where the line being searched started
- * (or where the search did), for the max_line limit. Returns 0, or -1 with err set. */
-static int line_end(window *w, size_t look, size_t line, size_t *pos, vpcflow_error *err)
+ * (or where the search did), for the max_line limit. */
+static vpcflow_status line_end(window *w, size_t look, size_t line, size_t *pos, vpcflow_error *err)
 {
     for (;;) {
         const char *nl = look < w->len ? memchr(w->b->buf + look, '\n', w->len - look) : NULL;
         if (nl) {
             *pos = (size_t)(nl - w->b->buf) + 1;
-            return 0;
+            return VPCFLOW_OK;
         }
         if (w->from + w->len >= w->size) { /* the file's last line */
             *pos = w->len;
-            return 0;
+            return VPCFLOW_OK;
         }
         if (w->len - line > w->max_line) {
-            vf_error(err, VPCFLOW_ERR_INPUT, w->path, 0, 0, "line longer than %zu MiB (at byte offset %llu)",
-                     w->max_line >> 20, (unsigned long long)(w->from + line));
-            return -1;
+            return vf_error(err, VPCFLOW_ERR_INPUT, w->path, 0, 0, "line longer than %zu MiB (near byte %llu)",
+                            w->max_line >> 20, (unsigned long long)(w->from + line));
         }
         size_t more = w->len < OVERREAD ? OVERREAD : w->len;
         if (reserve(w->b, w->len + more) < 0)
@@ -100,13 +97,13 @@ static int line_end(window *w, size_t look, size_t line, size_t *pos, vpcflow_er
         w->len += (size_t)m;
         if (m == 0) {
             *pos = w->len;
-            return 0;
+            return VPCFLOW_OK;
         }
     }
 }
 
-int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end, size_t max_line,
-                  vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err)
+vpcflow_status vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end,
+                             size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err)
 {
     /* A chunk owns the lines that start in [nominal_off, nominal_end). Reading from the byte
      * before the chunk tells whether a line starts at nominal_off. */
@@ -122,12 +119,13 @@ int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off,
     window w = {fd, path, size, from, (size_t)n, max_line, b};
     /* start: after the first '\n' at or after nominal_off - 1 */
     size_t s = 0;
-    if (nominal_off && line_end(&w, 0, 0, &s, err) < 0)
-        return -1;
+    vpcflow_status st = nominal_off ? line_end(&w, 0, 0, &s, err) : VPCFLOW_OK;
+    if (st != VPCFLOW_OK)
+        return st;
     /* end: after the first '\n' at or after nominal_end - 1, the next chunk's start */
     size_t e = w.len;
-    if (nominal_end < size && line_end(&w, (size_t)(nominal_end - 1 - from), s, &e, err) < 0)
-        return -1;
+    if (nominal_end < size && (st = line_end(&w, (size_t)(nominal_end - 1 - from), s, &e, err)) != VPCFLOW_OK)
+        return st;
     if (e < s)
         e = s; /* a chunk inside one long line: nothing of its own */
     if (e > s && b->buf[e - 1] != '\n') {
@@ -138,7 +136,7 @@ int vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off,
     memset(b->buf + e, 0, VF_PAD);
     *start = s;
     *end = e;
-    return 0;
+    return VPCFLOW_OK;
 }
 
 long vf_first_text(const char *p, const char *end)

@@ -11,19 +11,23 @@
 
 #define MAX_PAYLOAD ((size_t)1 << 30)
 
-long vf_base64_decode(const char *in, size_t n, unsigned char *out)
+static int b64_value(unsigned char c)
 {
-    static signed char map[256];
-    static int ready;
-    if (!ready) { /* idempotent: racing threads write the same values */
-        memset(map, -1, sizeof map);
-        const char *a = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        for (int i = 0; i < 64; i++)
-            map[(unsigned char)a[i]] = (signed char)i;
-        map['-'] = 62; /* URL-safe alphabet too */
-        map['_'] = 63;
-        ready = 1;
-    }
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-') /* the URL-safe alphabet too */
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+static long base64_decode(const char *in, size_t n, unsigned char *out)
+{
     uint32_t acc = 0;
     int bits = 0;
     long len = 0;
@@ -31,9 +35,10 @@ long vf_base64_decode(const char *in, size_t n, unsigned char *out)
         unsigned char c = (unsigned char)in[i];
         if (c == '=' || c == ' ' || c == '\n' || c == '\r' || c == '\t')
             continue;
-        if (map[c] < 0)
+        int v = b64_value(c);
+        if (v < 0)
             return -1;
-        acc = (acc << 6) | (uint32_t)map[c];
+        acc = (acc << 6) | (uint32_t)v;
         bits += 6;
         if (bits >= 8) {
             bits -= 8;
@@ -59,7 +64,9 @@ typedef struct builder {
     vf_payload_text *out;
     size_t cap, ecap;
     const char *input;
+    uint64_t line; /* where the document being decoded starts in the input */
     vpcflow_error *err;
+    vpcflow_status st;
 } builder;
 
 static int add_line(builder *b, const char *msg, size_t len, int64_t ms)
@@ -68,7 +75,7 @@ static int add_line(builder *b, const char *msg, size_t len, int64_t ms)
     while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
         len--;
     if (memchr(msg, '\n', len)) {
-        vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "a log event message spans several lines");
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "a log event message spans several lines");
         return -1;
     }
     if (o->len + len + 1 + VF_PAD > b->cap) {
@@ -94,7 +101,7 @@ static int add_line(builder *b, const char *msg, size_t len, int64_t ms)
     o->event_ms[o->nevents++] = ms;
     return 0;
 oom:
-    vf_error(b->err, VPCFLOW_ERR_IO, b->input, 0, 0, "out of memory");
+    b->st = vf_error(b->err, VPCFLOW_ERR_IO, b->input, b->line, 0, "out of memory");
     return -1;
 }
 
@@ -105,13 +112,13 @@ static int take_b64(builder *b, const char *s, size_t n)
 {
     unsigned char *raw = malloc(n / 4 * 3 + 4);
     if (!raw) {
-        vf_error(b->err, VPCFLOW_ERR_IO, b->input, 0, 0, "out of memory");
+        b->st = vf_error(b->err, VPCFLOW_ERR_IO, b->input, b->line, 0, "out of memory");
         return -1;
     }
-    long rn = vf_base64_decode(s, n, raw);
+    long rn = base64_decode(s, n, raw);
     if (rn < 0) {
         free(raw);
-        vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "payload data is not valid base64");
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload data is not valid base64");
         return -1;
     }
     char *json = NULL;
@@ -128,14 +135,14 @@ static int take_b64(builder *b, const char *s, size_t n)
     }
     free(raw);
     if (rc < 0) {
-        vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "payload data: %s", why);
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload data: %s", why);
         return -1;
     }
     json_error_t je;
     json_t *doc = json_loadb(json, jlen, 0, &je);
     free(json);
     if (!doc) {
-        vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "decoded payload is not JSON: %s", je.text);
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "decoded payload is not JSON: %s", je.text);
         return -1;
     }
     rc = take_document(b, doc);
@@ -152,7 +159,7 @@ static int take_data_message(builder *b, json_t *doc)
     }
     json_t *events = json_object_get(doc, "logEvents");
     if (!json_is_array(events)) {
-        vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "payload has no logEvents array");
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload has no logEvents array");
         return -1;
     }
     size_t i;
@@ -162,7 +169,8 @@ static int take_data_message(builder *b, json_t *doc)
         json_t *msg = json_object_get(ev, "message");
         json_t *ts = json_object_get(ev, "timestamp");
         if (!json_is_string(msg)) {
-            vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "logEvents[%zu] has no message string", i);
+            b->st =
+                vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "logEvents[%zu] has no message string", i);
             return -1;
         }
         int64_t ms = json_is_integer(ts) ? (int64_t)json_integer_value(ts) : 0;
@@ -181,7 +189,7 @@ static int take_records(builder *b, json_t *records, const char *inner)
         json_t *holder = inner ? json_object_get(r, inner) : r;
         json_t *data = json_object_get(holder, "data");
         if (!json_is_string(data)) {
-            vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "record %zu has no data string", i);
+            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "record %zu has no data string", i);
             return -1;
         }
         if (take_b64(b, json_string_value(data), json_string_length(data)) < 0)
@@ -201,14 +209,14 @@ static int take_document(builder *b, json_t *doc)
     if (json_is_string(doc))
         return take_b64(b, json_string_value(doc), json_string_length(doc));
     if (!json_is_object(doc)) {
-        vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "unexpected JSON value in payload");
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "unexpected JSON value in payload");
         return -1;
     }
     json_t *awslogs = json_object_get(doc, "awslogs");
     if (awslogs) {
         json_t *data = json_object_get(awslogs, "data");
         if (!json_is_string(data)) {
-            vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0, "awslogs has no data string");
+            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "awslogs has no data string");
             return -1;
         }
         return take_b64(b, json_string_value(data), json_string_length(data));
@@ -221,28 +229,39 @@ static int take_document(builder *b, json_t *doc)
         return take_records(b, records, NULL);
     if (json_object_get(doc, "logEvents") || json_object_get(doc, "messageType"))
         return take_data_message(b, doc);
-    vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, 0, 0,
-             "JSON input is not a CloudWatch Logs subscription payload (no awslogs, Records or logEvents)");
+    b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0,
+                     "JSON input is not a CloudWatch Logs subscription payload (no awslogs, Records or logEvents)");
     return -1;
 }
 
-int vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err)
+/* Lines of p[from, to) */
+static uint64_t count_lines(const char *p, size_t from, size_t to)
+{
+    uint64_t n = 0;
+    for (const char *q = p + from; (q = memchr(q, '\n', (size_t)(p + to - q))) != NULL; q++)
+        n++;
+    return n;
+}
+
+vpcflow_status vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err)
 {
     memset(out, 0, sizeof *out);
-    builder b = {out, 0, 0, input, err};
-    size_t i = 0;
+    builder b = {out, 0, 0, input, 1, err, VPCFLOW_OK};
+    size_t i = 0, counted = 0;
     int rc = 0;
     while (rc == 0) {
         while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
             i++;
         if (i >= n)
             break;
+        b.line += count_lines(p, counted, i);
+        counted = i;
         if (p[i] == '{' || p[i] == '[') {
             json_error_t je;
             json_t *doc = json_loadb(p + i, n - i, JSON_DISABLE_EOF_CHECK, &je);
             if (!doc) {
-                vf_error(err, VPCFLOW_ERR_INPUT, input, (uint64_t)je.line, (uint32_t)je.column, "invalid JSON: %s",
-                         je.text);
+                b.st = vf_error(err, VPCFLOW_ERR_INPUT, input, b.line - 1 + (uint64_t)(je.line > 0 ? je.line : 1),
+                                (uint32_t)(je.column > 0 ? je.column : 0), "invalid JSON: %s", je.text);
                 rc = -1;
                 break;
             }
@@ -258,14 +277,12 @@ int vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_tex
     }
     if (rc == 0 && !out->text) { /* no events: an empty, valid buffer */
         out->text = calloc(1, VF_PAD + 1);
-        if (!out->text) {
-            vf_error(err, VPCFLOW_ERR_IO, input, 0, 0, "out of memory");
-            rc = -1;
-        }
+        if (!out->text)
+            b.st = vf_error(err, VPCFLOW_ERR_IO, input, 0, 0, "out of memory");
     }
-    if (rc < 0)
+    if (b.st != VPCFLOW_OK)
         vf_payload_free(out);
-    return rc;
+    return b.st;
 }
 
 void vf_payload_free(vf_payload_text *t)

@@ -17,12 +17,9 @@ typedef struct vf_payload_text {
 int vf_payload_detect(const char *p, size_t n);
 /* Decodes every document in [p, p+n): {"awslogs":{"data":B64}}, {"Records":[{"kinesis":
  * {"data":B64}}]}, {"records":[{"data":B64}]}, a DATA_MESSAGE object, a bare B64 line, or an
- * array of them. Returns 0, or -1 with a message in err. */
-int vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err);
+ * array of them. Returns VPCFLOW_OK, or the error (err names the line where the failing
+ * document starts, or the JSON error's own line). */
+vpcflow_status vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err);
 void vf_payload_free(vf_payload_text *t);
-
-/* RFC 4648 base64 (standard alphabet, padding optional, white space ignored). Returns the
- * decoded length, or -1. out needs (n / 4 + 1) * 3 bytes. */
-long vf_base64_decode(const char *in, size_t n, unsigned char *out);
 
 #endif

@@ -178,21 +178,28 @@ static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
 {
     scan *S = W->S;
     vpcflow_error err;
+    vpcflow_status st;
     for (;;) { /* read it all */
-        if (len == W->cap && (W->cap >= MAX_SLURP || grow_buf(W, W->cap * 2) < 0)) {
-            vf_error(&err, VPCFLOW_ERR_INPUT, src->name, 0, 0, "subscription payload larger than 1 GiB");
+        if (len == W->cap && W->cap >= MAX_SLURP) {
+            st = vf_error(&err, VPCFLOW_ERR_INPUT, src->name, 0, 0, "subscription payload larger than 1 GiB");
+            goto fail;
+        }
+        if (len == W->cap && grow_buf(W, W->cap * 2) < 0) {
+            st = vf_error(&err, VPCFLOW_ERR_IO, src->name, 0, 0, "out of memory");
             goto fail;
         }
         long n = vf_source_read(src, W->buf + len, W->cap - len, &err);
-        if (n < 0)
+        if (n < 0) {
+            st = src->status;
             goto fail;
+        }
         if (n == 0)
             break;
         len += (size_t)n;
     }
     W->bytes_text += len;
     vf_payload_text t;
-    if (vf_payload_decode(W->buf, len, src->name, &t, &err) < 0)
+    if ((st = vf_payload_decode(W->buf, len, src->name, &t, &err)) != VPCFLOW_OK)
         goto fail;
     vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 1);
     W->L.event_ms = t.event_ms;
@@ -201,7 +208,7 @@ static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
     vf_payload_free(&t);
     return 0;
 fail:
-    set_error(S, u->seq, err.message[0] ? VPCFLOW_ERR_INPUT : VPCFLOW_ERR_IO, &err);
+    set_error(S, u->seq, st, &err);
     return -1;
 }
 
@@ -229,7 +236,7 @@ static void run_stream(worker *W, const unit *u)
             break;
         long n = vf_source_read(&src, W->buf + len, W->cap - len, &err);
         if (n < 0) {
-            set_error(S, u->seq, src.gzip && err.message[0] ? VPCFLOW_ERR_INPUT : VPCFLOW_ERR_IO, &err);
+            set_error(S, u->seq, src.status, &err);
             break;
         }
         len += (size_t)n;
@@ -349,16 +356,15 @@ static void run_plain(worker *W, unit *u)
     vpcflow_error err;
     size_t s = 0, e = 0;
     int fd = open(in->path, O_RDONLY | O_CLOEXEC);
-    int ok = fd >= 0;
-    if (!ok)
-        vf_error(&err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
+    vpcflow_status st;
+    if (fd < 0)
+        st = vf_error(&err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
     else
-        ok = vf_chunk_read(fd, in->path, in->size, u->off, u->end, MAX_LINE, &W->cb, &s, &e, &err) == 0;
+        st = vf_chunk_read(fd, in->path, in->size, u->off, u->end, MAX_LINE, &W->cb, &s, &e, &err);
     if (fd >= 0)
         close(fd);
-    if (!ok) {
-        set_error(S, u->seq, err.message[0] && strstr(err.message, "longer") ? VPCFLOW_ERR_INPUT : VPCFLOW_ERR_IO,
-                  &err);
+    if (st != VPCFLOW_OK) {
+        set_error(S, u->seq, st, &err);
         if (u->chained)
             publish(S, u, &(vf_chain){1, 1, 0, NULL, 0, 0});
         return;

@@ -21,7 +21,7 @@ static long read_some(vf_source *s, vpcflow_error *err)
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            vf_error(err, VPCFLOW_ERR_IO, s->name, 0, 0, "read error: %s", strerror(errno));
+            s->status = vf_error(err, VPCFLOW_ERR_IO, s->name, 0, 0, "read error: %s", strerror(errno));
             return -1;
         }
         if (n == 0) {
@@ -58,7 +58,7 @@ vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigne
     while (s->in_len < 4 && !s->eof)
         if (read_some(s, err) < 0) {
             vf_source_close(s);
-            return VPCFLOW_ERR_IO;
+            return s->status;
         }
     if (s->in_len >= 4 && memcmp(s->in, "PAR1", 4) == 0) {
         vf_source_close(s);
@@ -106,7 +106,7 @@ long vf_source_read(vf_source *s, char *out, size_t cap, vpcflow_error *err)
         long got = vf_gz_inflate(s->gz, &p, &left, s->eof, out, cap, &done, &why);
         s->in_pos = (size_t)(p - s->in);
         if (got < 0) {
-            vf_error(err, VPCFLOW_ERR_INPUT, s->name, 0, 0, "%s", why);
+            s->status = vf_error(err, VPCFLOW_ERR_INPUT, s->name, 0, 0, "%s", why);
             return -1;
         }
         if (done)
