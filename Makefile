@@ -18,7 +18,8 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(OPT) $(SAN) $(W
 LDLIBS  := -lisal -ljansson -lpthread -lm
 LDFLAGS ?=
 
-LIB_SRC  := $(sort $(wildcard lib/*.c))
+LIB_SRC  := $(sort $(wildcard lib/*/*.c))
+LIB_HDR  := $(sort $(wildcard lib/*/*.h))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -80,7 +81,7 @@ symbols: $(BUILD)/libvpcflow.so
 FUZZ_DIRS := $(sort $(dir $(wildcard tests/fuzz/*/fuzz.c)))
 FUZZ_BINS := $(FUZZ_DIRS:tests/fuzz/%/=build/fuzz/%)
 fuzz: $(FUZZ_BINS)
-build/fuzz/%: tests/fuzz/%/fuzz.c $(LIB_SRC) $(wildcard lib/*.h) include/vpcflow.h
+build/fuzz/%: tests/fuzz/%/fuzz.c $(LIB_SRC) $(LIB_HDR) include/vpcflow.h
 	@mkdir -p build/fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib \
 	    -o $@ $< $(LIB_SRC) $(LDLIBS)
@@ -91,7 +92,7 @@ bench: all
 demo: all
 	scripts/demo.sh
 
-FORMATTED := include/*.h lib/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c bench/*.c
+FORMATTED := include/*.h lib/*/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c bench/*.c
 
 format:
 	clang-format -i $(FORMATTED)

@@ -2,7 +2,7 @@
  * that keeps the heavy hitters within a memory budget. */
 #include "t.h"
 
-#include "agg.h"
+#include "query/agg.h"
 
 #include <stdlib.h>
 

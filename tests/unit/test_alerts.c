@@ -3,7 +3,7 @@
  * thread-count independence, bounded streaming state, payloads, and the rules file. */
 #include "t.h"
 
-#include "alerts.h"
+#include "alerts/alerts.h"
 
 #include <libdeflate.h>
 #include <stdlib.h>

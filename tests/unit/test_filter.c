@@ -2,7 +2,7 @@
  * each pattern selects, and every compile error with its column. */
 #include "t.h"
 
-#include "filter.h"
+#include "filter/filter.h"
 #include "vpcflow.h"
 
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* test_prices.c — unit tests of the price table: defaults, price files, exact decimals, tiers, USD text. */
-#include "prices.h"
+#include "model/prices.h"
 #include "t.h"
 
 #include <stdlib.h>

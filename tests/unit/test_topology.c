@@ -1,6 +1,6 @@
 /* test_topology.c — unit tests of subnets, ENIs, owner labels, ip-ranges and the topology file. */
 #include "t.h"
-#include "topology.h"
+#include "model/topology.h"
 
 #include <stdlib.h>
 

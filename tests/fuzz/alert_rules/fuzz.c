@@ -1,7 +1,7 @@
 /* fuzz.c — libFuzzer target for the alert rules file (lib/alerts_rules.c): durations, sizes,
  * port lists, user rules with their patterns and keys. What loads must print as a rules file
  * that loads back to the same text, and must run over a few records without fault. */
-#include "alerts.h"
+#include "alerts/alerts.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 /* fuzz.c — libFuzzer target for filter patterns: any bytes are compiled as a pattern; a pattern
  * that compiles is matched against fixed records of three formats. An error must carry a
  * column inside the pattern (or just past its end) and a message. */
-#include "filter.h"
+#include "filter/filter.h"
 #include "vpcflow.h"
 
 #include <stdlib.h>

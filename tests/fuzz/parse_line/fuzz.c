@@ -1,7 +1,7 @@
 /* fuzz.c — libFuzzer target for the record parser, driven through the line processor so that
  * header switches, CloudWatch timestamps and blank lines are exercised too. The first byte
  * picks the starting format; the rest is the text of an input. */
-#include "lines.h"
+#include "read/lines.h"
 #include "vpcflow.h"
 
 #include <stdlib.h>

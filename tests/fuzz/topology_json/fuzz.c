@@ -2,8 +2,8 @@
  * the loader (describe-subnets, describe-network-interfaces, ip-ranges.json, the topology file,
  * a price file, or subnets and ENIs separated by a NUL byte); the rest is the file. Whatever
  * loads is finished and its lookups are checked against what was loaded. */
-#include "prices.h"
-#include "topology.h"
+#include "model/prices.h"
+#include "model/topology.h"
 
 #include <stdlib.h>
 #include <string.h>

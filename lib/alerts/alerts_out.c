@@ -1,0 +1,492 @@
+/* alerts_out.c — alerts as JSON lines and tables, the batch list (order, storage), and the
+ * batch run: a parallel scan with one engine per worker, merged at the end. */
+#include "alerts/alerts.h"
+
+#include "query/analysis.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- growing strings ----------------------------------------------------------------- */
+
+void vf_sb_put(vf_sb *s, const char *p, size_t n)
+{
+    if (s->oom)
+        return;
+    if (s->len + n + 1 > s->cap) {
+        size_t ncap = s->cap ? s->cap : 256;
+        while (ncap < s->len + n + 1)
+            ncap *= 2;
+        char *nb = realloc(s->buf, ncap);
+        if (!nb) {
+            s->oom = 1;
+            return;
+        }
+        s->buf = nb;
+        s->cap = ncap;
+    }
+    memcpy(s->buf + s->len, p, n);
+    s->len += n;
+    s->buf[s->len] = 0;
+}
+
+void vf_sb_puts(vf_sb *s, const char *p)
+{
+    vf_sb_put(s, p, strlen(p));
+}
+
+void vf_sb_printf(vf_sb *s, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof tmp) { /* every caller writes short pieces */
+        s->oom = 1;
+        return;
+    }
+    vf_sb_put(s, tmp, (size_t)n);
+}
+
+/* Length of the UTF-8 sequence at p (1 to 4), or 0 when it is not valid UTF-8. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+    if (p[0] < 0x80)
+        return 1;
+    size_t len = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
+        (p[0] == 0xf4 && p[1] >= 0x90))
+        return 0; /* overlong forms, surrogates, beyond U+10FFFF */
+    return len;
+}
+
+void vf_sb_json(vf_sb *s, const char *str, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)str;
+    vf_sb_put(s, "\"", 1);
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
+            run++;
+        vf_sb_put(s, str + i, run - i);
+        i = run;
+        if (i >= n)
+            break;
+        unsigned char c = p[i];
+        size_t len;
+        if (c == '"' || c == '\\') {
+            char esc[2] = {'\\', (char)c};
+            vf_sb_put(s, esc, 2);
+            i++;
+        } else if (c < 0x20) {
+            vf_sb_printf(s, "\\u%04x", c);
+            i++;
+        } else if ((len = utf8_len(p + i, n - i)) != 0) {
+            vf_sb_put(s, str + i, len);
+            i += len;
+        } else {
+            vf_sb_puts(s, "\xef\xbf\xbd");
+            i++;
+        }
+    }
+    vf_sb_put(s, "\"", 1);
+}
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+static void addr_text(vpcflow_addr a, char *buf, size_t cap)
+{
+    vpcflow_addr_format(a, buf, cap);
+}
+
+/* The key as JSON and as text, and the owner label of its address. */
+void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned char *key, vf_sb *json, vf_sb *text,
+                         char *owner, size_t ocap)
+{
+    char a[64], b[64];
+    vpcflow_addr src, dst;
+    owner[0] = 0;
+    if (r->kind != VF_RULE_CUSTOM) {
+        memcpy(&src, key, 16);
+        addr_text(src, a, sizeof a);
+        vf_sb_puts(json, "{\"srcaddr\":");
+        vf_sb_json(json, a, strlen(a));
+        vf_sb_puts(text, a);
+        if (r->kind == VF_RULE_SENSITIVE_PORT) {
+            uint32_t port;
+            memcpy(&dst, key + 16, 16);
+            memcpy(&port, key + 32, 4);
+            addr_text(dst, b, sizeof b);
+            vf_sb_puts(json, ",\"dstaddr\":");
+            vf_sb_json(json, b, strlen(b));
+            vf_sb_printf(json, ",\"dstport\":%u", port);
+            vf_sb_printf(text, " \xe2\x86\x92 %s%s%s:%u", vpcflow_addr_is_v4(dst) ? "" : "[", b,
+                         vpcflow_addr_is_v4(dst) ? "" : "]", port);
+            src = dst; /* the owner that matters is the one exposed */
+        }
+        vf_owner_label(n, src, owner, ocap);
+        vf_sb_puts(json, ",\"owner\":");
+        vf_sb_json(json, owner, strlen(owner));
+        vf_sb_puts(json, "}");
+        return;
+    }
+    const vf_keys *k = &r->keys;
+    size_t naddr = 0;
+    for (size_t i = 0; i < k->n; i++)
+        naddr += (size_t)vf_keys_addr(k, i, key, &src, 0) + (size_t)vf_keys_addr(k, i, key, &src, 1);
+    vf_sb_puts(json, "{");
+    for (size_t i = 0; i < k->n; i++) {
+        char val[256];
+        int number;
+        vf_keys_text(k, n, i, key, val, sizeof val, &number);
+        vf_sb_puts(json, i ? "," : "");
+        vf_sb_json(json, k->part[i].name, strlen(k->part[i].name));
+        vf_sb_puts(json, ":");
+        if (number)
+            vf_sb_puts(json, val);
+        else
+            vf_sb_json(json, val, strlen(val));
+        vf_sb_puts(text, i ? " " : "");
+        vf_sb_puts(text, val);
+        for (int second = 0; second < 2; second++) {
+            if (!vf_keys_addr(k, i, key, &src, second))
+                continue;
+            char label[160], name[96];
+            vf_owner_label(n, src, label, sizeof label);
+            if (naddr == 1)
+                snprintf(name, sizeof name, "owner");
+            else
+                snprintf(name, sizeof name, "%s%s-owner", k->part[i].name,
+                         k->part[i].kind == VF_K_PAIR ? (second ? "-dst" : "-src") : "");
+            vf_sb_puts(json, ",");
+            vf_sb_json(json, name, strlen(name));
+            vf_sb_puts(json, ":");
+            vf_sb_json(json, label, strlen(label));
+            if (!owner[0])
+                snprintf(owner, ocap, "%s", label);
+        }
+    }
+    vf_sb_puts(json, "}");
+}
+
+/* ---- one alert ----------------------------------------------------------------------- */
+
+static int emit(vf_sb *s, FILE *out)
+{
+    int bad = s->oom || fwrite(s->buf, 1, s->len, out) != s->len;
+    free(s->buf);
+    return bad || ferror(out) ? -1 : 0;
+}
+
+int vpcflow_alert_write_json(const vpcflow_alert *a, FILE *out)
+{
+    vf_sb s = {0};
+    vf_sb_puts(&s, "{\"rule\":");
+    vf_sb_json(&s, a->rule, strlen(a->rule));
+    vf_sb_puts(&s, ",\"severity\":");
+    vf_sb_json(&s, a->severity, strlen(a->severity));
+    vf_sb_puts(&s, ",\"key\":");
+    vf_sb_puts(&s, a->key_json);
+    vf_sb_printf(&s, ",\"first_seen\":%lld,\"last_seen\":%lld,\"window_start\":%lld,\"window_end\":%lld",
+                 (long long)a->first_seen, (long long)a->last_seen, (long long)a->window_start,
+                 (long long)a->window_end);
+    vf_sb_printf(&s, ",\"records\":%llu,\"bytes\":%llu", (unsigned long long)a->records, (unsigned long long)a->bytes);
+    if (a->flags & VPCFLOW_ALERT_HAS_PORTS)
+        vf_sb_printf(&s, ",\"ports\":%llu,\"hosts\":%llu", (unsigned long long)a->ports, (unsigned long long)a->hosts);
+    if (a->flags & VPCFLOW_ALERT_HAS_BASELINE)
+        vf_sb_printf(&s, ",\"baseline_bytes\":%llu", (unsigned long long)a->baseline_bytes);
+    vf_sb_puts(&s, ",\"examples\":[");
+    for (size_t i = 0; i < a->nexamples; i++) {
+        vf_sb_puts(&s, i ? "," : "");
+        vf_sb_json(&s, a->examples[i], strlen(a->examples[i]));
+    }
+    vf_sb_puts(&s, "]}\n");
+    return emit(&s, out);
+}
+
+static void utc(int64_t t, char *buf, size_t cap)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(buf, cap, "%lld", (long long)t);
+}
+
+static void human_bytes(uint64_t b, char *buf, size_t cap)
+{
+    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = (double)b;
+    int i = 0;
+    while (v >= 1024 && i < 5) {
+        v /= 1024;
+        i++;
+    }
+    snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
+}
+
+static void duration_text(int64_t s, char *buf, size_t cap)
+{
+    if (s % 86400 == 0)
+        snprintf(buf, cap, "%lldd", (long long)(s / 86400));
+    else if (s % 3600 == 0)
+        snprintf(buf, cap, "%lldh", (long long)(s / 3600));
+    else if (s % 60 == 0)
+        snprintf(buf, cap, "%lldm", (long long)(s / 60));
+    else
+        snprintf(buf, cap, "%llds", (long long)s);
+}
+
+/* The cells of one alert: time, rule, severity, key, owner, records, bytes, detail. */
+enum { NCELLS = 8 };
+typedef struct cells {
+    char time[32], records[24], bytes[24], detail[160];
+    const char *cell[NCELLS];
+} cells;
+
+static void alert_cells(const vpcflow_alert *a, cells *c)
+{
+    utc(a->first_seen, c->time, sizeof c->time);
+    snprintf(c->records, sizeof c->records, "%llu", (unsigned long long)a->records);
+    human_bytes(a->bytes, c->bytes, sizeof c->bytes);
+    c->detail[0] = 0;
+    if (a->flags & VPCFLOW_ALERT_HAS_PORTS)
+        snprintf(c->detail, sizeof c->detail, "%llu port%s, %llu host%s", (unsigned long long)a->ports,
+                 a->ports == 1 ? "" : "s", (unsigned long long)a->hosts, a->hosts == 1 ? "" : "s");
+    if (a->flags & VPCFLOW_ALERT_HAS_BASELINE) {
+        char base[24], win[32];
+        human_bytes(a->baseline_bytes, base, sizeof base);
+        duration_text(a->window_end - a->window_start, win, sizeof win);
+        if (a->baseline_bytes)
+            snprintf(c->detail, sizeof c->detail, "%.0fx its baseline of %s per %s",
+                     (double)a->bytes / (double)a->baseline_bytes, base, win);
+        else
+            snprintf(c->detail, sizeof c->detail, "no internet traffic before (per %s)", win);
+    }
+    const char *cell[NCELLS] = {c->time, a->rule, a->severity, a->key_text, a->owner, c->records, c->bytes, c->detail};
+    memcpy(c->cell, cell, sizeof cell);
+}
+
+static const char *const heads[NCELLS] = {"FIRST SEEN", "RULE",    "SEVERITY", "KEY",
+                                          "OWNER",      "RECORDS", "BYTES",    "DETAIL"};
+static const int right[NCELLS] = {0, 0, 0, 0, 0, 1, 1, 0};
+/* Column widths of a streamed table (a batch table measures its cells instead). */
+static const size_t stream_width[NCELLS] = {20, 23, 8, 34, 24, 7, 10, 0};
+
+static size_t width_of(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xc0) != 0x80; /* characters, not bytes */
+    return w;
+}
+
+static void put_row(FILE *out, const char *const *cell, const size_t *width)
+{
+    int last = NCELLS - 1;
+    while (last > 0 && !cell[last][0])
+        last--; /* no trailing blanks */
+    for (int i = 0; i <= last; i++) {
+        size_t w = width_of(cell[i]);
+        size_t pad = width[i] > w ? width[i] - w : 0;
+        if (right[i])
+            fprintf(out, "%*s%s", (int)pad, "", cell[i]);
+        else
+            fprintf(out, "%s%*s", cell[i], i == last ? 0 : (int)pad, "");
+        fputs(i == last ? "\n" : "  ", out);
+    }
+}
+
+int vpcflow_alert_write_header(FILE *out)
+{
+    put_row(out, heads, stream_width);
+    return ferror(out) ? -1 : 0;
+}
+
+int vpcflow_alert_write_row(const vpcflow_alert *a, FILE *out)
+{
+    cells c;
+    alert_cells(a, &c);
+    put_row(out, c.cell, stream_width);
+    return ferror(out) ? -1 : 0;
+}
+
+/* ---- the batch list ------------------------------------------------------------------ */
+
+void vf_alert_item_free(vf_alert_item *it)
+{
+    free(it->strings);
+    free(it->examples);
+    it->strings = NULL;
+    it->examples = NULL;
+}
+
+int vf_alerts_push(vpcflow_alerts *list, vf_alert_item *it)
+{
+    if (list->n == list->cap) {
+        size_t ncap = list->cap ? list->cap * 2 : 64;
+        vf_alert_item *ni = realloc(list->item, ncap * sizeof *ni);
+        if (!ni) {
+            vf_alert_item_free(it);
+            return -1;
+        }
+        list->item = ni;
+        list->cap = ncap;
+    }
+    list->item[list->n++] = *it;
+    return 0;
+}
+
+static int cmp_alert(const void *x, const void *y)
+{
+    const vpcflow_alert *a = &((const vf_alert_item *)x)->a, *b = &((const vf_alert_item *)y)->a;
+    if (a->first_seen != b->first_seen)
+        return a->first_seen < b->first_seen ? -1 : 1;
+    int c = strcmp(a->rule, b->rule);
+    if (c)
+        return c;
+    if ((c = strcmp(a->key_json, b->key_json)) != 0)
+        return c;
+    return (a->window_start > b->window_start) - (a->window_start < b->window_start);
+}
+
+void vf_alerts_sort(vpcflow_alerts *list)
+{
+    if (list->n)
+        qsort(list->item, list->n, sizeof *list->item, cmp_alert);
+    for (size_t i = 0; i < list->n; i++) /* the array moved: point examples at their storage */
+        list->item[i].a.examples = list->item[i].examples;
+}
+
+void vpcflow_alerts_free(vpcflow_alerts *list)
+{
+    if (!list)
+        return;
+    for (size_t i = 0; i < list->n; i++)
+        vf_alert_item_free(&list->item[i]);
+    free(list->item);
+    free(list);
+}
+
+size_t vpcflow_alerts_count(const vpcflow_alerts *list)
+{
+    return list->n;
+}
+
+const vpcflow_alert *vpcflow_alerts_get(const vpcflow_alerts *list, size_t i)
+{
+    return i < list->n ? &list->item[i].a : NULL;
+}
+
+const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts *list)
+{
+    return &list->stats;
+}
+
+static int write_table(const vpcflow_alerts *list, FILE *out)
+{
+    size_t width[NCELLS];
+    for (int i = 0; i < NCELLS; i++)
+        width[i] = width_of(heads[i]);
+    cells c;
+    for (size_t k = 0; k < list->n; k++) {
+        alert_cells(&list->item[k].a, &c);
+        for (int i = 0; i < NCELLS; i++)
+            width[i] = VF_MAX(width[i], width_of(c.cell[i]));
+    }
+    put_row(out, heads, width);
+    for (size_t k = 0; k < list->n; k++) {
+        alert_cells(&list->item[k].a, &c);
+        put_row(out, c.cell, width);
+    }
+    if (!list->n)
+        fputs("(no alerts)\n", out);
+    return ferror(out) ? -1 : 0;
+}
+
+int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out)
+{
+    if (kind == VPCFLOW_ALERTS_TABLE)
+        return write_table(list, out);
+    for (size_t i = 0; i < list->n; i++)
+        if (vpcflow_alert_write_json(&list->item[i].a, out) < 0)
+            return -1;
+    return 0;
+}
+
+/* ---- the batch run ------------------------------------------------------------------- */
+
+typedef struct batch {
+    vf_engine_options eo;
+    vf_alert_engine *total;
+    int failed;
+} batch;
+
+static void *batch_open(void *ctx, unsigned worker)
+{
+    batch *b = ctx;
+    (void)worker;
+    return vf_alert_engine_new(&b->eo);
+}
+
+static int batch_record(void *state, const vpcflow_record *rec)
+{
+    /* (unit, line) is the input order whatever thread reads the unit: examples do not
+     * depend on the thread count */
+    return vf_alert_engine_record(state, rec, rec->seq, rec->line_no) != 0;
+}
+
+static int batch_close(void *ctx, void *state)
+{
+    batch *b = ctx;
+    if (vf_alert_engine_merge(b->total, state) < 0)
+        b->failed = 1;
+    vf_alert_engine_free(state);
+    return b->failed;
+}
+
+vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths, const vpcflow_analysis_options *options,
+                                  const vpcflow_alert_rules *rules, vpcflow_alerts **out, vpcflow_error *err)
+{
+    *out = NULL;
+    vpcflow_alert_rules *defaults = NULL;
+    vpcflow_status st = VPCFLOW_OK;
+    if (!rules && (st = vpcflow_alert_rules_load(NULL, &defaults, err)) != VPCFLOW_OK)
+        return st;
+    vf_analysis a;
+    if ((st = vf_analysis_open(&a, paths, npaths, options, err)) != VPCFLOW_OK) {
+        vpcflow_alert_rules_free(defaults);
+        return st;
+    }
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.eo.rules = rules ? rules : defaults;
+    b.eo.net = a.net;
+    b.eo.action = a.opt.action;
+    b.eo.since = a.opt.since;
+    b.eo.until = a.opt.until;
+    b.total = vf_alert_engine_new(&b.eo);
+    vpcflow_scan_stats stats;
+    if (!b.total)
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    else {
+        vpcflow_sink sink = {batch_open, batch_record, NULL, batch_close, &b};
+        st = vpcflow_scan(a.paths, a.npaths, &a.opt.scan, &sink, &stats, err);
+        if (st == VPCFLOW_ERR_STOPPED || (st == VPCFLOW_OK && b.failed))
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(b.total, out, err)) == VPCFLOW_OK)
+        (*out)->stats = stats;
+    vf_alert_engine_free(b.total);
+    vf_analysis_close(&a);
+    vpcflow_alert_rules_free(defaults);
+    return st;
+}

@@ -1,0 +1,281 @@
+/* output.c — the bounded text sink, column lists, and field values shared by every output
+ * format: addresses canonical, times in seconds, numbers in plain decimal. */
+#include "out/output.h"
+
+#include "read/format.h"
+#include "read/parse.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void vf_put(vf_out *o, const char *s, size_t n)
+{
+    if (o->len < o->cap)
+        memcpy(o->buf + o->len, s, VF_MIN(n, o->cap - o->len));
+    o->len += n;
+}
+
+void vf_putc(vf_out *o, char c)
+{
+    if (o->len < o->cap)
+        o->buf[o->len] = c;
+    o->len++;
+}
+
+void vf_puts(vf_out *o, const char *s)
+{
+    vf_put(o, s, strlen(s));
+}
+
+void vf_printf(vf_out *o, const char *fmt, ...)
+{
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof tmp) {
+        vf_put(o, tmp, (size_t)n);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    vf_put(o, big, (size_t)n);
+    free(big);
+}
+
+void vf_put_u64(vf_out *o, uint64_t v)
+{
+    char tmp[24];
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    vf_put(o, tmp + i, sizeof tmp - i);
+}
+
+void vf_put_csv(vf_out *o, const char *s, size_t n)
+{
+    int quote = 0;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
+    if (!quote) {
+        vf_put(o, s, n);
+        return;
+    }
+    vf_putc(o, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            vf_putc(o, '"');
+        vf_putc(o, s[i]);
+    }
+    vf_putc(o, '"');
+}
+
+void vf_put_json_str(vf_out *o, const char *s, size_t n)
+{
+    vf_putc(o, '"');
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        vf_put(o, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"':
+            vf_puts(o, "\\\"");
+            break;
+        case '\\':
+            vf_puts(o, "\\\\");
+            break;
+        case '\n':
+            vf_puts(o, "\\n");
+            break;
+        case '\r':
+            vf_puts(o, "\\r");
+            break;
+        case '\t':
+            vf_puts(o, "\\t");
+            break;
+        default:
+            vf_printf(o, "\\u%04x", c);
+        }
+    }
+    vf_put(o, s + run, n - run);
+    vf_putc(o, '"');
+}
+
+/* ---- column lists -------------------------------------------------------------------- */
+
+static vpcflow_columns *columns_alloc(size_t n)
+{
+    vpcflow_columns *c = vf_calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->field = vf_calloc(n, sizeof *c->field);
+    c->name = vf_calloc(n, sizeof *c->name);
+    if (!c->field || !c->name) {
+        vpcflow_columns_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+vpcflow_status vpcflow_columns_parse(const char *list, int allow_opaque, vpcflow_columns **out, vpcflow_error *err)
+{
+    size_t n = 1;
+    for (const char *p = list; *p; p++)
+        n += *p == ',';
+    vpcflow_columns *c = columns_alloc(n);
+    if (!c)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    const char *p = list;
+    for (size_t i = 0; i < n; i++) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        while (len && (*p == ' '))
+            p++, len--;
+        while (len && p[len - 1] == ' ')
+            len--;
+        if (!len) {
+            vpcflow_columns_free(c);
+            return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "empty field name in '%s'", list);
+        }
+        c->field[i] = vpcflow_field_lookup(p, len);
+        if (c->field[i] < 0 && !allow_opaque) {
+            vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "unknown field '%.*s' (see 'vpcflow help fields')", (int)len,
+                     p);
+            vpcflow_columns_free(c);
+            return VPCFLOW_ERR_INPUT;
+        }
+        c->name[i] = c->field[i] >= 0 ? vf_strndup(vpcflow_field_name((vpcflow_field)c->field[i]),
+                                                   strlen(vpcflow_field_name((vpcflow_field)c->field[i])))
+                                      : vf_strndup(p, len);
+        c->n = i + 1;
+        if (!c->name[i]) {
+            vpcflow_columns_free(c);
+            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+        }
+        p = e ? e + 1 : p + len;
+    }
+    *out = c;
+    return VPCFLOW_OK;
+}
+
+vpcflow_columns *vpcflow_columns_from_format(const vpcflow_format *fmt)
+{
+    vpcflow_columns *c = columns_alloc(fmt->ncols);
+    if (!c)
+        return NULL;
+    for (uint32_t i = 0; i < fmt->ncols; i++) {
+        c->field[i] = fmt->col_field[i];
+        c->name[i] = vf_strndup(fmt->names[i], strlen(fmt->names[i]));
+        c->n = i + 1;
+        if (!c->name[i]) {
+            vpcflow_columns_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+void vpcflow_columns_free(vpcflow_columns *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        free(c->name[i]);
+    free(c->name);
+    free(c->field);
+    free(c);
+}
+
+size_t vpcflow_columns_count(const vpcflow_columns *c)
+{
+    return c->n;
+}
+
+const char *vpcflow_columns_name(const vpcflow_columns *c, size_t i)
+{
+    return i < c->n ? c->name[i] : NULL;
+}
+
+/* ---- values -------------------------------------------------------------------------- */
+
+static int record_column(const vpcflow_record *rec, const vpcflow_columns *cols, size_t i, int *field)
+{
+    const vpcflow_format *fmt = rec->format;
+    if (!cols) {
+        *field = fmt->col_field[i];
+        return (int)i;
+    }
+    *field = cols->field[i];
+    if (*field >= 0)
+        return fmt->field_col[*field];
+    for (uint32_t k = 0; k < fmt->ncols; k++)
+        if (fmt->col_field[k] < 0 && strcmp(fmt->names[k], cols->name[i]) == 0)
+            return (int)k;
+    return -1;
+}
+
+void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, size_t i, vf_val *v)
+{
+    int f;
+    int rc = record_column(rec, cols, i, &f);
+    v->kind = VF_VAL_ABSENT;
+    if (rc < 0)
+        return;
+    vpcflow_str tok = rec->cols[rc];
+    if (tok.len == 1 && tok.ptr[0] == '-')
+        return;
+    if (f < 0 || !(rec->present & VPCFLOW_BIT(f))) {
+        v->kind = VF_VAL_TEXT;
+        v->ptr = tok.ptr;
+        v->len = tok.len;
+        return;
+    }
+    switch (vpcflow_field_type_of((vpcflow_field)f)) {
+    case VPCFLOW_T_ADDR:
+        v->kind = VF_VAL_TEXT;
+        v->len = vpcflow_addr_format(vf_record_addr(rec, f), v->tmp, sizeof v->tmp);
+        v->ptr = v->tmp;
+        return;
+    case VPCFLOW_T_U32:
+    case VPCFLOW_T_U64:
+    case VPCFLOW_T_TIME: {
+        vf_out o = {v->tmp, sizeof v->tmp, 0};
+        vf_put_u64(&o, vf_record_number(rec, f));
+        v->kind = VF_VAL_NUMBER;
+        v->ptr = v->tmp;
+        v->len = o.len;
+        return;
+    }
+    default:
+        v->kind = VF_VAL_TEXT;
+        v->ptr = tok.ptr;
+        v->len = tok.len;
+    }
+}
+
+size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind, const vpcflow_columns *cols, char *buf,
+                             size_t cap)
+{
+    vf_out o = {buf, cap, 0};
+    switch (kind) {
+    case VPCFLOW_OUTPUT_CSV:
+        return vf_csv_record(rec, cols, &o);
+    case VPCFLOW_OUTPUT_JSON:
+        return vf_json_record(rec, cols, &o);
+    default:
+        return vf_text_record(rec, cols, &o);
+    }
+}

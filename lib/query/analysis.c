@@ -1,0 +1,139 @@
+/* analysis.c — prepares a run of summary, top or timeline: the network, the discovery pass,
+ * stdin spooling, and the notes on what inputs would make the answer sharper. */
+#include "query/analysis.h"
+
+#include "model/network_impl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Copies stdin to a temporary file so that the discovery pass and the main pass both see it. */
+static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
+{
+    const char *dir = getenv("TMPDIR");
+    size_t len = strlen(dir && *dir ? dir : "/tmp") + 32;
+    a->spool = malloc(len);
+    if (!a->spool)
+        return vf_error(err, VPCFLOW_ERR_IO, "-", 0, 0, "out of memory");
+    snprintf(a->spool, len, "%s/vpcflow-stdin-XXXXXX", dir && *dir ? dir : "/tmp");
+    int fd = mkstemp(a->spool);
+    if (fd < 0) {
+        vf_error(err, VPCFLOW_ERR_IO, a->spool, 0, 0, "cannot create a temporary copy of stdin: %s", strerror(errno));
+        free(a->spool);
+        a->spool = NULL;
+        return VPCFLOW_ERR_IO;
+    }
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            return vf_error(err, VPCFLOW_ERR_IO, "-", 0, 0, "read error: %s", strerror(errno));
+        }
+        if (n == 0)
+            break;
+        for (ssize_t off = 0; off < n;) {
+            ssize_t w = write(fd, buf + off, (size_t)(n - off));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                close(fd);
+                return vf_error(err, VPCFLOW_ERR_IO, a->spool, 0, 0, "write error: %s", strerror(errno));
+            }
+            off += w;
+        }
+    }
+    close(fd);
+    return VPCFLOW_OK;
+}
+
+vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
+                                vpcflow_error *err)
+{
+    memset(a, 0, sizeof *a);
+    if (o)
+        memcpy(&a->opt, o, VF_MIN(o->size ? o->size : sizeof a->opt, sizeof a->opt));
+    a->opt.scan.size = sizeof a->opt.scan;
+    /* --memory covers everything: keep the fixed buffers (per worker: a 4 MiB line buffer, a
+     * 1 MiB input buffer, caches; plus the program) out of the group tables' share */
+    size_t total = a->opt.memory_limit ? a->opt.memory_limit : (size_t)512 << 20;
+    size_t workers = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
+    size_t reserve = ((size_t)16 << 20) + workers * ((size_t)6 << 20);
+    a->memory_limit = total > 2 * reserve ? total - reserve : total / 2;
+    vf_network_options no = {a->opt.subnets,   a->opt.nsubnets,   a->opt.enis,      a->opt.nenis,
+                             a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology,  a->opt.ntopology,
+                             a->opt.prices,    a->opt.region,     a->opt.free_tier, a->opt.no_dedup};
+    vpcflow_status st = vf_network_new(&no, &a->net, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    a->paths = vf_calloc(n, sizeof *a->paths);
+    if (!a->paths) {
+        vf_analysis_close(a);
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    a->npaths = n;
+    int need_discovery = !vf_network_has_enis(a->net) && !a->opt.no_dedup;
+    for (size_t i = 0; i < n; i++) {
+        a->paths[i] = paths[i];
+        if (need_discovery && strcmp(paths[i], "-") == 0) {
+            if (!a->spool && (st = spool_stdin(a, err)) != VPCFLOW_OK) {
+                vf_analysis_close(a);
+                return st;
+            }
+            a->paths[i] = a->spool;
+        }
+    }
+    if (need_discovery) {
+        st = vf_network_discover(a->net, a->paths, a->npaths, &a->opt.scan, err);
+        if (st != VPCFLOW_OK) {
+            vf_analysis_close(a);
+            return st;
+        }
+    }
+    return VPCFLOW_OK;
+}
+
+void vf_analysis_close(vf_analysis *a)
+{
+    vf_network_free(a->net);
+    if (a->spool) {
+        unlink(a->spool);
+        free(a->spool);
+    }
+    free(a->paths);
+    memset(a, 0, sizeof *a);
+}
+
+void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
+{
+    vf_network *n = a->net;
+    for (size_t i = 0; i < vf_topology_note_count(n->topo); i++)
+        vf_network_note(n, "%s", vf_topology_note(n->topo, i));
+    if (!vf_network_has_subnets(n))
+        vf_network_note(n, "without --subnets (aws ec2 describe-subnets) AZs are unknown: internal traffic is "
+                           "'internal-unknown' instead of same-az/cross-az");
+    if (a->opt.no_dedup)
+        vf_network_note(n, "--no-dedup: every record counts, so a flow logged by both of its ENIs counts twice");
+    else if (!vf_network_has_enis(n)) {
+        vf_network_note(n, "without --enis (aws ec2 describe-network-interfaces) ENI owners are inferred from the "
+                           "logs: owners are less precise and load-balancer and RDS exemptions cannot apply");
+        if (!n->nat_visible)
+            vf_network_note(n, "this log format has no pkt-srcaddr/pkt-dstaddr: NAT gateways cannot be recognised "
+                               "without --enis, so traffic through them may be counted at the instance and at the "
+                               "NAT");
+    }
+    if (!vf_network_has_ipranges(n))
+        vf_network_note(n, "without --ip-ranges (ip-ranges.json) AWS service addresses count as internet");
+    char example[40];
+    size_t unknown = vf_outcome_unknown_enis(o, example, sizeof example);
+    if (vf_network_has_enis(n) && unknown) {
+        n->unlisted = unknown;
+        vf_network_note(n, "%zu ENI%s in the logs %s not in --enis (e.g. %s): their traffic may be counted twice",
+                        unknown, unknown == 1 ? "" : "s", unknown == 1 ? "is" : "are", example);
+    }
+}

@@ -1,0 +1,35 @@
+/* analysis.h — what summary, top and timeline share: building the network from the topology
+ * inputs, learning it from the logs when --enis is missing (reading stdin once into a
+ * temporary file so that it can be read twice), and the record filters (--action, --since). */
+#ifndef VF_ANALYSIS_H
+#define VF_ANALYSIS_H
+
+#include "model/network.h"
+
+typedef struct vf_analysis {
+    vpcflow_analysis_options opt;
+    vf_network *net;
+    const char **paths; /* inputs, with "-" replaced by the spool file when needed */
+    size_t npaths;
+    char *spool; /* temporary copy of stdin, removed by close */
+    size_t memory_limit;
+} vf_analysis;
+
+vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
+                                vpcflow_error *err);
+void vf_analysis_close(vf_analysis *a);
+/* The --action and --since/--until filters. */
+static inline int vf_analysis_wants(const vf_analysis *a, const vpcflow_record *r)
+{
+    if (a->opt.action && (!(r->present & VPCFLOW_BIT(VPCFLOW_F_ACTION)) || r->action != a->opt.action))
+        return 0;
+    if (a->opt.since && r->end && r->end <= a->opt.since)
+        return 0;
+    if (a->opt.until && r->start >= a->opt.until)
+        return 0;
+    return 1;
+}
+/* Notes for the user about the inputs (what would sharpen the answer), after the scan. */
+void vf_analysis_notes(vf_analysis *a, const vf_outcome *o);
+
+#endif

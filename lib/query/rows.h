@@ -1,0 +1,65 @@
+/* rows.h — the result of top and timeline: rows already rendered to text (so the result
+ * outlives the network it was computed from), with their metrics and the total. */
+#ifndef VF_ROWS_H
+#define VF_ROWS_H
+
+#include "query/keys.h"
+#include "query/query.h"
+
+typedef struct vf_row {
+    char **text;    /* nkeys strings */
+    char **owner;   /* nkeys * 2 owner labels of address keys (NULL where none) */
+    int64_t bucket; /* timeline: bucket start */
+    uint64_t bytes, packets, flows;
+    unsigned __int128 cost;
+    uint64_t err;
+} vf_row;
+
+struct vpcflow_rows {
+    int timeline;
+    int64_t every;
+    size_t nkeys;
+    char names[VF_MAX_KEYS][64];
+    int number[VF_MAX_KEYS]; /* prints as a JSON number */
+    int pair[VF_MAX_KEYS];   /* a pair key: two owner labels */
+    char metric[16];
+    size_t n;
+    vf_row *rows;
+    uint64_t total_bytes, total_packets, total_flows;
+    unsigned __int128 total_cost;
+    int approx;
+    uint64_t error_bound;
+    vpcflow_scan_stats stats;
+    char *notes;
+};
+
+vpcflow_rows *vf_rows_new(void);
+/* --metric and --class values. */
+vpcflow_status vf_parse_metric(const char *m, vf_rank *rank, char *name, size_t cap, vpcflow_error *err);
+vpcflow_status vf_parse_classes(const char *list, uint32_t *mask, vpcflow_error *err);
+
+/* What top and timeline pass to vf_rows_run. */
+typedef struct top_ctx {
+    vf_keys keys;
+    const vf_network *net;
+    int64_t every; /* timeline: bucket length; 0 for top */
+} top_ctx;
+typedef void (*vf_group_fn)(void *ctx, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
+vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options, int timeline,
+                           vf_group_fn group, vpcflow_rows **out, vpcflow_error *err);
+
+/* One per output format. */
+int vf_rows_table(const vpcflow_rows *r, FILE *out);
+int vf_rows_csv(const vpcflow_rows *r, FILE *out);
+int vf_rows_json(const vpcflow_rows *r, FILE *out);
+
+/* Column headers: "dstaddr_owner", or for a pair "src_owner"/"dst_owner". */
+void vf_rows_owner_name(const vpcflow_rows *r, size_t k, int second, char *buf, size_t cap);
+/* "2026-11-01T10:00:00Z" */
+void vf_rows_time(int64_t t, char *buf, size_t cap);
+
+/* Metric of a row by name, for shares. */
+uint64_t vf_row_metric(const vpcflow_rows *r, const vf_row *row);
+uint64_t vf_rows_total_metric(const vpcflow_rows *r);
+
+#endif

@@ -1,0 +1,389 @@
+/* summary.c — `vpcflow summary`: class totals, NAT processing and cost from the query engine
+ * (query.c), with the costly classes grouped by (src, dst) for the talkers and the biggest
+ * single cost driver. */
+#include "query/summary.h"
+
+#include "query/query.h"
+
+#include "model/network_impl.h"
+#include "out/output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Group keys (zero-filled so that padding compares equal). */
+typedef struct pair_key {
+    vpcflow_addr src, dst;
+    uint8_t cls;
+    uint8_t pad[15];
+} pair_key;
+
+static int costly(vpcflow_class c)
+{
+    return c == VPCFLOW_CLASS_CROSS_AZ || c == VPCFLOW_CLASS_INTERNET_OUT || c == VPCFLOW_CLASS_INTER_REGION;
+}
+
+/* Pseudo-classes grouped with the pairs for the driver: bytes entering a NAT gateway (what it
+ * charges for), and the NAT's outside legs (who its traffic is with, in every log format). */
+#define NAT_PIECE 254
+#define NAT_PEER 253
+
+/* The summary groups the costly classes by (src, dst, class): talkers and drivers come from
+ * it; the bytes entering a NAT gateway are grouped too, as NAT_PIECE, priced at the NAT rate. */
+static void group_pairs(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+{
+    const vf_network *n = ctx;
+    pair_key k;
+    memset(&k, 0, sizeof k);
+    k.src = r->srcaddr;
+    k.dst = r->dstaddr;
+    if (costly(f->cls)) {
+        k.cls = (uint8_t)f->cls;
+        emit(sink, &k, &f->m);
+    }
+    if (f->nat_in) {
+        vf_metrics m = {r->bytes, r->packets, 1, 0, (unsigned __int128)r->bytes * vf_network_prices(n)->nat_per_gb};
+        k.cls = NAT_PIECE;
+        emit(sink, &k, &m);
+    }
+    const vf_eni_facts *obs = f->observer >= 0 ? vf_network_eni(n, (size_t)f->observer) : NULL;
+    int src_out = f->src.kind == VF_LOC_AWS || f->src.kind == VF_LOC_INTERNET;
+    int dst_out = f->dst.kind == VF_LOC_AWS || f->dst.kind == VF_LOC_INTERNET;
+    if (obs && obs->nat && src_out != dst_out) { /* an outside leg: (peer, NAT address) */
+        k.src = src_out ? r->srcaddr : r->dstaddr;
+        k.dst = src_out ? r->dstaddr : r->srcaddr;
+        k.cls = NAT_PEER;
+        emit(sink, &k, &f->m);
+    }
+}
+
+/* ---- talkers and the cost driver -------------------------------------------------------- */
+
+static unsigned __int128 inet_share(const vpcflow_summary *s, uint64_t inet_bytes)
+{
+    return vf_inet_share(s->cls_cost[VPCFLOW_CLASS_INTERNET_OUT], s->cls[VPCFLOW_CLASS_INTERNET_OUT].bytes, inet_bytes);
+}
+
+static void talkers(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n, int which)
+{
+    vpcflow_class cls = which == VF_TALK_CROSS_AZ ? VPCFLOW_CLASS_CROSS_AZ : VPCFLOW_CLASS_INTERNET_OUT;
+    for (int side = 0; side < 2; side++) {
+        vf_agg *by = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_BYTES, 0);
+        if (!by)
+            return;
+        for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+            const pair_key *k = vf_agg_key(pairs, i);
+            if (k->cls != cls)
+                continue;
+            vpcflow_addr a = side ? k->dst : k->src;
+            vf_agg_add(by, &a, vf_hash_addr(a), vf_agg_metrics(pairs, i));
+        }
+        size_t nt;
+        size_t *top = vf_agg_top(by, VF_TALKERS, &nt);
+        vf_talker_list *l = side ? &s->receivers[which] : &s->senders[which];
+        for (size_t i = 0; top && i < nt; i++) {
+            const vf_metrics *m = vf_agg_metrics(by, top[i]);
+            vf_talker *t = &l->v[l->n++];
+            memcpy(&t->addr, vf_agg_key(by, top[i]), sizeof t->addr);
+            t->bytes = m->bytes;
+            t->flows = m->flows;
+            t->cost = m->cost + inet_share(s, m->inet_bytes);
+            vf_owner_label(n, t->addr, t->label, sizeof t->label);
+        }
+        free(top);
+        vf_agg_free(by);
+    }
+}
+
+typedef struct driver_key {
+    vpcflow_addr src;
+    uint16_t az;
+    uint8_t cls;
+    uint8_t pad[13];
+} driver_key;
+
+/* What the destinations of a driver are, in words: "3 instances in use1-az2". */
+static void describe_dsts(const vf_network *n, const vf_agg *pairs, const driver_key *d, char *buf, size_t cap)
+{
+    size_t count = 0;
+    vpcflow_addr one = {0, 0};
+    char kind[128] = "";
+    int mixed = 0;
+    for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+        const pair_key *k = vf_agg_key(pairs, i);
+        vf_loc l;
+        if (k->cls != d->cls || !vpcflow_addr_eq(k->src, d->src))
+            continue;
+        vf_locate(n, k->dst, &l);
+        if ((d->cls == VPCFLOW_CLASS_CROSS_AZ ? l.az_key : 0) != d->az)
+            continue;
+        char label[128];
+        vf_owner_label(n, k->dst, label, sizeof label);
+        label[strcspn(label, " ")] = 0;
+        if (!count)
+            snprintf(kind, sizeof kind, "%s", label);
+        else if (strcmp(kind, label) != 0)
+            mixed = 1;
+        one = k->dst;
+        count++;
+    }
+    char addr[64];
+    vpcflow_addr_format(one, addr, sizeof addr);
+    if (count == 1) {
+        char label[128];
+        vf_owner_label(n, one, label, sizeof label);
+        snprintf(buf, cap, "%s %s", label, addr);
+        return;
+    }
+    const char *noun = mixed                           ? "addresses"
+                       : strcmp(kind, "ec2") == 0      ? "instances"
+                       : strcmp(kind, "rds") == 0      ? "databases"
+                       : strcmp(kind, "internet") == 0 ? "internet addresses"
+                                                       : "addresses";
+    const char *az = d->az ? vf_topology_az_name(vf_network_topology(n), d->az) : NULL;
+    if (az)
+        snprintf(buf, cap, "%zu %s in %s", count, noun, az);
+    else
+        snprintf(buf, cap, "%zu %s", count, noun);
+}
+
+/* Who a NAT gateway's traffic is with: an owner (all of S3 in a region together), not an IP. */
+typedef struct peer_key {
+    vpcflow_addr nat;
+    const vf_aws_range *aws;
+    int32_t eni;
+    uint8_t kind;
+    uint8_t pad[3];
+} peer_key;
+
+static void peer_of(const vf_network *n, vpcflow_addr nat, vpcflow_addr peer, peer_key *k)
+{
+    vf_loc l;
+    vf_locate(n, peer, &l);
+    memset(k, 0, sizeof *k);
+    k->nat = nat;
+    k->kind = l.kind;
+    k->eni = l.kind == VF_LOC_VPC ? l.owner : -1;
+    k->aws = l.kind == VF_LOC_AWS ? l.aws : NULL;
+}
+
+static void peer_label(const vf_network *n, const peer_key *k, vpcflow_addr example, char *buf, size_t cap)
+{
+    if (k->kind == VF_LOC_AWS)
+        snprintf(buf, cap, "aws %s %s", k->aws->service, k->aws->region);
+    else if (k->kind == VF_LOC_INTERNET)
+        snprintf(buf, cap, "the internet");
+    else
+        vf_owner_label(n, example, buf, cap);
+}
+
+/* The NAT gateway that processed the most, and what its traffic was mostly with, in words.
+ * Returns its cost. */
+static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, char *buf, size_t cap)
+{
+    vf_agg *by_nat = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_COST, 0);
+    vf_agg *by_peer = vf_agg_new(sizeof(peer_key), 0, VF_RANK_BYTES, 0);
+    unsigned __int128 best = 0;
+    if (!by_nat || !by_peer)
+        goto done;
+    for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+        const pair_key *k = vf_agg_key(pairs, i);
+        if (k->cls == NAT_PIECE)
+            vf_agg_add(by_nat, &k->dst, vf_hash_addr(k->dst), vf_agg_metrics(pairs, i));
+    }
+    size_t nt;
+    size_t *top = vf_agg_top(by_nat, 1, &nt);
+    if (top && nt) {
+        vpcflow_addr nat;
+        memcpy(&nat, vf_agg_key(by_nat, top[0]), sizeof nat);
+        const vf_metrics *m = vf_agg_metrics(by_nat, top[0]);
+        best = m->cost;
+        vpcflow_addr example = {0, 0};
+        for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+            const pair_key *k = vf_agg_key(pairs, i);
+            if (k->cls != NAT_PEER || !vpcflow_addr_eq(k->dst, nat))
+                continue;
+            peer_key pk;
+            peer_of(n, nat, k->src, &pk);
+            vf_agg_add(by_peer, &pk, vf_hash_bytes(&pk, sizeof pk), vf_agg_metrics(pairs, i));
+        }
+        size_t np;
+        size_t *tp = vf_agg_top(by_peer, 1, &np);
+        char label[128], addr[64], bytes[32], usd[32], plabel[160] = "", pbytes[32] = "";
+        if (tp && np) {
+            const peer_key *pk = vf_agg_key(by_peer, tp[0]);
+            for (size_t i = 0; i < vf_agg_count(pairs); i++) { /* an address of that peer, for its label */
+                const pair_key *k = vf_agg_key(pairs, i);
+                peer_key q;
+                if (k->cls != NAT_PEER || !vpcflow_addr_eq(k->dst, nat))
+                    continue;
+                peer_of(n, nat, k->src, &q);
+                if (memcmp(&q, pk, sizeof q) == 0) {
+                    example = k->src;
+                    break;
+                }
+            }
+            peer_label(n, pk, example, plabel, sizeof plabel);
+            vf_human_bytes(vf_agg_metrics(by_peer, tp[0])->bytes, pbytes, sizeof pbytes);
+        }
+        free(tp);
+        vf_owner_label(n, nat, label, sizeof label);
+        vpcflow_addr_format(nat, addr, sizeof addr);
+        vf_human_bytes(m->bytes, bytes, sizeof bytes);
+        vf_usd_format(m->cost, 2, usd, sizeof usd);
+        snprintf(buf, cap, "%s %s processed %s, $%s of NAT charges; its largest peer is %s (%s)%s", label, addr, bytes,
+                 usd, plabel, pbytes,
+                 strncmp(plabel, "aws S3", 6) == 0 || strncmp(plabel, "aws DYNAMODB", 12) == 0
+                     ? " (a gateway endpoint would carry that free of NAT charges)"
+                     : "");
+    }
+    free(top);
+done:
+    vf_agg_free(by_nat);
+    vf_agg_free(by_peer);
+    return best;
+}
+
+static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n)
+{
+    vf_agg *by = vf_agg_new(sizeof(driver_key), 0, VF_RANK_COST, 0);
+    if (!by)
+        return;
+    for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+        const pair_key *k = vf_agg_key(pairs, i);
+        driver_key d;
+        if (k->cls == NAT_PIECE || k->cls == NAT_PEER)
+            continue;
+        memset(&d, 0, sizeof d);
+        d.src = k->src;
+        d.cls = k->cls;
+        if (k->cls == VPCFLOW_CLASS_CROSS_AZ) {
+            vf_loc l;
+            vf_locate(n, k->dst, &l);
+            d.az = l.az_key;
+        }
+        vf_metrics m = *vf_agg_metrics(pairs, i);
+        m.cost += inet_share(s, m.inet_bytes);
+        m.inet_bytes = 0;
+        vf_agg_add(by, &d, vf_hash_bytes(&d, sizeof d), &m);
+    }
+    size_t nt;
+    size_t *top = vf_agg_top(by, 1, &nt);
+    if (top && nt && vf_agg_metrics(by, top[0])->cost > 0) {
+        const driver_key *d = vf_agg_key(by, top[0]);
+        const vf_metrics *m = vf_agg_metrics(by, top[0]);
+        char label[128], addr[64], dsts[256], bytes[32], usd[32];
+        vf_owner_label(n, d->src, label, sizeof label);
+        vpcflow_addr_format(d->src, addr, sizeof addr);
+        describe_dsts(n, pairs, d, dsts, sizeof dsts);
+        vf_human_bytes(m->bytes, bytes, sizeof bytes);
+        vf_usd_format(m->cost, 2, usd, sizeof usd);
+        const char *what = d->cls == VPCFLOW_CLASS_CROSS_AZ       ? "cross-AZ"
+                           : d->cls == VPCFLOW_CLASS_INTERNET_OUT ? "internet-out"
+                                                                  : "inter-region";
+        snprintf(s->driver, sizeof s->driver, "%s %s \xe2\x86\x92 %s: %s %s, $%s", label, addr, dsts, bytes, what, usd);
+    }
+    char nat[sizeof s->driver];
+    unsigned __int128 pair_cost = top && nt ? vf_agg_metrics(by, top[0])->cost : 0;
+    if (nat_driver(pairs, n, nat, sizeof nat) > pair_cost)
+        memcpy(s->driver, nat, sizeof nat);
+    free(top);
+    vf_agg_free(by);
+}
+
+/* ---- the run ----------------------------------------------------------------------------- */
+
+static void describe_inputs(vpcflow_summary *s, const vf_analysis *a)
+{
+    snprintf(s->inputs, sizeof s->inputs, "%s%s%s%s", vf_network_has_subnets(a->net) ? "subnets " : "",
+             vf_network_has_enis(a->net) ? "enis " : "", vf_network_has_ipranges(a->net) ? "ip-ranges " : "",
+             a->opt.prices ? "prices" : "");
+    size_t l = strlen(s->inputs);
+    if (l && s->inputs[l - 1] == ' ')
+        s->inputs[l - 1] = 0;
+}
+
+static vpcflow_status fill(vpcflow_summary *s, vf_analysis *a, vf_query_result *q)
+{
+    s->stats = q->stats;
+    memcpy(s->cls, q->cls, sizeof s->cls);
+    memcpy(s->cls_cost, q->cls_cost, sizeof s->cls_cost);
+    s->inet = q->inet;
+    s->nat_bytes = q->nat_bytes;
+    s->nat_cost = q->nat_cost;
+    s->total_cost = q->total_cost;
+    s->bytes_unique = q->unique;
+    for (int w = 0; w < VF_TALK_COUNT; w++)
+        talkers(s, q->groups, a->net, w);
+    find_driver(s, q->groups, a->net);
+    s->approx = vf_agg_approx(q->groups);
+    s->approx_error = vf_agg_error_bound(q->groups);
+    vf_analysis_notes(a, q->outcome);
+    const char *notes = vf_network_notes(a->net);
+    s->notes = vf_strndup(notes, strlen(notes));
+    s->prices = *vf_network_prices(a->net);
+    describe_inputs(s, a);
+    return s->notes ? VPCFLOW_OK : VPCFLOW_ERR_IO;
+}
+
+vpcflow_status vpcflow_summary_run(const char *const *paths, size_t npaths, const vpcflow_analysis_options *options,
+                                   vpcflow_summary **out, vpcflow_error *err)
+{
+    vf_analysis a;
+    vpcflow_status st = vf_analysis_open(&a, paths, npaths, options, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    vpcflow_summary *s = vf_calloc(1, sizeof *s);
+    vf_query_spec spec = {sizeof(pair_key), group_pairs, a.net, 0, VF_RANK_COST, NULL, NULL};
+    vf_query_result q;
+    memset(&q, 0, sizeof q);
+    if (!s)
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    else
+        st = vf_query_run(&a, &spec, &q, err);
+    if (st == VPCFLOW_OK && fill(s, &a, &q) != VPCFLOW_OK)
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    vf_query_result_free(&q);
+    vf_analysis_close(&a);
+    if (st != VPCFLOW_OK) {
+        vpcflow_summary_free(s);
+        return st;
+    }
+    *out = s;
+    return VPCFLOW_OK;
+}
+
+void vpcflow_summary_free(vpcflow_summary *s)
+{
+    if (!s)
+        return;
+    free(s->notes);
+    free(s);
+}
+
+void vpcflow_summary_class(const vpcflow_summary *s, vpcflow_class c, vpcflow_class_total *out)
+{
+    memset(out, 0, sizeof *out);
+    if ((unsigned)c >= VPCFLOW_CLASS_COUNT)
+        return;
+    out->bytes = s->cls[c].bytes;
+    out->packets = s->cls[c].packets;
+    out->flows = s->cls[c].flows;
+    out->cost_micro_usd = vf_micro_usd(s->cls_cost[c]);
+}
+
+const vpcflow_scan_stats *vpcflow_summary_stats(const vpcflow_summary *s)
+{
+    return &s->stats;
+}
+
+uint64_t vpcflow_summary_bytes_unique(const vpcflow_summary *s)
+{
+    return s->bytes_unique;
+}
+
+uint64_t vpcflow_summary_cost_micro_usd(const vpcflow_summary *s)
+{
+    return vf_micro_usd(s->total_cost);
+}

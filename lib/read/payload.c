@@ -1,0 +1,293 @@
+/* payload.c — decodes CloudWatch Logs subscription payloads: base64 → gzip → JSON
+ * DATA_MESSAGE → logEvents[].message lines. CONTROL_MESSAGE documents are skipped. */
+#include "read/payload.h"
+
+#include "read/gzip.h"
+#include "read/lines.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PAYLOAD ((size_t)1 << 30)
+
+static int b64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '+' || c == '-') /* the URL-safe alphabet too */
+        return 62;
+    if (c == '/' || c == '_')
+        return 63;
+    return -1;
+}
+
+static long base64_decode(const char *in, size_t n, unsigned char *out)
+{
+    uint32_t acc = 0;
+    int bits = 0;
+    long len = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)in[i];
+        if (c == '=' || c == ' ' || c == '\n' || c == '\r' || c == '\t')
+            continue;
+        int v = b64_value(c);
+        if (v < 0)
+            return -1;
+        acc = (acc << 6) | (uint32_t)v;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            out[len++] = (unsigned char)(acc >> bits);
+        }
+    }
+    return len;
+}
+
+int vf_payload_detect(const char *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+        i++;
+    if (i == n)
+        return 0;
+    if (p[i] == '{' || p[i] == '[')
+        return 1;
+    return n - i >= 4 && memcmp(p + i, "H4sI", 4) == 0;
+}
+
+typedef struct builder {
+    vf_payload_text *out;
+    size_t cap, ecap;
+    const char *input;
+    uint64_t line; /* where the document being decoded starts in the input */
+    vpcflow_error *err;
+    vpcflow_status st;
+} builder;
+
+static int add_line(builder *b, const char *msg, size_t len, int64_t ms)
+{
+    vf_payload_text *o = b->out;
+    while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
+        len--;
+    if (memchr(msg, '\n', len)) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "a log event message spans several lines");
+        return -1;
+    }
+    if (o->len + len + 1 + VF_PAD > b->cap) {
+        size_t ncap = (o->len + len + 1 + VF_PAD) * 2;
+        char *nt = realloc(o->text, ncap);
+        if (!nt)
+            goto oom;
+        o->text = nt;
+        b->cap = ncap;
+    }
+    if (o->nevents == b->ecap) {
+        size_t ncap = b->ecap ? b->ecap * 2 : 256;
+        int64_t *ne = realloc(o->event_ms, ncap * sizeof *ne);
+        if (!ne)
+            goto oom;
+        o->event_ms = ne;
+        b->ecap = ncap;
+    }
+    memcpy(o->text + o->len, msg, len);
+    o->len += len;
+    o->text[o->len++] = '\n';
+    memset(o->text + o->len, 0, VF_PAD); /* the padding parsers may read is initialised */
+    o->event_ms[o->nevents++] = ms;
+    return 0;
+oom:
+    b->st = vf_error(b->err, VPCFLOW_ERR_IO, b->input, b->line, 0, "out of memory");
+    return -1;
+}
+
+static int take_document(builder *b, json_t *doc);
+
+/* base64 → gunzip → JSON document(s) */
+static int take_b64(builder *b, const char *s, size_t n)
+{
+    unsigned char *raw = malloc(n / 4 * 3 + 4);
+    if (!raw) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_IO, b->input, b->line, 0, "out of memory");
+        return -1;
+    }
+    long rn = base64_decode(s, n, raw);
+    if (rn < 0) {
+        free(raw);
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload data is not valid base64");
+        return -1;
+    }
+    char *json = NULL;
+    size_t jlen = 0;
+    const char *why = NULL;
+    int rc;
+    if (vf_is_gzip(raw, (size_t)rn))
+        rc = vf_gunzip_all(raw, (size_t)rn, &json, &jlen, MAX_PAYLOAD, &why);
+    else { /* Firehose may deliver it already decompressed */
+        json = (char *)raw;
+        jlen = (size_t)rn;
+        raw = NULL;
+        rc = 0;
+    }
+    free(raw);
+    if (rc < 0) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload data: %s", why);
+        return -1;
+    }
+    json_error_t je;
+    json_t *doc = json_loadb(json, jlen, 0, &je);
+    free(json);
+    if (!doc) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "decoded payload is not JSON: %s", je.text);
+        return -1;
+    }
+    rc = take_document(b, doc);
+    json_decref(doc);
+    return rc;
+}
+
+static int take_data_message(builder *b, json_t *doc)
+{
+    json_t *type = json_object_get(doc, "messageType");
+    if (json_is_string(type) && strcmp(json_string_value(type), "CONTROL_MESSAGE") == 0) {
+        b->out->control_messages++;
+        return 0;
+    }
+    json_t *events = json_object_get(doc, "logEvents");
+    if (!json_is_array(events)) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload has no logEvents array");
+        return -1;
+    }
+    size_t i;
+    json_t *ev;
+    json_array_foreach(events, i, ev)
+    {
+        json_t *msg = json_object_get(ev, "message");
+        json_t *ts = json_object_get(ev, "timestamp");
+        if (!json_is_string(msg)) {
+            b->st =
+                vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "logEvents[%zu] has no message string", i);
+            return -1;
+        }
+        int64_t ms = json_is_integer(ts) ? (int64_t)json_integer_value(ts) : 0;
+        if (add_line(b, json_string_value(msg), json_string_length(msg), ms) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int take_records(builder *b, json_t *records, const char *inner)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(records, i, r)
+    {
+        json_t *holder = inner ? json_object_get(r, inner) : r;
+        json_t *data = json_object_get(holder, "data");
+        if (!json_is_string(data)) {
+            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "record %zu has no data string", i);
+            return -1;
+        }
+        if (take_b64(b, json_string_value(data), json_string_length(data)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int take_document(builder *b, json_t *doc)
+{
+    if (json_is_array(doc)) {
+        size_t i;
+        json_t *d;
+        json_array_foreach(doc, i, d) if (take_document(b, d) < 0) return -1;
+        return 0;
+    }
+    if (json_is_string(doc))
+        return take_b64(b, json_string_value(doc), json_string_length(doc));
+    if (!json_is_object(doc)) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "unexpected JSON value in payload");
+        return -1;
+    }
+    json_t *awslogs = json_object_get(doc, "awslogs");
+    if (awslogs) {
+        json_t *data = json_object_get(awslogs, "data");
+        if (!json_is_string(data)) {
+            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "awslogs has no data string");
+            return -1;
+        }
+        return take_b64(b, json_string_value(data), json_string_length(data));
+    }
+    json_t *records = json_object_get(doc, "Records");
+    if (json_is_array(records))
+        return take_records(b, records, "kinesis");
+    records = json_object_get(doc, "records");
+    if (json_is_array(records))
+        return take_records(b, records, NULL);
+    if (json_object_get(doc, "logEvents") || json_object_get(doc, "messageType"))
+        return take_data_message(b, doc);
+    b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0,
+                     "JSON input is not a CloudWatch Logs subscription payload (no awslogs, Records or logEvents)");
+    return -1;
+}
+
+/* Lines of p[from, to) */
+static uint64_t count_lines(const char *p, size_t from, size_t to)
+{
+    uint64_t n = 0;
+    for (const char *q = p + from; (q = memchr(q, '\n', (size_t)(p + to - q))) != NULL; q++)
+        n++;
+    return n;
+}
+
+vpcflow_status vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err)
+{
+    memset(out, 0, sizeof *out);
+    builder b = {out, 0, 0, input, 1, err, VPCFLOW_OK};
+    size_t i = 0, counted = 0;
+    int rc = 0;
+    while (rc == 0) {
+        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+            i++;
+        if (i >= n)
+            break;
+        b.line += count_lines(p, counted, i);
+        counted = i;
+        if (p[i] == '{' || p[i] == '[') {
+            json_error_t je;
+            json_t *doc = json_loadb(p + i, n - i, JSON_DISABLE_EOF_CHECK, &je);
+            if (!doc) {
+                b.st = vf_error(err, VPCFLOW_ERR_INPUT, input, b.line - 1 + (uint64_t)(je.line > 0 ? je.line : 1),
+                                (uint32_t)(je.column > 0 ? je.column : 0), "invalid JSON: %s", je.text);
+                rc = -1;
+                break;
+            }
+            i += je.position;
+            rc = take_document(&b, doc);
+            json_decref(doc);
+        } else { /* a bare base64 line */
+            const char *eol = memchr(p + i, '\n', n - i);
+            size_t len = eol ? (size_t)(eol - (p + i)) : n - i;
+            rc = take_b64(&b, p + i, len);
+            i += len;
+        }
+    }
+    if (rc == 0 && !out->text) { /* no events: an empty, valid buffer */
+        out->text = calloc(1, VF_PAD + 1);
+        if (!out->text)
+            b.st = vf_error(err, VPCFLOW_ERR_IO, input, 0, 0, "out of memory");
+    }
+    if (b.st != VPCFLOW_OK)
+        vf_payload_free(out);
+    return b.st;
+}
+
+void vf_payload_free(vf_payload_text *t)
+{
+    free(t->text);
+    free(t->event_ms);
+    memset(t, 0, sizeof *t);
+}

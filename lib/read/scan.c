@@ -1,0 +1,699 @@
+/* scan.c — reads every input in parallel and hands records to a sink.
+ *
+ *   paths ──expand──► inputs ──plan──► units (seq 0..n-1, input order)
+ *                                        │  plain file ≤ chunk: 1 unit, read whole
+ *                                        │  plain file  > chunk: k units read with pread and
+ *                                        │      cut at line boundaries (chunks.c); each learns
+ *                                        │      its first line number and format from its
+ *                                        │      predecessor's prescan
+ *                                        │  gzip file, stdin, payload: 1 streamed unit
+ *                                        ▼
+ *                         workers take units in seq order ──► vf_lines ──► sink.record()
+ *
+ * Each worker owns its sink state, line processor and gzip decoder: nothing is shared per
+ * record. Errors and malformed-line reports carry the unit's seq so that the one reported is
+ * the first in input order, whatever the thread timing.
+ */
+#include "base/internal.h"
+
+#include "read/chunks.h"
+#include "read/format.h"
+#include "read/lines.h"
+#include "read/payload.h"
+#include "read/prescan.h"
+#include "read/source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DEFAULT_CHUNK ((size_t)4 << 20)
+#define STREAM_BUF ((size_t)4 << 20)
+#define MAX_LINE ((size_t)64 << 20)
+#define MAX_SLURP ((size_t)1 << 30)
+
+typedef struct in_file {
+    const char *path;
+    uint64_t size;
+    int plain; /* a regular file of text: read in chunks with pread */
+} in_file;
+
+typedef struct unit {
+    size_t input;
+    uint64_t seq;
+    int streamed;
+    uint64_t off, end; /* nominal byte range of a plain file */
+    int last_of_input;
+    int chained;    /* one of several chunks of a file: learns its start from the previous */
+    vf_chain chain; /* the file's state at this chunk's end, for the next chunk */
+} unit;
+
+typedef struct worker worker;
+
+typedef struct scan {
+    vpcflow_scan_options opt;
+    const vpcflow_sink *sink;
+    vf_formats *formats;
+    in_file *inputs;
+    size_t ninputs;
+    unit *units;
+    size_t nunits;
+    atomic_size_t next_unit;
+    atomic_uint_fast64_t stop_seq; /* units after this one are abandoned */
+    atomic_uint_fast64_t bytes_done;
+    atomic_uint_fast64_t stdin_bytes;
+    uint64_t bytes_total;
+    pthread_mutex_t lock; /* diag callback, error slot, chains */
+    pthread_cond_t cond;
+    pthread_cond_t chain_cond; /* a chunk published its end state */
+    unsigned running;
+    /* the first error in input order */
+    vpcflow_status st;
+    uint64_t err_seq;
+    vpcflow_error err;
+    worker *workers;
+    unsigned nworkers;
+} scan;
+
+struct worker {
+    scan *S;
+    unsigned index;
+    pthread_t thread;
+    void *state;
+    vf_lines L;
+    vf_gz *gz;
+    unsigned char *inbuf; /* raw input of streamed files, reused */
+    vf_chunkbuf cb;       /* chunks of plain files, reused */
+    char *buf;
+    size_t cap;
+    vf_bad_line *bad;
+    size_t nbad;
+    uint64_t bytes_in, bytes_text;
+};
+
+/* ---- errors and reports -------------------------------------------------------------- */
+
+static void set_error(scan *S, uint64_t seq, vpcflow_status st, const vpcflow_error *err)
+{
+    pthread_mutex_lock(&S->lock);
+    if (S->st == VPCFLOW_OK || seq < S->err_seq) {
+        S->st = st;
+        S->err_seq = seq;
+        S->err = *err;
+    }
+    pthread_mutex_unlock(&S->lock);
+    uint64_t cur = atomic_load(&S->stop_seq);
+    while (seq < cur && !atomic_compare_exchange_weak(&S->stop_seq, &cur, seq))
+        ;
+}
+
+static int stopped(const scan *S, uint64_t seq)
+{
+    return seq > atomic_load(&S->stop_seq);
+}
+
+static int hook_record(void *ctx, const vpcflow_record *rec)
+{
+    worker *W = ctx;
+    if (W->S->sink->record(W->state, rec)) {
+        atomic_store(&W->S->stop_seq, 0);
+        W->S->st = W->S->st ? W->S->st : VPCFLOW_ERR_STOPPED;
+        return 1;
+    }
+    return 0;
+}
+
+static int hook_bad(void *ctx, const vf_bad_line *bad)
+{
+    worker *W = ctx;
+    scan *S = W->S;
+    unsigned limit = S->opt.report_limit ? S->opt.report_limit : 10;
+    if (W->nbad < limit)
+        W->bad[W->nbad++] = *bad;
+    if (S->opt.strict) {
+        vpcflow_error e;
+        vf_error(&e, VPCFLOW_ERR_INPUT, bad->input, bad->line, 0, "%s", bad->message);
+        set_error(S, bad->seq, VPCFLOW_ERR_INPUT, &e);
+        return 1;
+    }
+    return stopped(S, bad->seq);
+}
+
+static void hook_warn(void *ctx, const char *input, uint64_t line, const char *message)
+{
+    worker *W = ctx;
+    scan *S = W->S;
+    if (!S->opt.diag)
+        return;
+    vpcflow_diag d = {1, input, line, message};
+    pthread_mutex_lock(&S->lock);
+    S->opt.diag(S->opt.ctx, &d);
+    pthread_mutex_unlock(&S->lock);
+}
+
+/* ---- processing one unit ------------------------------------------------------------- */
+
+static int grow_buf(worker *W, size_t need)
+{
+    if (need <= W->cap)
+        return 0;
+    size_t ncap = W->cap ? W->cap : STREAM_BUF;
+    while (ncap < need)
+        ncap *= 2;
+    char *nb = realloc(W->buf, ncap + VF_PAD + 1);
+    if (!nb)
+        return -1;
+    W->buf = nb;
+    W->cap = ncap;
+    return 0;
+}
+
+static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
+{
+    scan *S = W->S;
+    vpcflow_error err;
+    vpcflow_status st;
+    for (;;) { /* read it all */
+        if (len == W->cap && W->cap >= MAX_SLURP) {
+            st = vf_error(&err, VPCFLOW_ERR_INPUT, src->name, 0, 0, "subscription payload larger than 1 GiB");
+            goto fail;
+        }
+        if (len == W->cap && grow_buf(W, W->cap * 2) < 0) {
+            st = vf_error(&err, VPCFLOW_ERR_IO, src->name, 0, 0, "out of memory");
+            goto fail;
+        }
+        long n = vf_source_read(src, W->buf + len, W->cap - len, &err);
+        if (n < 0) {
+            st = src->status;
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    W->bytes_text += len;
+    vf_payload_text t;
+    if ((st = vf_payload_decode(W->buf, len, src->name, &t, &err)) != VPCFLOW_OK)
+        goto fail;
+    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 1);
+    W->L.event_ms = t.event_ms;
+    W->L.event_base = 1;
+    vf_lines_feed(&W->L, t.text, t.text + t.len);
+    vf_payload_free(&t);
+    return 0;
+fail:
+    set_error(S, u->seq, st, &err);
+    return -1;
+}
+
+static void run_stream(worker *W, const unit *u)
+{
+    scan *S = W->S;
+    vf_source src;
+    vpcflow_error err;
+    vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, W->inbuf, &err);
+    if (st != VPCFLOW_OK) {
+        set_error(S, u->seq, st, &err);
+        return;
+    }
+    if (grow_buf(W, STREAM_BUF) < 0) {
+        vf_error(&err, VPCFLOW_ERR_IO, src.name, 0, 0, "out of memory");
+        set_error(S, u->seq, VPCFLOW_ERR_IO, &err);
+        vf_source_close(&src);
+        return;
+    }
+    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 0);
+    size_t len = 0;
+    int detected = 0;
+    for (;;) {
+        if (stopped(S, u->seq))
+            break;
+        long n = vf_source_read(&src, W->buf + len, W->cap - len, &err);
+        if (n < 0) {
+            set_error(S, u->seq, src.status, &err);
+            break;
+        }
+        len += (size_t)n;
+        memset(W->buf + len, 0, VF_PAD); /* the padding parsers may read is initialised */
+        if (!detected && (len >= 4 || n == 0)) {
+            detected = 1;
+            if (vf_payload_detect(W->buf, len)) {
+                feed_payload(W, u, &src, len);
+                break;
+            }
+        }
+        if (n == 0) { /* end of input: the last line may lack its '\n' */
+            W->bytes_text += len;
+            if (len && W->buf[len - 1] != '\n') {
+                W->buf[len++] = '\n';
+                memset(W->buf + len, 0, VF_PAD);
+            }
+            if (len)
+                vf_lines_feed(&W->L, W->buf, W->buf + len);
+            break;
+        }
+        const char *nl = memrchr(W->buf, '\n', len);
+        if (!nl) {
+            if (len == W->cap) {
+                if (W->cap >= MAX_LINE || grow_buf(W, W->cap * 2) < 0) {
+                    vf_error(&err, VPCFLOW_ERR_INPUT, src.name, W->L.line_no + 1, 0, "line longer than %zu MiB",
+                             MAX_LINE >> 20);
+                    set_error(S, u->seq, VPCFLOW_ERR_INPUT, &err);
+                    break;
+                }
+            }
+            continue;
+        }
+        size_t used = (size_t)(nl + 1 - W->buf);
+        W->bytes_text += used;
+        if (vf_lines_feed(&W->L, W->buf, W->buf + used))
+            break;
+        memmove(W->buf, W->buf + used, len - used);
+        len -= used;
+        atomic_fetch_add(&S->bytes_done, src.bytes_in - W->bytes_in);
+        W->bytes_in = src.bytes_in;
+    }
+    atomic_fetch_add(&S->bytes_done, src.bytes_in - W->bytes_in);
+    W->bytes_in = 0;
+    if (src.is_stdin)
+        atomic_fetch_add(&S->stdin_bytes, src.bytes_in);
+    vf_source_close(&src);
+}
+
+/* ---- plain files, in chunks -------------------------------------------------------------- */
+
+static void publish(scan *S, unit *u, const vf_chain *c)
+{
+    pthread_mutex_lock(&S->lock);
+    u->chain = *c;
+    u->chain.ready = 1;
+    pthread_cond_broadcast(&S->chain_cond);
+    pthread_mutex_unlock(&S->lock);
+}
+
+/* The state of the file where chunk u starts: its predecessor's end state (waited for). */
+static vf_chain start_state(scan *S, const unit *u)
+{
+    vf_chain c = {1, 0, 0, NULL, 0, 0};
+    if (!u->chained || u->off == 0)
+        return c;
+    const unit *prev = &S->units[u->seq - 1];
+    pthread_mutex_lock(&S->lock);
+    while (!prev->chain.ready)
+        pthread_cond_wait(&S->chain_cond, &S->lock);
+    c = prev->chain;
+    pthread_mutex_unlock(&S->lock);
+    return c;
+}
+
+/* The state at the chunk's end: its line count and last header, from a prescan. Warnings about
+ * unknown fields are given here, with their line, since the formats are registered here. */
+static vf_chain end_state(worker *W, const unit *u, const vf_chain *start, const char *p, const char *end)
+{
+    scan *S = W->S;
+    vf_chain c = *start;
+    vf_prescan pre;
+    vf_prescan_run(p, end, &pre);
+    if (pre.failed)
+        c.failed = 1;
+    if (!c.started) {
+        long t = vf_first_text(p, end);
+        if (t >= 0) {
+            c.started = 1;
+            const char *eol = memchr(p + t, '\n', (size_t)(end - p - t));
+            c.cw_mode = vf_is_cw_timestamp(p + t, (size_t)(eol - p - t), NULL) > 0;
+        }
+    }
+    for (size_t i = 0; i < pre.nheaders && !c.cw_mode; i++) {
+        const char *h = p + pre.header_off[i], *eol = memchr(h, '\n', (size_t)(end - h));
+        const char *why;
+        char unknown[64];
+        const vpcflow_format *f =
+            vf_formats_from_header(S->formats, h, (size_t)(eol - h), &why, unknown, sizeof unknown);
+        if (f)
+            c.fmt = f;
+        if (unknown[0]) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
+            hook_warn(W, S->inputs[u->input].path, start->end_line + pre.header_line[i], msg);
+        }
+    }
+    c.end_line = start->end_line + pre.lines;
+    vf_prescan_free(&pre);
+    return c;
+}
+
+static void run_plain(worker *W, unit *u)
+{
+    scan *S = W->S;
+    const in_file *in = &S->inputs[u->input];
+    vpcflow_error err;
+    size_t s = 0, e = 0;
+    int fd = open(in->path, O_RDONLY | O_CLOEXEC);
+    vpcflow_status st;
+    if (fd < 0)
+        st = vf_error(&err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
+    else
+        st = vf_chunk_read(fd, in->path, in->size, u->off, u->end, MAX_LINE, &W->cb, &s, &e, &err);
+    if (fd >= 0)
+        close(fd);
+    if (st != VPCFLOW_OK) {
+        set_error(S, u->seq, st, &err);
+        if (u->chained)
+            publish(S, u, &(vf_chain){1, 1, 0, NULL, 0, 0});
+        return;
+    }
+    const char *p = W->cb.buf + s, *end = W->cb.buf + e;
+    if (!u->chained)
+        vf_lines_begin(&W->L, in->path, u->seq, 1, NULL, 0, 0);
+    else {
+        vf_chain start = start_state(S, u);
+        if (start.failed) {
+            publish(S, u, &start);
+            return;
+        }
+        if (!u->last_of_input) {
+            vf_chain done = end_state(W, u, &start, p, end);
+            publish(S, u, &done);
+        }
+        vf_lines_begin(&W->L, in->path, u->seq, start.end_line + 1, start.fmt, start.cw_mode, start.started);
+    }
+    if (end > p)
+        vf_lines_feed(&W->L, p, end);
+    W->bytes_text += e - s;
+    atomic_fetch_add(&S->bytes_done, u->end - u->off);
+}
+
+static void *worker_parse(void *arg)
+{
+    worker *W = arg;
+    scan *S = W->S;
+    for (;;) {
+        size_t i = atomic_fetch_add(&S->next_unit, 1);
+        if (i >= S->nunits)
+            break;
+        unit *u = &S->units[i];
+        if (!stopped(S, u->seq)) {
+            if (u->streamed)
+                run_stream(W, u);
+            else
+                run_plain(W, u);
+        } else if (u->chained)
+            publish(S, u, &(vf_chain){1, 1, 0, NULL, 0, 0}); /* successors must not wait for it */
+        if (S->sink->chunk_end && S->sink->chunk_end(W->state, u->seq, u->last_of_input)) {
+            atomic_store(&S->stop_seq, 0);
+            if (!S->st)
+                S->st = VPCFLOW_ERR_STOPPED;
+        }
+    }
+    pthread_mutex_lock(&S->lock);
+    if (--S->running == 0)
+        pthread_cond_broadcast(&S->cond);
+    pthread_mutex_unlock(&S->lock);
+    return NULL;
+}
+
+/* Runs fn on every worker and waits, reporting progress from this thread. */
+static int run_workers(scan *S, void *(*fn)(void *))
+{
+    S->running = S->nworkers;
+    unsigned started = 0;
+    for (; started < S->nworkers; started++)
+        if (pthread_create(&S->workers[started].thread, NULL, fn, &S->workers[started]) != 0)
+            break;
+    if (started < S->nworkers) {
+        pthread_mutex_lock(&S->lock);
+        S->running -= S->nworkers - started;
+        pthread_mutex_unlock(&S->lock);
+        if (started == 0)
+            return -1;
+    }
+    pthread_mutex_lock(&S->lock);
+    while (S->running > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 250000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&S->cond, &S->lock, &ts);
+        if (S->opt.progress && S->running > 0)
+            S->opt.progress(S->opt.ctx, atomic_load(&S->bytes_done), S->bytes_total);
+    }
+    pthread_mutex_unlock(&S->lock);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(S->workers[i].thread, NULL);
+    return 0;
+}
+
+/* ---- planning ------------------------------------------------------------------------ */
+
+static int add_unit(scan *S, size_t *cap, const unit *u)
+{
+    if (S->nunits == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 64;
+        unit *nu = realloc(S->units, ncap * sizeof *nu);
+        if (!nu)
+            return -1;
+        S->units = nu;
+        *cap = ncap;
+    }
+    S->units[S->nunits] = *u;
+    S->units[S->nunits].seq = S->nunits;
+    S->nunits++;
+    return 0;
+}
+
+/* Is the input a regular file of plain text (not gzip, payload or Parquet)? Those are read in
+ * chunks; everything else is streamed. */
+static int is_plain(in_file *in, vpcflow_error *err, vpcflow_status *st)
+{
+    *st = VPCFLOW_OK;
+    if (strcmp(in->path, "-") == 0)
+        return 0;
+    int fd = open(in->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        *st = vf_error(err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
+        return 0;
+    }
+    struct stat sb;
+    unsigned char head[4096];
+    ssize_t n = 0;
+    int plain = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+                (n = pread(fd, head, sizeof head, 0)) >= 4 && !vf_is_gzip(head, (size_t)n) &&
+                !vf_payload_detect((const char *)head, (size_t)n) && memcmp(head, "PAR1", 4) != 0;
+    close(fd);
+    in->size = plain ? (uint64_t)sb.st_size : 0;
+    return plain;
+}
+
+static vpcflow_status plan(scan *S, char **paths, size_t n, vpcflow_error *err)
+{
+    size_t ucap = 0, chunk = S->opt.chunk_bytes ? S->opt.chunk_bytes : DEFAULT_CHUNK;
+    S->inputs = vf_calloc(n, sizeof *S->inputs);
+    if (!S->inputs)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    S->ninputs = n;
+    for (size_t i = 0; i < n; i++) {
+        in_file *in = &S->inputs[i];
+        in->path = paths[i];
+        vpcflow_status st;
+        unit u = {0};
+        u.input = i;
+        in->plain = is_plain(in, err, &st);
+        if (st != VPCFLOW_OK)
+            return st;
+        if (!in->plain) {
+            u.streamed = 1;
+            u.last_of_input = 1;
+            struct stat sb;
+            if (strcmp(in->path, "-") != 0 && stat(in->path, &sb) == 0)
+                S->bytes_total += (uint64_t)sb.st_size;
+            if (add_unit(S, &ucap, &u) < 0)
+                return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+            continue;
+        }
+        S->bytes_total += in->size;
+        u.chained = in->size > chunk + chunk / 2;
+        for (uint64_t off = 0; off < in->size;) {
+            uint64_t end = u.chained && in->size - off > chunk + chunk / 2 ? off + chunk : in->size;
+            u.off = off;
+            u.end = end;
+            u.last_of_input = end == in->size;
+            if (add_unit(S, &ucap, &u) < 0)
+                return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+            off = end;
+        }
+    }
+    return VPCFLOW_OK;
+}
+
+/* ---- the entry point ----------------------------------------------------------------- */
+
+static int cmp_bad(const void *a, const void *b)
+{
+    const vf_bad_line *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void report(scan *S)
+{
+    unsigned limit = S->opt.report_limit ? S->opt.report_limit : 10;
+    size_t total = 0;
+    for (unsigned i = 0; i < S->nworkers; i++)
+        total += S->workers[i].nbad;
+    if (!total || !S->opt.diag || S->opt.strict) /* strict: the error itself names the line */
+        return;
+    vf_bad_line *all = malloc(total * sizeof *all);
+    if (!all)
+        return;
+    size_t k = 0;
+    for (unsigned i = 0; i < S->nworkers; i++)
+        for (size_t j = 0; j < S->workers[i].nbad; j++)
+            all[k++] = S->workers[i].bad[j];
+    qsort(all, total, sizeof *all, cmp_bad);
+    for (size_t i = 0; i < total && i < limit; i++) {
+        vpcflow_diag d = {0, all[i].input, all[i].line, all[i].message};
+        S->opt.diag(S->opt.ctx, &d);
+    }
+    free(all);
+}
+
+static void cleanup(scan *S)
+{
+    for (unsigned i = 0; i < S->nworkers; i++) {
+        vf_gz_free(S->workers[i].gz);
+        free(S->workers[i].inbuf);
+        vf_chunkbuf_free(&S->workers[i].cb);
+        free(S->workers[i].buf);
+        free(S->workers[i].bad);
+    }
+    free(S->workers);
+    free(S->units);
+    free(S->inputs);
+    vf_formats_free(S->formats);
+    pthread_mutex_destroy(&S->lock);
+    pthread_cond_destroy(&S->cond);
+    pthread_cond_destroy(&S->chain_cond);
+}
+
+static vpcflow_status setup(scan *S, const vpcflow_scan_options *options, vpcflow_error *err)
+{
+    if (options)
+        memcpy(&S->opt, options, VF_MIN(options->size ? options->size : sizeof S->opt, sizeof S->opt));
+    pthread_mutex_init(&S->lock, NULL);
+    pthread_cond_init(&S->cond, NULL);
+    pthread_cond_init(&S->chain_cond, NULL);
+    atomic_init(&S->stop_seq, UINT64_MAX);
+    vpcflow_format *base = NULL;
+    if (S->opt.format) {
+        vpcflow_status st = vpcflow_format_parse(S->opt.format, strlen(S->opt.format), &base, err);
+        if (st != VPCFLOW_OK) {
+            if (err)
+                snprintf(err->file, sizeof err->file, "--format");
+            return st;
+        }
+        if (base->nunknown && S->opt.diag) {
+            for (uint32_t i = 0; i < base->ncols; i++) {
+                if (base->col_field[i] >= 0)
+                    continue;
+                char msg[160];
+                snprintf(msg, sizeof msg, "unknown field '%s' in --format: kept as an opaque text column",
+                         base->names[i]);
+                vpcflow_diag d = {1, "--format", 0, msg};
+                S->opt.diag(S->opt.ctx, &d);
+            }
+        }
+    } else
+        base = vpcflow_format_default();
+    S->formats = vf_formats_new(base);
+    if (!base || !S->formats) {
+        vpcflow_format_free(S->formats ? NULL : base);
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    return VPCFLOW_OK;
+}
+
+static vpcflow_status make_workers(scan *S, vpcflow_error *err)
+{
+    unsigned n = S->opt.threads ? S->opt.threads : vf_cpu_count();
+    if (n > 256)
+        n = 256;
+    if (n > S->nunits)
+        n = S->nunits ? (unsigned)S->nunits : 1;
+    S->workers = vf_calloc(n, sizeof *S->workers);
+    if (!S->workers)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    S->nworkers = n;
+    unsigned limit = S->opt.report_limit ? S->opt.report_limit : 10;
+    vf_lines_hooks hooks = {hook_record, hook_bad, hook_warn, NULL};
+    for (unsigned i = 0; i < n; i++) {
+        worker *W = &S->workers[i];
+        W->S = S;
+        W->index = i;
+        W->gz = vf_gz_new();
+        W->inbuf = malloc(VF_SOURCE_BUF);
+        W->bad = vf_calloc(limit, sizeof *W->bad);
+        hooks.ctx = W;
+        vf_lines_init(&W->L, S->formats, &hooks);
+        if (!W->gz || !W->inbuf || !W->bad)
+            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    return VPCFLOW_OK;
+}
+
+vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcflow_scan_options *options,
+                            const vpcflow_sink *sink, vpcflow_scan_stats *stats, vpcflow_error *err)
+{
+    scan S;
+    memset(&S, 0, sizeof S);
+    S.sink = sink;
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    char **expanded = NULL;
+    size_t nexp = 0;
+    vpcflow_status st = setup(&S, options, err);
+    if (st == VPCFLOW_OK)
+        st = vf_expand_paths(paths, npaths, &expanded, &nexp, err);
+    if (st == VPCFLOW_OK)
+        st = plan(&S, expanded, nexp, err);
+    if (st == VPCFLOW_OK)
+        st = make_workers(&S, err);
+    for (unsigned i = 0; st == VPCFLOW_OK && i < S.nworkers; i++) {
+        S.workers[i].state = sink->open ? sink->open(sink->ctx, i) : NULL;
+        if (sink->open && !S.workers[i].state)
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    if (st == VPCFLOW_OK && S.nunits && run_workers(&S, worker_parse) < 0)
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot start threads");
+    report(&S);
+    vpcflow_scan_stats total = {0};
+    for (unsigned i = 0; i < S.nworkers; i++) {
+        worker *W = &S.workers[i];
+        if (sink->close && W->state && sink->close(sink->ctx, W->state) && st == VPCFLOW_OK && !S.st)
+            S.st = VPCFLOW_ERR_STOPPED;
+        vf_scan_stats_add(&total, &W->L.stats);
+        total.bytes_text += W->bytes_text;
+    }
+    total.inputs = S.ninputs;
+    total.bytes_in = S.bytes_total + atomic_load(&S.stdin_bytes);
+    if (stats)
+        *stats = total;
+    if (st == VPCFLOW_OK && S.st != VPCFLOW_OK) {
+        st = S.st;
+        if (err && S.st != VPCFLOW_ERR_STOPPED)
+            *err = S.err;
+    }
+    cleanup(&S);
+    vf_free_paths(expanded, nexp);
+    return st;
+}
