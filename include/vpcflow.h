@@ -312,7 +312,7 @@ typedef struct vpcflow_scan_options {
     unsigned threads;      /* worker threads; 0: one per online CPU */
     int strict;            /* the first malformed line ends the scan with VPCFLOW_ERR_INPUT */
     unsigned report_limit; /* malformed lines passed to diag; 0 means 10 */
-    size_t chunk_bytes;    /* work unit for large plain files; 0: 16 MiB */
+    size_t chunk_bytes;    /* work unit for large plain files; 0: 4 MiB */
     void (*diag)(void *ctx, const vpcflow_diag *d);
     /* Called from time to time with the bytes of input consumed and the total known. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
