@@ -541,41 +541,67 @@ bad:;
     return eol + 1;
 }
 
-vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, size_t len, vpcflow_record *rec,
-                                  vpcflow_str *cols, const char **why, unsigned *column)
+/* ---- single lines (vpcflow_parse_line) --------------------------------------------------
+ * The line is copied into the parser's own buffer so that the sentinel contract holds; the
+ * record's views point into that copy and into the parser's cols, so they live as long as the
+ * parser does, until its next line. */
+
+struct vpcflow_line_parser {
+    const vpcflow_format *fmt;
+    char *buf; /* the copy: line, '\n', VF_PAD + 1 zero bytes */
+    size_t cap;
+    vpcflow_str cols[VPCFLOW_MAX_COLUMNS];
+};
+
+vpcflow_status vpcflow_line_parser_new(const vpcflow_format *fmt, vpcflow_line_parser **out, vpcflow_error *err)
 {
-    /* Copy so that the sentinel contract holds; views point into the copy, which is kept in
-     * a per-thread buffer until the next call. */
-    static _Thread_local char *buf;
-    static _Thread_local size_t cap;
-    if (len + 2 + VF_PAD > cap) {
+    *out = vf_calloc(1, sizeof **out);
+    if (!*out)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    (*out)->fmt = fmt;
+    return VPCFLOW_OK;
+}
+
+void vpcflow_line_parser_free(vpcflow_line_parser *lp)
+{
+    if (!lp)
+        return;
+    free(lp->buf);
+    free(lp);
+}
+
+/* Says what is wrong with a malformed line, in the words the scanner's report uses. */
+static vpcflow_status line_error(const vpcflow_format *fmt, const vf_parse_result *res, vpcflow_error *err)
+{
+    if (res->fields)
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "expected %u fields, found %u", fmt->ncols, res->fields);
+    if (res->column)
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, res->column, "field %u (%s): %s", res->column,
+                        fmt->names[res->column - 1], res->why);
+    return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "%s", res->why);
+}
+
+vpcflow_status vpcflow_parse_line(vpcflow_line_parser *lp, const char *line, size_t len, vpcflow_record *rec,
+                                  vpcflow_error *err)
+{
+    if (memchr(line, '\n', len))
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "line contains a line break");
+    if (len + 2 + VF_PAD > lp->cap) {
         size_t ncap = len + 2 + VF_PAD;
-        char *nb = realloc(buf, ncap);
-        if (!nb) {
-            if (why)
-                *why = "out of memory";
-            return VPCFLOW_ERR_IO;
-        }
-        buf = nb;
-        cap = ncap;
+        char *nb = realloc(lp->buf, ncap);
+        if (!nb)
+            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+        lp->buf = nb;
+        lp->cap = ncap;
     }
-    if (memchr(line, '\n', len)) {
-        if (why)
-            *why = "line contains a line break";
-        return VPCFLOW_ERR_INPUT;
-    }
-    memcpy(buf, line, len);
-    buf[len] = '\n';
-    memset(buf + len + 1, 0, VF_PAD + 1);
+    memcpy(lp->buf, line, len);
+    lp->buf[len] = '\n';
+    memset(lp->buf + len + 1, 0, VF_PAD + 1);
     vf_parse_result res;
     memset(rec, 0, sizeof *rec);
-    vf_parse_record(fmt, buf, buf + len + 1, rec, cols, &res);
-    if (why)
-        *why = res.why;
-    if (column)
-        *column = res.column;
+    vf_parse_record(lp->fmt, lp->buf, lp->buf + len + 1, rec, lp->cols, &res);
     if (res.why)
-        return VPCFLOW_ERR_INPUT;
+        return line_error(lp->fmt, &res, err);
     rec->line = rec->text;
     return VPCFLOW_OK;
 }

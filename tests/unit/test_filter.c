@@ -152,14 +152,15 @@ static uint64_t match_set(const char *pattern, const row *rows, size_t n, const 
             vpcflow_format_parse(rows[i].fmt, strlen(rows[i].fmt), &fmt, NULL);
         else
             fmt = vpcflow_format_default();
+        vpcflow_line_parser *lp = NULL;
         vpcflow_record rec;
-        vpcflow_str cols[VPCFLOW_MAX_COLUMNS];
-        const char *why = NULL;
-        unsigned col;
-        if (!fmt || vpcflow_parse_line(fmt, rows[i].line, strlen(rows[i].line), &rec, cols, &why, &col) != VPCFLOW_OK)
-            t_fail(file, line, "fixture row %zu does not parse: %s", i, why ? why : "no format");
+        vpcflow_error perr = {.message = "no format"};
+        if (!fmt || vpcflow_line_parser_new(fmt, &lp, &perr) != VPCFLOW_OK ||
+            vpcflow_parse_line(lp, rows[i].line, strlen(rows[i].line), &rec, &perr) != VPCFLOW_OK)
+            t_fail(file, line, "fixture row %zu does not parse: %s", i, perr.message);
         else if (vpcflow_filter_match(f, &rec))
             m |= UINT64_C(1) << i;
+        vpcflow_line_parser_free(lp);
         vpcflow_format_free(fmt);
     }
     vpcflow_filter_free(f);
