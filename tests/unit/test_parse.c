@@ -40,12 +40,31 @@ TEST(field_table)
 {
     CHECK_EQ_U64(VPCFLOW_F_COUNT, 58);
     CHECK_STR(vpcflow_field_name(VPCFLOW_F_PKT_SRC_AWS_SERVICE), "pkt-src-aws-service");
-    CHECK_EQ_I64(vpcflow_field_lookup("log-status", 10), VPCFLOW_F_LOG_STATUS);
-    CHECK_EQ_I64(vpcflow_field_lookup("log_status", 10), VPCFLOW_F_LOG_STATUS);
-    CHECK_EQ_I64(vpcflow_field_lookup("logstatus", 9), -1);
-    CHECK_EQ_I64(vpcflow_field_version(VPCFLOW_F_TGW_ID), 6);
-    CHECK_EQ_I64(vpcflow_field_version(VPCFLOW_F_ECS_TASK_ID), 7);
-    CHECK_EQ_I64(vpcflow_field_version(VPCFLOW_F_REJECT_REASON), 8);
+    static const struct {
+        const char *name;
+        int field;
+    } names[] = {
+        {"log-status", VPCFLOW_F_LOG_STATUS},
+        {"log_status", VPCFLOW_F_LOG_STATUS},
+        {"logstatus", -1},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        t_label("name '%s'", names[i].name);
+        CHECK_EQ_I64(vpcflow_field_lookup(names[i].name, strlen(names[i].name)), names[i].field);
+    }
+    static const struct {
+        vpcflow_field field;
+        int version;
+    } versions[] = {
+        {VPCFLOW_F_TGW_ID, 6},
+        {VPCFLOW_F_ECS_TASK_ID, 7},
+        {VPCFLOW_F_REJECT_REASON, 8},
+    };
+    for (size_t i = 0; i < sizeof versions / sizeof versions[0]; i++) {
+        t_label("field %s", vpcflow_field_name(versions[i].field));
+        CHECK_EQ_I64(vpcflow_field_version(versions[i].field), versions[i].version);
+    }
+    t_label(NULL);
     for (int f = 0; f < VPCFLOW_F_COUNT; f++) {
         const char *n = vpcflow_field_name((vpcflow_field)f);
         CHECK_EQ_I64(vpcflow_field_lookup(n, strlen(n)), f);
@@ -57,12 +76,18 @@ TEST(field_table)
 TEST(addresses)
 {
     vpcflow_addr a;
-    CHECK(vpcflow_addr_parse("10.0.1.5", 8, &a) == 0 && vpcflow_addr_is_v4(a) && vpcflow_addr_v4(a) == 0x0a000105);
-    CHECK(vpcflow_addr_parse("255.255.255.255", 15, &a) == 0);
-    CHECK(vpcflow_addr_parse("256.1.1.1", 9, &a) < 0);
-    CHECK(vpcflow_addr_parse("01.1.1.1", 8, &a) < 0);
-    CHECK(vpcflow_addr_parse("1.1.1", 5, &a) < 0);
-    CHECK(vpcflow_addr_parse("1.1.1.1.", 8, &a) < 0);
+    static const struct {
+        const char *text;
+        uint32_t v4;
+    } v4[] = {
+        {"10.0.1.5", 0x0a000105},
+        {"255.255.255.255", 0xffffffff},
+    };
+    for (size_t i = 0; i < sizeof v4 / sizeof v4[0]; i++) {
+        t_label("%s", v4[i].text);
+        CHECK(vpcflow_addr_parse(v4[i].text, strlen(v4[i].text), &a) == 0 && vpcflow_addr_is_v4(a) &&
+              vpcflow_addr_v4(a) == v4[i].v4);
+    }
     const char *v6[][2] = {
         {"2001:db8:1234:a100:8d6e:3477:df66:f105", "2001:db8:1234:a100:8d6e:3477:df66:f105"},
         {"2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1"},
@@ -74,33 +99,51 @@ TEST(addresses)
         {"64:ff9b::192.0.2.33", "64:ff9b::c000:221"},
     };
     for (size_t i = 0; i < sizeof v6 / sizeof v6[0]; i++) {
+        t_label("%s", v6[i][0]);
         CHECK(vpcflow_addr_parse(v6[i][0], strlen(v6[i][0]), &a) == 0);
         CHECK_STR(addr_text(a), v6[i][1]);
     }
-    const char *bad[] = {":::", "1::2::3", "12345::", "1:2:3:4:5:6:7:8:9", "2001:db8::g", "1:2:3:4:5:6:7:", ":1::"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    const char *bad[] = {"256.1.1.1", "01.1.1.1",          "1.1.1",       "1.1.1.1.",       ":::", "1::2::3",
+                         "12345::",   "1:2:3:4:5:6:7:8:9", "2001:db8::g", "1:2:3:4:5:6:7:", ":1::"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t_label("%s", bad[i]);
         CHECK(vpcflow_addr_parse(bad[i], strlen(bad[i]), &a) < 0);
+    }
+    t_label(NULL);
 }
 
 TEST(cidrs)
 {
     vpcflow_addr net, a;
     unsigned plen;
-    CHECK(vpcflow_cidr_parse("172.31.16.0/20", 14, &net, &plen) == 0 && plen == 116);
-    vpcflow_addr_parse("172.31.29.150", 13, &a);
-    CHECK(vpcflow_cidr_contains(net, plen, a));
-    vpcflow_addr_parse("172.31.32.1", 11, &a);
-    CHECK(!vpcflow_cidr_contains(net, plen, a));
+    /* plen as stored: an IPv4 prefix counts the 96 bits of the IPv4-mapped form */
+    static const struct {
+        const char *cidr;
+        unsigned plen;
+        const char *addr;
+        int contains;
+    } cases[] = {
+        {"172.31.16.0/20", 116, "172.31.29.150", 1},
+        {"172.31.16.0/20", 116, "172.31.32.1", 0},
+        {"2001:db8:1234:a100::/64", 64, "2001:db8:1234:a100:8d6e:3477:df66:f105", 1},
+        {"2001:db8::/32", 32, "2001:db8:1234:a100:8d6e:3477:df66:f105", 1},
+        {"::/0", 0, "2001:db8:1234:a100:8d6e:3477:df66:f105", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        t_label("%s holds %s", cases[i].cidr, cases[i].addr);
+        CHECK(vpcflow_cidr_parse(cases[i].cidr, strlen(cases[i].cidr), &net, &plen) == 0 && plen == cases[i].plen);
+        CHECK(vpcflow_addr_parse(cases[i].addr, strlen(cases[i].addr), &a) == 0);
+        CHECK_EQ_I64(vpcflow_cidr_contains(net, plen, a), cases[i].contains);
+    }
+    t_label(NULL);
     CHECK(vpcflow_cidr_parse("10.1.2.3/8", 10, &net, &plen) == 0); /* host bits are cleared */
     CHECK_STR(addr_text(net), "10.0.0.0");
-    CHECK(vpcflow_cidr_parse("2001:db8:1234:a100::/64", 23, &net, &plen) == 0 && plen == 64);
-    vpcflow_addr_parse("2001:db8:1234:a100:8d6e:3477:df66:f105", 38, &a);
-    CHECK(vpcflow_cidr_contains(net, plen, a));
-    CHECK(vpcflow_cidr_parse("2001:db8::/32", 13, &net, &plen) == 0 && vpcflow_cidr_contains(net, plen, a));
-    CHECK(vpcflow_cidr_parse("::/0", 4, &net, &plen) == 0 && plen == 0 && vpcflow_cidr_contains(net, plen, a));
-    CHECK(vpcflow_cidr_parse("10.0.0.0/33", 11, &net, &plen) < 0);
-    CHECK(vpcflow_cidr_parse("10.0.0.0/", 9, &net, &plen) < 0);
-    CHECK(vpcflow_cidr_parse("2001:db8::/129", 14, &net, &plen) < 0);
+    const char *bad[] = {"10.0.0.0/33", "10.0.0.0/", "2001:db8::/129"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t_label("%s", bad[i]);
+        CHECK(vpcflow_cidr_parse(bad[i], strlen(bad[i]), &net, &plen) < 0);
+    }
+    t_label(NULL);
 }
 
 TEST(format_strings)
@@ -143,13 +186,22 @@ TEST(format_strings)
 
 TEST(header_lines)
 {
-    const char *h = "version account-id interface-id srcaddr";
-    CHECK(vpcflow_line_is_header(h, strlen(h)));
-    CHECK(vpcflow_line_is_header("vpc-id  bytes\r", 14));
-    CHECK(!vpcflow_line_is_header("vpc-0a1b2c3d bytes", 18));
-    CHECK(!vpcflow_line_is_header("2 123 eni-1", 11));
-    CHECK(!vpcflow_line_is_header("version Bytes", 13));
-    CHECK(!vpcflow_line_is_header("", 0));
+    static const struct {
+        const char *line;
+        int header;
+    } cases[] = {
+        {"version account-id interface-id srcaddr", 1},
+        {"vpc-id  bytes\r", 1},
+        {"vpc-0a1b2c3d bytes", 0},
+        {"2 123 eni-1", 0},
+        {"version Bytes", 0},
+        {"", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        t_label("'%s'", cases[i].line);
+        CHECK_EQ_I64(vpcflow_line_is_header(cases[i].line, strlen(cases[i].line)), cases[i].header);
+    }
+    t_label(NULL);
 }
 
 TEST(default_record)
@@ -242,12 +294,20 @@ TEST(custom_v3_to_v8_shuffled)
     CHECK_EQ_U64(r.bytes, 120455);
     CHECK_EQ_U64(r.action, VPCFLOW_ACTION_REJECT);
     CHECK(!(r.present & VPCFLOW_BIT(VPCFLOW_F_SUBLOCATION_TYPE)));
-    vpcflow_str s = vpcflow_record_text(&r, VPCFLOW_F_REJECT_REASON);
-    CHECK_MEM(s.ptr, s.len, "BPA");
-    s = vpcflow_record_text(&r, VPCFLOW_F_AZ_ID);
-    CHECK_MEM(s.ptr, s.len, "use1-az4");
-    s = vpcflow_record_text(&r, VPCFLOW_F_PKT_SRC_AWS_SERVICE);
-    CHECK_MEM(s.ptr, s.len, "S3");
+    static const struct {
+        vpcflow_field field;
+        const char *text;
+    } texts[] = {
+        {VPCFLOW_F_REJECT_REASON, "BPA"},
+        {VPCFLOW_F_AZ_ID, "use1-az4"},
+        {VPCFLOW_F_PKT_SRC_AWS_SERVICE, "S3"},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        t_label("%s", vpcflow_field_name(texts[i].field));
+        vpcflow_str s = vpcflow_record_text(&r, texts[i].field);
+        CHECK_MEM(s.ptr, s.len, texts[i].text);
+    }
+    t_label(NULL);
     vpcflow_format_free(f);
 }
 
@@ -367,26 +427,46 @@ TEST(all_string_format_and_opaque_columns)
     vpcflow_format_free(f);
 }
 
+/* A record rendered in one output form, and the text it gives. */
+typedef struct render_case {
+    vpcflow_output kind;
+    const char *want;
+} render_case;
+
+static void check_renders(const vpcflow_record *r, const vpcflow_columns *c, const render_case *rc, size_t n)
+{
+    static const char *const kinds[] = {"text", "csv", "json"};
+    for (size_t i = 0; i < n; i++) {
+        t_label("%s%s", kinds[rc[i].kind], c ? " with columns" : "");
+        char buf[512];
+        size_t len = vpcflow_record_render(r, rc[i].kind, c, buf, sizeof buf);
+        CHECK_MEM(buf, len, rc[i].want);
+    }
+    t_label(NULL);
+}
+
 TEST(render_text_csv_json)
 {
     vpcflow_format *f = fmt_of("version srcaddr dstaddr bytes action log-status vpc-id");
     vpcflow_record r;
     CHECK(parse(f, "3 2001:0db8::0001 10.0.0.2 0042 ACCEPT OK -", &r));
-    char buf[512];
-    size_t n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_TEXT, NULL, buf, sizeof buf);
-    CHECK_MEM(buf, n, "3 2001:db8::1 10.0.0.2 42 ACCEPT OK -\n");
-    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_CSV, NULL, buf, sizeof buf);
-    CHECK_MEM(buf, n, "3,2001:db8::1,10.0.0.2,42,ACCEPT,OK,\n");
-    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_JSON, NULL, buf, sizeof buf);
-    CHECK_MEM(buf, n,
-              "{\"version\":3,\"srcaddr\":\"2001:db8::1\",\"dstaddr\":\"10.0.0.2\",\"bytes\":42,\"action\":\"ACCEPT\","
-              "\"log-status\":\"OK\",\"vpc-id\":null}\n");
+    static const render_case all[] = {
+        {VPCFLOW_OUTPUT_TEXT, "3 2001:db8::1 10.0.0.2 42 ACCEPT OK -\n"},
+        {VPCFLOW_OUTPUT_CSV, "3,2001:db8::1,10.0.0.2,42,ACCEPT,OK,\n"},
+        {VPCFLOW_OUTPUT_JSON,
+         "{\"version\":3,\"srcaddr\":\"2001:db8::1\",\"dstaddr\":\"10.0.0.2\",\"bytes\":42,\"action\":\"ACCEPT\","
+         "\"log-status\":\"OK\",\"vpc-id\":null}\n"},
+    };
+    check_renders(&r, NULL, all, sizeof all / sizeof all[0]);
     vpcflow_columns *c = NULL;
     vpcflow_error err;
     CHECK(vpcflow_columns_parse("bytes,packets,srcaddr", 0, &c, &err) == VPCFLOW_OK);
-    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_JSON, c, buf, sizeof buf);
-    CHECK_MEM(buf, n, "{\"bytes\":42,\"packets\":null,\"srcaddr\":\"2001:db8::1\"}\n");
-    n = vpcflow_columns_csv_header(c, buf, sizeof buf);
+    static const render_case some[] = {
+        {VPCFLOW_OUTPUT_JSON, "{\"bytes\":42,\"packets\":null,\"srcaddr\":\"2001:db8::1\"}\n"},
+    };
+    check_renders(&r, c, some, sizeof some / sizeof some[0]);
+    char buf[512];
+    size_t n = vpcflow_columns_csv_header(c, buf, sizeof buf);
     CHECK_MEM(buf, n, "bytes,packets,srcaddr\n");
     CHECK_EQ_U64(vpcflow_record_render(&r, VPCFLOW_OUTPUT_CSV, c, buf, 3), 16); /* size needed */
     vpcflow_columns_free(c);
@@ -400,11 +480,11 @@ TEST(csv_and_json_escaping)
     vpcflow_format *f = fmt_of("interface-id ecs-cluster-name");
     vpcflow_record r;
     CHECK(parse(f, "eni-1 a,\"b\\", &r));
-    char buf[256];
-    size_t n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_CSV, NULL, buf, sizeof buf);
-    CHECK_MEM(buf, n, "eni-1,\"a,\"\"b\\\"\n");
-    n = vpcflow_record_render(&r, VPCFLOW_OUTPUT_JSON, NULL, buf, sizeof buf);
-    CHECK_MEM(buf, n, "{\"interface-id\":\"eni-1\",\"ecs-cluster-name\":\"a,\\\"b\\\\\"}\n");
+    static const render_case cases[] = {
+        {VPCFLOW_OUTPUT_CSV, "eni-1,\"a,\"\"b\\\"\n"},
+        {VPCFLOW_OUTPUT_JSON, "{\"interface-id\":\"eni-1\",\"ecs-cluster-name\":\"a,\\\"b\\\\\"}\n"},
+    };
+    check_renders(&r, NULL, cases, sizeof cases / sizeof cases[0]);
     vpcflow_format_free(f);
 }
 
