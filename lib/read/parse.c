@@ -15,6 +15,7 @@
 #include "read/format.h"
 #include "read/lines.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -570,15 +571,15 @@ void vpcflow_line_parser_free(vpcflow_line_parser *lp)
     free(lp);
 }
 
-/* Says what is wrong with a malformed line, in the words the scanner's report uses. */
-static vpcflow_status line_error(const vpcflow_format *fmt, const vf_parse_result *res, vpcflow_error *err)
+const char *vf_parse_describe(const vpcflow_format *fmt, const vf_parse_result *res, char *buf, size_t cap)
 {
     if (res->fields)
-        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "expected %u fields, found %u", fmt->ncols, res->fields);
-    if (res->column)
-        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, res->column, "field %u (%s): %s", res->column,
-                        fmt->names[res->column - 1], res->why);
-    return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "%s", res->why);
+        snprintf(buf, cap, "expected %u fields, found %u", fmt->ncols, res->fields);
+    else if (res->column)
+        snprintf(buf, cap, "field %u (%s): %s", res->column, fmt->names[res->column - 1], res->why);
+    else
+        snprintf(buf, cap, "%s", res->why);
+    return buf;
 }
 
 vpcflow_status vpcflow_parse_line(vpcflow_line_parser *lp, const char *line, size_t len, vpcflow_record *rec,
@@ -600,8 +601,11 @@ vpcflow_status vpcflow_parse_line(vpcflow_line_parser *lp, const char *line, siz
     vf_parse_result res;
     memset(rec, 0, sizeof *rec);
     vf_parse_record(lp->fmt, lp->buf, lp->buf + len + 1, rec, lp->cols, &res);
-    if (res.why)
-        return line_error(lp->fmt, &res, err);
+    if (res.why) {
+        char msg[sizeof err->message];
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, res.fields ? 0 : res.column, "%s",
+                        vf_parse_describe(lp->fmt, &res, msg, sizeof msg));
+    }
     rec->line = rec->text;
     return VPCFLOW_OK;
 }
