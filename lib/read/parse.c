@@ -15,6 +15,7 @@
 #include "read/format.h"
 #include "read/lines.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,48 +164,67 @@ static int enum_value(vpcflow_field f, const char *s, size_t n)
     }
 }
 
-static vpcflow_addr *addr_slot(vpcflow_record *rec, int f)
+/* Where the typed value of an address, 32-bit or 64-bit field sits in a record: one place
+ * that the parser (which writes values) and vf_record_addr / vf_record_number (which read
+ * them) share. */
+static size_t addr_offset(int f)
 {
     switch (f) {
     case VPCFLOW_F_SRCADDR:
-        return &rec->srcaddr;
+        return offsetof(vpcflow_record, srcaddr);
     case VPCFLOW_F_DSTADDR:
-        return &rec->dstaddr;
+        return offsetof(vpcflow_record, dstaddr);
     case VPCFLOW_F_PKT_SRCADDR:
-        return &rec->pkt_srcaddr;
+        return offsetof(vpcflow_record, pkt_srcaddr);
     default:
-        return &rec->pkt_dstaddr;
+        return offsetof(vpcflow_record, pkt_dstaddr);
     }
+}
+
+static size_t u32_offset(int f)
+{
+    switch (f) {
+    case VPCFLOW_F_VERSION:
+        return offsetof(vpcflow_record, version);
+    case VPCFLOW_F_SRCPORT:
+        return offsetof(vpcflow_record, srcport);
+    case VPCFLOW_F_DSTPORT:
+        return offsetof(vpcflow_record, dstport);
+    case VPCFLOW_F_PROTOCOL:
+        return offsetof(vpcflow_record, protocol);
+    case VPCFLOW_F_TCP_FLAGS:
+        return offsetof(vpcflow_record, tcp_flags);
+    default:
+        return offsetof(vpcflow_record, traffic_path);
+    }
+}
+
+static size_t u64_offset(int f)
+{
+    switch (f) {
+    case VPCFLOW_F_PACKETS:
+        return offsetof(vpcflow_record, packets);
+    case VPCFLOW_F_BYTES:
+        return offsetof(vpcflow_record, bytes);
+    default:
+        return offsetof(vpcflow_record, packets_lost) +
+               (size_t)(f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE) * sizeof(uint64_t);
+    }
+}
+
+static vpcflow_addr *addr_slot(vpcflow_record *rec, int f)
+{
+    return (vpcflow_addr *)(void *)((char *)rec + addr_offset(f));
 }
 
 static uint32_t *u32_slot(vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_VERSION:
-        return &rec->version;
-    case VPCFLOW_F_SRCPORT:
-        return &rec->srcport;
-    case VPCFLOW_F_DSTPORT:
-        return &rec->dstport;
-    case VPCFLOW_F_PROTOCOL:
-        return &rec->protocol;
-    case VPCFLOW_F_TCP_FLAGS:
-        return &rec->tcp_flags;
-    default:
-        return &rec->traffic_path;
-    }
+    return (uint32_t *)(void *)((char *)rec + u32_offset(f));
 }
 
 static uint64_t *u64_slot(vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_PACKETS:
-        return &rec->packets;
-    case VPCFLOW_F_BYTES:
-        return &rec->bytes;
-    default:
-        return &rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
-    }
+    return (uint64_t *)(void *)((char *)rec + u64_offset(f));
 }
 
 static uint32_t u32_limit(int f)
@@ -621,42 +641,19 @@ vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f)
 
 vpcflow_addr vf_record_addr(const vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_SRCADDR:
-        return rec->srcaddr;
-    case VPCFLOW_F_DSTADDR:
-        return rec->dstaddr;
-    case VPCFLOW_F_PKT_SRCADDR:
-        return rec->pkt_srcaddr;
-    default:
-        return rec->pkt_dstaddr;
-    }
+    return *(const vpcflow_addr *)(const void *)((const char *)rec + addr_offset(f));
 }
 
 uint64_t vf_record_number(const vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_VERSION:
-        return rec->version;
-    case VPCFLOW_F_SRCPORT:
-        return rec->srcport;
-    case VPCFLOW_F_DSTPORT:
-        return rec->dstport;
-    case VPCFLOW_F_PROTOCOL:
-        return rec->protocol;
-    case VPCFLOW_F_TCP_FLAGS:
-        return rec->tcp_flags;
-    case VPCFLOW_F_TRAFFIC_PATH:
-        return rec->traffic_path;
-    case VPCFLOW_F_PACKETS:
-        return rec->packets;
-    case VPCFLOW_F_BYTES:
-        return rec->bytes;
-    case VPCFLOW_F_START:
-        return rec->start < 0 ? 0 : (uint64_t)rec->start;
-    case VPCFLOW_F_END:
-        return rec->end < 0 ? 0 : (uint64_t)rec->end;
+    switch (vpcflow_field_type_of((vpcflow_field)f)) {
+    case VPCFLOW_T_TIME: {
+        int64_t t = f == VPCFLOW_F_START ? rec->start : rec->end;
+        return t < 0 ? 0 : (uint64_t)t;
+    }
+    case VPCFLOW_T_U32:
+        return *(const uint32_t *)(const void *)((const char *)rec + u32_offset(f));
     default:
-        return rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
+        return *(const uint64_t *)(const void *)((const char *)rec + u64_offset(f));
     }
 }

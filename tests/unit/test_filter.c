@@ -115,6 +115,16 @@ static const row T[] = {
     {"srcaddr dstaddr action", "10.0.0.3 - REJECT"},
 };
 
+/* Every number and address field, with values that tell the fields and the rows apart. */
+static const char NUMS[] =
+    "version srcport dstport protocol tcp-flags traffic-path packets bytes packets-lost-no-route "
+    "packets-lost-blackhole packets-lost-mtu-exceeded packets-lost-ttl-expired srcaddr "
+    "dstaddr pkt-srcaddr pkt-dstaddr start end";
+static const row N[] = {
+    {NUMS, "3 1001 2002 6 18 5 30 4000 11 12 13 14 10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 1600000000 1600000060"},
+    {NUMS, "4 1002 2003 17 19 6 31 4001 21 22 23 24 10.1.0.1 10.1.0.2 10.1.0.3 10.1.0.4 1600000001 1600000061"},
+};
+
 static uint64_t bits_of(const int *idx)
 {
     uint64_t m = 0;
@@ -551,6 +561,39 @@ TEST(named_numbers)
         {ROWS(C), "traffic-path>=1", B(0, 2)},
     };
     expect_sets(ROWS(cases), __FILE__, __LINE__);
+}
+
+TEST(named_every_number_and_address_field)
+{
+    static const struct {
+        const char *field, *v0, *v1; /* the value in row 0, in row 1 */
+    } fields[] = {
+        {"version", "3", "4"},
+        {"srcport", "1001", "1002"},
+        {"dstport", "2002", "2003"},
+        {"protocol", "6", "17"},
+        {"tcp-flags", "18", "19"},
+        {"traffic-path", "5", "6"},
+        {"packets", "30", "31"},
+        {"bytes", "4000", "4001"},
+        {"packets-lost-no-route", "11", "21"},
+        {"packets-lost-blackhole", "12", "22"},
+        {"packets-lost-mtu-exceeded", "13", "23"},
+        {"packets-lost-ttl-expired", "14", "24"},
+        {"srcaddr", "10.0.0.1", "10.1.0.1"},
+        {"dstaddr", "10.0.0.2", "10.1.0.2"},
+        {"pkt-srcaddr", "10.0.0.3", "10.1.0.3"},
+        {"pkt-dstaddr", "10.0.0.4", "10.1.0.4"},
+        {"start", "1600000000", "1600000001"},
+        {"end", "1600000060", "1600000061"},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        char p0[64], p1[64];
+        snprintf(p0, sizeof p0, "%s=%s", fields[i].field, fields[i].v0);
+        snprintf(p1, sizeof p1, "%s=%s", fields[i].field, fields[i].v1);
+        expect_set(p0, ROWS(N), B(0), __FILE__, __LINE__);
+        expect_set(p1, ROWS(N), B(1), __FILE__, __LINE__);
+    }
 }
 
 TEST(named_custom_and_absent_fields)
