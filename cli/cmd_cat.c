@@ -111,9 +111,5 @@ int cmd_cat(int argc, char **argv)
     record_out_free(&c);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
-    if (write_failed) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(write_failed);
 }

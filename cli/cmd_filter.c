@@ -146,11 +146,7 @@ static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
     cli_after_scan(common, &stats);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
-    if (write_failed) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(write_failed);
 }
 
 int cmd_filter(int argc, char **argv)
