@@ -213,11 +213,10 @@ int cmd_filter(int argc, char **argv)
         return pattern_error(st, &err, pattern);
     c.filter = f;
     if (fields) {
-        c.out.fields_given = 1;
-        st = vpcflow_columns_parse(fields, 1, &c.out.cols, &err);
-        if (st != VPCFLOW_OK) {
+        int frc = record_out_set_fields(&c.out, fields);
+        if (frc != EXIT_OK) {
             vpcflow_filter_free(f);
-            return cli_fail(st, &err);
+            return frc;
         }
     }
     c.out.quiet = common.quiet;
