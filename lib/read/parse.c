@@ -164,67 +164,52 @@ static int enum_value(vpcflow_field f, const char *s, size_t n)
     }
 }
 
-/* Where the typed value of an address, 32-bit or 64-bit field sits in a record: one place
+/* Where the typed value of each address, number and time field sits in a record: one table
  * that the parser (which writes values) and vf_record_addr / vf_record_number (which read
  * them) share. */
-static size_t addr_offset(int f)
-{
-    switch (f) {
-    case VPCFLOW_F_SRCADDR:
-        return offsetof(vpcflow_record, srcaddr);
-    case VPCFLOW_F_DSTADDR:
-        return offsetof(vpcflow_record, dstaddr);
-    case VPCFLOW_F_PKT_SRCADDR:
-        return offsetof(vpcflow_record, pkt_srcaddr);
-    default:
-        return offsetof(vpcflow_record, pkt_dstaddr);
-    }
-}
-
-static size_t u32_offset(int f)
-{
-    switch (f) {
-    case VPCFLOW_F_VERSION:
-        return offsetof(vpcflow_record, version);
-    case VPCFLOW_F_SRCPORT:
-        return offsetof(vpcflow_record, srcport);
-    case VPCFLOW_F_DSTPORT:
-        return offsetof(vpcflow_record, dstport);
-    case VPCFLOW_F_PROTOCOL:
-        return offsetof(vpcflow_record, protocol);
-    case VPCFLOW_F_TCP_FLAGS:
-        return offsetof(vpcflow_record, tcp_flags);
-    default:
-        return offsetof(vpcflow_record, traffic_path);
-    }
-}
-
-static size_t u64_offset(int f)
-{
-    switch (f) {
-    case VPCFLOW_F_PACKETS:
-        return offsetof(vpcflow_record, packets);
-    case VPCFLOW_F_BYTES:
-        return offsetof(vpcflow_record, bytes);
-    default:
-        return offsetof(vpcflow_record, packets_lost) +
-               (size_t)(f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE) * sizeof(uint64_t);
-    }
-}
+#define AT(member) offsetof(vpcflow_record, member)
+#define LOST(k) (AT(packets_lost) + (k) * sizeof(uint64_t))
+static const uint16_t value_at[VPCFLOW_F_COUNT] = {
+    [VPCFLOW_F_VERSION] = AT(version),
+    [VPCFLOW_F_SRCADDR] = AT(srcaddr),
+    [VPCFLOW_F_DSTADDR] = AT(dstaddr),
+    [VPCFLOW_F_SRCPORT] = AT(srcport),
+    [VPCFLOW_F_DSTPORT] = AT(dstport),
+    [VPCFLOW_F_PROTOCOL] = AT(protocol),
+    [VPCFLOW_F_PACKETS] = AT(packets),
+    [VPCFLOW_F_BYTES] = AT(bytes),
+    [VPCFLOW_F_START] = AT(start),
+    [VPCFLOW_F_END] = AT(end),
+    [VPCFLOW_F_TCP_FLAGS] = AT(tcp_flags),
+    [VPCFLOW_F_PKT_SRCADDR] = AT(pkt_srcaddr),
+    [VPCFLOW_F_PKT_DSTADDR] = AT(pkt_dstaddr),
+    [VPCFLOW_F_TRAFFIC_PATH] = AT(traffic_path),
+    [VPCFLOW_F_PACKETS_LOST_NO_ROUTE] = LOST(0),
+    [VPCFLOW_F_PACKETS_LOST_BLACKHOLE] = LOST(1),
+    [VPCFLOW_F_PACKETS_LOST_MTU_EXCEEDED] = LOST(2),
+    [VPCFLOW_F_PACKETS_LOST_TTL_EXPIRED] = LOST(3),
+};
+#undef AT
+#undef LOST
 
 static vpcflow_addr *addr_slot(vpcflow_record *rec, int f)
 {
-    return (vpcflow_addr *)(void *)((char *)rec + addr_offset(f));
+    return (vpcflow_addr *)(void *)((char *)rec + value_at[f]);
 }
 
 static uint32_t *u32_slot(vpcflow_record *rec, int f)
 {
-    return (uint32_t *)(void *)((char *)rec + u32_offset(f));
+    return (uint32_t *)(void *)((char *)rec + value_at[f]);
 }
 
 static uint64_t *u64_slot(vpcflow_record *rec, int f)
 {
-    return (uint64_t *)(void *)((char *)rec + u64_offset(f));
+    return (uint64_t *)(void *)((char *)rec + value_at[f]);
+}
+
+static int64_t *time_slot(vpcflow_record *rec, int f)
+{
+    return (int64_t *)(void *)((char *)rec + value_at[f]);
 }
 
 static uint32_t u32_limit(int f)
@@ -290,10 +275,7 @@ static const char *parse_value(vpcflow_record *rec, int f, int type, const char 
         }
         if (v > INT32_MAX) /* milliseconds, as some exporters write them */
             v /= 1000;
-        if (f == VPCFLOW_F_START)
-            rec->start = (int64_t)v;
-        else
-            rec->end = (int64_t)v;
+        *time_slot(rec, f) = (int64_t)v;
         return q;
     default: { /* VPCFLOW_T_ENUM */
         q = token_end(p);
@@ -485,10 +467,7 @@ const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const c
                     *u64_slot(rec, f) = 0;
                     break;
                 case VPCFLOW_T_TIME:
-                    if (f == VPCFLOW_F_START)
-                        rec->start = 0;
-                    else
-                        rec->end = 0;
+                    *time_slot(rec, f) = 0;
                     break;
                 default:
                     if (f == VPCFLOW_F_ACTION)
@@ -641,19 +620,19 @@ vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f)
 
 vpcflow_addr vf_record_addr(const vpcflow_record *rec, int f)
 {
-    return *(const vpcflow_addr *)(const void *)((const char *)rec + addr_offset(f));
+    return *(const vpcflow_addr *)(const void *)((const char *)rec + value_at[f]);
 }
 
 uint64_t vf_record_number(const vpcflow_record *rec, int f)
 {
     switch (vpcflow_field_type_of((vpcflow_field)f)) {
     case VPCFLOW_T_TIME: {
-        int64_t t = f == VPCFLOW_F_START ? rec->start : rec->end;
+        int64_t t = *(const int64_t *)(const void *)((const char *)rec + value_at[f]);
         return t < 0 ? 0 : (uint64_t)t;
     }
     case VPCFLOW_T_U32:
-        return *(const uint32_t *)(const void *)((const char *)rec + u32_offset(f));
+        return *(const uint32_t *)(const void *)((const char *)rec + value_at[f]);
     default:
-        return *(const uint64_t *)(const void *)((const char *)rec + u64_offset(f));
+        return *(const uint64_t *)(const void *)((const char *)rec + value_at[f]);
     }
 }
