@@ -56,6 +56,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_fail(vpcflow_status st, const vpcflow_error *err);
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_exit_status(vpcflow_status st);
+/* The exit status once a command has written its output: when failed is nonzero, one line
+ * "write error on standard output" and EXIT_RUNTIME; otherwise EXIT_OK. */
+int cli_output_status(int failed);
 /* After getopt_long returned '?' or ':' (optstrings start with ':' and opterr is 0): one line
  * naming the unknown option or the option missing its value; returns EXIT_INPUT. */
 int cli_bad_option(const char *cmd, int opt, char **argv);

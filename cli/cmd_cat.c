@@ -87,12 +87,10 @@ int cmd_cat(int argc, char **argv)
     }
     if (optind >= argc)
         return cli_usage("cat", "cat needs at least one PATH (use - for standard input)");
-    vpcflow_error err;
     if (fields) {
-        c.fields_given = 1;
-        vpcflow_status st = vpcflow_columns_parse(fields, 1, &c.cols, &err);
-        if (st != VPCFLOW_OK)
-            return cli_fail(st, &err);
+        int frc = record_out_set_fields(&c, fields);
+        if (frc != EXIT_OK)
+            return frc;
     }
     c.quiet = common.quiet;
     int rc = record_out_start(&c, argv + optind, argc - optind, common.format);
@@ -102,6 +100,7 @@ int cmd_cat(int argc, char **argv)
     }
     vpcflow_scan_options o;
     cli_scan_options(&common, &o);
+    vpcflow_error err;
     vpcflow_sink sink = {cat_open, cat_record, cat_chunk_end, cat_close, &c};
     vpcflow_scan_stats stats;
     vpcflow_status st =
@@ -111,9 +110,5 @@ int cmd_cat(int argc, char **argv)
     record_out_free(&c);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
-    if (write_failed) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(write_failed);
 }

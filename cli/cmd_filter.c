@@ -146,11 +146,7 @@ static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
     cli_after_scan(common, &stats);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
-    if (write_failed) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(write_failed);
 }
 
 int cmd_filter(int argc, char **argv)
@@ -217,11 +213,10 @@ int cmd_filter(int argc, char **argv)
         return pattern_error(st, &err, pattern);
     c.filter = f;
     if (fields) {
-        c.out.fields_given = 1;
-        st = vpcflow_columns_parse(fields, 1, &c.out.cols, &err);
-        if (st != VPCFLOW_OK) {
+        int frc = record_out_set_fields(&c.out, fields);
+        if (frc != EXIT_OK) {
             vpcflow_filter_free(f);
-            return cli_fail(st, &err);
+            return frc;
         }
     }
     c.out.quiet = common.quiet;

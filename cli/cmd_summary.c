@@ -98,9 +98,5 @@ int cmd_summary(int argc, char **argv)
     cli_after_scan(&common, vpcflow_summary_stats(s));
     int rc = json ? vpcflow_summary_write_json(s, &bill, stdout) : vpcflow_summary_write_table(s, &bill, stdout);
     vpcflow_summary_free(s);
-    if (rc < 0 || fflush(stdout) != 0) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(rc < 0 || fflush(stdout) != 0);
 }

@@ -69,6 +69,14 @@ int cli_fail(vpcflow_status st, const vpcflow_error *err)
     return cli_exit_status(st);
 }
 
+int cli_output_status(int failed)
+{
+    if (!failed)
+        return EXIT_OK;
+    cli_error("write error on standard output");
+    return EXIT_RUNTIME;
+}
+
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;

@@ -9,6 +9,14 @@
 
 enum { WORKER_BUFFER = 1 << 20 };
 
+int record_out_set_fields(record_out *ro, const char *fields)
+{
+    vpcflow_error err;
+    ro->fields_given = 1;
+    vpcflow_status st = vpcflow_columns_parse(fields, 1, &ro->cols, &err);
+    return st == VPCFLOW_OK ? EXIT_OK : cli_fail(st, &err);
+}
+
 int record_out_parse_kind(const char *s, int allow_line, int *kind)
 {
     if (allow_line && strcmp(s, "line") == 0)

@@ -37,6 +37,10 @@ typedef struct record_out_worker {
 /* --output: "text", "csv", "jsonl" (or "json"), and "line" when allow_line; -1 if none. */
 int record_out_parse_kind(const char *s, int allow_line, int *kind);
 
+/* --fields: the columns to print, in order (unknown names print as no value). Returns an exit
+ * status, EXIT_OK on success (a message was printed otherwise). */
+int record_out_set_fields(record_out *ro, const char *fields);
+
 /* Writes the csv header (columns from --fields, else from the first input's format, else,
  * for stdin, from the first record) and opens the ordered writer. Returns an exit status,
  * EXIT_OK on success. */

@@ -240,13 +240,23 @@ typedef struct vpcflow_record {
 /* The text of field f in rec, or {NULL, 0} when the format lacks it. */
 VPCFLOW_API vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f);
 
-/* Parses one line (without its line end) into rec. `cols` must have room for
- * VPCFLOW_MAX_COLUMNS entries and lives as long as rec is used. On failure returns
- * VPCFLOW_ERR_INPUT and points *why at a static description; *column gets the 1-based
- * column (field number) that is wrong when it is known. */
-VPCFLOW_API vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, size_t len,
-                                              vpcflow_record *rec, vpcflow_str *cols, const char **why,
-                                              unsigned *column);
+/* A parser of single lines in one format, for callers that hold lines rather than inputs
+ * (vpcflow_scan reads inputs). It owns the storage that a parsed record's views (cols, line,
+ * text) point into: they stay valid until the parser's next vpcflow_parse_line or
+ * vpcflow_line_parser_free. One thread at a time uses a parser: make one per thread. fmt must
+ * outlive the parser. */
+typedef struct vpcflow_line_parser vpcflow_line_parser;
+VPCFLOW_API vpcflow_status vpcflow_line_parser_new(const vpcflow_format *fmt, vpcflow_line_parser **out,
+                                                   vpcflow_error *err);
+VPCFLOW_API void vpcflow_line_parser_free(vpcflow_line_parser *lp);
+
+/* Parses one line (without its line end) into rec. A malformed line gives VPCFLOW_ERR_INPUT
+ * with err->message saying what is wrong ("field 4 (srcaddr): not an IPv4 or IPv6 address",
+ * "expected 14 fields, found 13") and err->column the 1-based column (field number) that is
+ * wrong, or 0 when no one column is; err->file is "" and err->line 0 (the caller knows them).
+ * Out of memory gives VPCFLOW_ERR_IO. */
+VPCFLOW_API vpcflow_status vpcflow_parse_line(vpcflow_line_parser *lp, const char *line, size_t len,
+                                              vpcflow_record *rec, vpcflow_error *err);
 
 /* Returns 1 when the line is a header line: a list of field names, the first of them a known
  * field name that starts in the line's first column. */
@@ -312,7 +322,7 @@ typedef struct vpcflow_scan_options {
     unsigned threads;      /* worker threads; 0: one per online CPU */
     int strict;            /* the first malformed line ends the scan with VPCFLOW_ERR_INPUT */
     unsigned report_limit; /* malformed lines passed to diag; 0 means 10 */
-    size_t chunk_bytes;    /* work unit for large plain files; 0: 16 MiB */
+    size_t chunk_bytes;    /* work unit for large plain files; 0: 4 MiB */
     void (*diag)(void *ctx, const vpcflow_diag *d);
     /* Called from time to time with the bytes of input consumed and the total known. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);

@@ -140,16 +140,23 @@ struct vpcflow_filter {
     uint32_t nvalues;
 };
 
-/* Parsers of the three forms (filter_parse.c, filter_named.c); p is the whole pattern. */
+/* Parsers of the three forms (filter_parse.c, filter_named.c), called by the form detection
+ * in filter_compile.c; p is the whole pattern. */
 vpcflow_status vf_filter_parse_terms(vpcflow_filter *f, const char *p, size_t n, vpcflow_error *err);
 vpcflow_status vf_filter_parse_fields(vpcflow_filter *f, const char *p, size_t n, vpcflow_error *err);
 vpcflow_status vf_filter_parse_named(vpcflow_filter *f, const char *p, size_t n, vpcflow_error *err);
 /* 1 when the pattern's first token is <known field><op>, i.e. the named form. */
 int vf_filter_is_named(const char *p, size_t n);
+
+/* Shared lexing helpers of the parsers (filter_lex.c): the parsers call them, never the
+ * other way round. */
+int vf_filter_is_space(char c);
+/* The offset of the first non-space byte at or after p[i] (n when none). */
+size_t vf_filter_skip_space(const char *p, size_t n, size_t i);
 /* Reads a comparison operator (= != < <= > >=) at p[i]; returns its length, 0 when none. */
 size_t vf_filter_read_op(const char *p, size_t n, size_t i, uint8_t *op);
-
-/* Shared helpers of the parsers (filter_parse.c). */
+/* The text of a VF_OP_* operator ("=", "!=", ...). */
+const char *vf_filter_op_text(uint8_t op);
 vpcflow_status vf_filter_error(vpcflow_error *err, size_t offset, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 vpcflow_status vf_filter_oom(vpcflow_error *err);

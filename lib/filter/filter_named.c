@@ -12,11 +12,6 @@
 #define MAX_NAMED 1024
 #define MAX_VALUES 16384
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
 static size_t field_name_end(const char *p, size_t n, size_t i)
 {
     while (i < n && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
@@ -31,8 +26,6 @@ int vf_filter_is_named(const char *p, size_t n)
     uint8_t op;
     return e > 0 && vpcflow_field_lookup(p, e) >= 0 && vf_filter_read_op(p, n, e, &op) > 0;
 }
-
-static const char *const op_texts[] = {"=", "!=", "<", "<=", ">", ">="};
 
 /* The values AWS writes for the keyword fields. */
 static const char *const *keywords(int field)
@@ -128,7 +121,7 @@ static vpcflow_status named_list(vpcflow_filter *f, vf_named *c, const char *p, 
                                  vpcflow_error *err)
 {
     size_t i = *pi;
-    const char *opt = op_texts[c->op];
+    const char *opt = vf_filter_op_text(c->op);
     int eqne = c->op == VF_OP_EQ || c->op == VF_OP_NE;
     for (;;) {
         size_t at = i;
@@ -140,7 +133,7 @@ static vpcflow_status named_list(vpcflow_filter *f, vf_named *c, const char *p, 
             if (i == (size_t)-1)
                 return vf_filter_error(err, at, "unterminated quoted value: expected a closing '\"'");
         } else {
-            while (i < n && !is_space(p[i]) && p[i] != ',')
+            while (i < n && !vf_filter_is_space(p[i]) && p[i] != ',')
                 i++;
             if (i == at && (c->n || c->dash))
                 return vf_filter_error(err, at, "empty value in the list");
@@ -170,7 +163,7 @@ static vpcflow_status named_list(vpcflow_filter *f, vf_named *c, const char *p, 
             i++;
             continue;
         }
-        if (i < n && !is_space(p[i]))
+        if (i < n && !vf_filter_is_space(p[i]))
             return vf_filter_error(err, i, "expected a space or ',' after the value");
         *pi = i;
         return VPCFLOW_OK;
@@ -184,7 +177,7 @@ static vpcflow_status named_cond(vpcflow_filter *f, const char *p, size_t n, siz
     size_t oplen = vf_filter_read_op(p, n, e, &op);
     if (e == at || !oplen) {
         size_t end = at;
-        while (end < n && !is_space(p[end]))
+        while (end < n && !vf_filter_is_space(p[end]))
             end++;
         return vf_filter_error(err, at,
                                "expected a condition such as dstport=22, not '%.*s' (a pattern that starts with "
@@ -205,10 +198,10 @@ static vpcflow_status named_cond(vpcflow_filter *f, const char *p, size_t n, siz
     if (!numeric && op != VF_OP_EQ && op != VF_OP_NE)
         return vf_filter_error(err, e, "%s takes = or != (%s), not '%s'", vpcflow_field_name((vpcflow_field)field),
                                c.type == VPCFLOW_T_ADDR ? "an address or CIDR" : "text, with * wildcards",
-                               op_texts[op]);
+                               vf_filter_op_text(op));
     size_t i = e + oplen;
     if (i < n && p[i] == '=')
-        return vf_filter_error(err, e, "'%s=' is not an operator: use =, !=, <, <=, > or >=", op_texts[op]);
+        return vf_filter_error(err, e, "'%s=' is not an operator: use =, !=, <, <=, > or >=", vf_filter_op_text(op));
     vpcflow_status st = named_list(f, &c, p, n, &i, err);
     if (st != VPCFLOW_OK)
         return st;
@@ -223,8 +216,7 @@ vpcflow_status vf_filter_parse_named(vpcflow_filter *f, const char *p, size_t n,
 {
     size_t i = 0;
     for (;;) {
-        while (i < n && is_space(p[i]))
-            i++;
+        i = vf_filter_skip_space(p, n, i);
         if (i == n)
             return VPCFLOW_OK;
         vpcflow_status st = named_cond(f, p, n, &i, err);

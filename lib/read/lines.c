@@ -341,12 +341,8 @@ int vf_lines_feed(vf_lines *L, const char *p, const char *end)
                     return 1;
                 continue;
             }
-            int stop;
-            if (res.fields)
-                stop = report_bad(L, "expected %u fields, found %u", L->fmt->ncols, res.fields);
-            else
-                stop = report_bad(L, "field %u (%s): %s", res.column, L->fmt->names[res.column - 1], res.why);
-            if (stop)
+            char msg[sizeof((vf_bad_line *)0)->message];
+            if (report_bad(L, "%s", vf_parse_describe(L->fmt, &res, msg, sizeof msg)))
                 return L->stopped = 1;
             continue;
         }

@@ -15,6 +15,8 @@
 #include "read/format.h"
 #include "read/lines.h"
 
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,48 +164,52 @@ static int enum_value(vpcflow_field f, const char *s, size_t n)
     }
 }
 
+/* Where the typed value of each address, number and time field sits in a record: one table
+ * that the parser (which writes values) and vf_record_addr / vf_record_number (which read
+ * them) share. */
+#define AT(member) offsetof(vpcflow_record, member)
+#define LOST(k) (AT(packets_lost) + (k) * sizeof(uint64_t))
+static const uint16_t value_at[VPCFLOW_F_COUNT] = {
+    [VPCFLOW_F_VERSION] = AT(version),
+    [VPCFLOW_F_SRCADDR] = AT(srcaddr),
+    [VPCFLOW_F_DSTADDR] = AT(dstaddr),
+    [VPCFLOW_F_SRCPORT] = AT(srcport),
+    [VPCFLOW_F_DSTPORT] = AT(dstport),
+    [VPCFLOW_F_PROTOCOL] = AT(protocol),
+    [VPCFLOW_F_PACKETS] = AT(packets),
+    [VPCFLOW_F_BYTES] = AT(bytes),
+    [VPCFLOW_F_START] = AT(start),
+    [VPCFLOW_F_END] = AT(end),
+    [VPCFLOW_F_TCP_FLAGS] = AT(tcp_flags),
+    [VPCFLOW_F_PKT_SRCADDR] = AT(pkt_srcaddr),
+    [VPCFLOW_F_PKT_DSTADDR] = AT(pkt_dstaddr),
+    [VPCFLOW_F_TRAFFIC_PATH] = AT(traffic_path),
+    [VPCFLOW_F_PACKETS_LOST_NO_ROUTE] = LOST(0),
+    [VPCFLOW_F_PACKETS_LOST_BLACKHOLE] = LOST(1),
+    [VPCFLOW_F_PACKETS_LOST_MTU_EXCEEDED] = LOST(2),
+    [VPCFLOW_F_PACKETS_LOST_TTL_EXPIRED] = LOST(3),
+};
+#undef AT
+#undef LOST
+
 static vpcflow_addr *addr_slot(vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_SRCADDR:
-        return &rec->srcaddr;
-    case VPCFLOW_F_DSTADDR:
-        return &rec->dstaddr;
-    case VPCFLOW_F_PKT_SRCADDR:
-        return &rec->pkt_srcaddr;
-    default:
-        return &rec->pkt_dstaddr;
-    }
+    return (vpcflow_addr *)(void *)((char *)rec + value_at[f]);
 }
 
 static uint32_t *u32_slot(vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_VERSION:
-        return &rec->version;
-    case VPCFLOW_F_SRCPORT:
-        return &rec->srcport;
-    case VPCFLOW_F_DSTPORT:
-        return &rec->dstport;
-    case VPCFLOW_F_PROTOCOL:
-        return &rec->protocol;
-    case VPCFLOW_F_TCP_FLAGS:
-        return &rec->tcp_flags;
-    default:
-        return &rec->traffic_path;
-    }
+    return (uint32_t *)(void *)((char *)rec + value_at[f]);
 }
 
 static uint64_t *u64_slot(vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_PACKETS:
-        return &rec->packets;
-    case VPCFLOW_F_BYTES:
-        return &rec->bytes;
-    default:
-        return &rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
-    }
+    return (uint64_t *)(void *)((char *)rec + value_at[f]);
+}
+
+static int64_t *time_slot(vpcflow_record *rec, int f)
+{
+    return (int64_t *)(void *)((char *)rec + value_at[f]);
 }
 
 static uint32_t u32_limit(int f)
@@ -269,10 +275,7 @@ static const char *parse_value(vpcflow_record *rec, int f, int type, const char 
         }
         if (v > INT32_MAX) /* milliseconds, as some exporters write them */
             v /= 1000;
-        if (f == VPCFLOW_F_START)
-            rec->start = (int64_t)v;
-        else
-            rec->end = (int64_t)v;
+        *time_slot(rec, f) = (int64_t)v;
         return q;
     default: { /* VPCFLOW_T_ENUM */
         q = token_end(p);
@@ -464,10 +467,7 @@ const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const c
                     *u64_slot(rec, f) = 0;
                     break;
                 case VPCFLOW_T_TIME:
-                    if (f == VPCFLOW_F_START)
-                        rec->start = 0;
-                    else
-                        rec->end = 0;
+                    *time_slot(rec, f) = 0;
                     break;
                 default:
                     if (f == VPCFLOW_F_ACTION)
@@ -541,41 +541,70 @@ bad:;
     return eol + 1;
 }
 
-vpcflow_status vpcflow_parse_line(const vpcflow_format *fmt, const char *line, size_t len, vpcflow_record *rec,
-                                  vpcflow_str *cols, const char **why, unsigned *column)
+/* ---- single lines (vpcflow_parse_line) --------------------------------------------------
+ * The line is copied into the parser's own buffer so that the sentinel contract holds; the
+ * record's views point into that copy and into the parser's cols, so they live as long as the
+ * parser does, until its next line. */
+
+struct vpcflow_line_parser {
+    const vpcflow_format *fmt;
+    char *buf; /* the copy: line, '\n', VF_PAD + 1 zero bytes */
+    size_t cap;
+    vpcflow_str cols[VPCFLOW_MAX_COLUMNS];
+};
+
+vpcflow_status vpcflow_line_parser_new(const vpcflow_format *fmt, vpcflow_line_parser **out, vpcflow_error *err)
 {
-    /* Copy so that the sentinel contract holds; views point into the copy, which is kept in
-     * a per-thread buffer until the next call. */
-    static _Thread_local char *buf;
-    static _Thread_local size_t cap;
-    if (len + 2 + VF_PAD > cap) {
+    *out = vf_calloc(1, sizeof **out);
+    if (!*out)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    (*out)->fmt = fmt;
+    return VPCFLOW_OK;
+}
+
+void vpcflow_line_parser_free(vpcflow_line_parser *lp)
+{
+    if (!lp)
+        return;
+    free(lp->buf);
+    free(lp);
+}
+
+const char *vf_parse_describe(const vpcflow_format *fmt, const vf_parse_result *res, char *buf, size_t cap)
+{
+    if (res->fields)
+        snprintf(buf, cap, "expected %u fields, found %u", fmt->ncols, res->fields);
+    else if (res->column)
+        snprintf(buf, cap, "field %u (%s): %s", res->column, fmt->names[res->column - 1], res->why);
+    else
+        snprintf(buf, cap, "%s", res->why);
+    return buf;
+}
+
+vpcflow_status vpcflow_parse_line(vpcflow_line_parser *lp, const char *line, size_t len, vpcflow_record *rec,
+                                  vpcflow_error *err)
+{
+    if (memchr(line, '\n', len))
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "line contains a line break");
+    if (len + 2 + VF_PAD > lp->cap) {
         size_t ncap = len + 2 + VF_PAD;
-        char *nb = realloc(buf, ncap);
-        if (!nb) {
-            if (why)
-                *why = "out of memory";
-            return VPCFLOW_ERR_IO;
-        }
-        buf = nb;
-        cap = ncap;
+        char *nb = realloc(lp->buf, ncap);
+        if (!nb)
+            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+        lp->buf = nb;
+        lp->cap = ncap;
     }
-    if (memchr(line, '\n', len)) {
-        if (why)
-            *why = "line contains a line break";
-        return VPCFLOW_ERR_INPUT;
-    }
-    memcpy(buf, line, len);
-    buf[len] = '\n';
-    memset(buf + len + 1, 0, VF_PAD + 1);
+    memcpy(lp->buf, line, len);
+    lp->buf[len] = '\n';
+    memset(lp->buf + len + 1, 0, VF_PAD + 1);
     vf_parse_result res;
     memset(rec, 0, sizeof *rec);
-    vf_parse_record(fmt, buf, buf + len + 1, rec, cols, &res);
-    if (why)
-        *why = res.why;
-    if (column)
-        *column = res.column;
-    if (res.why)
-        return VPCFLOW_ERR_INPUT;
+    vf_parse_record(lp->fmt, lp->buf, lp->buf + len + 1, rec, lp->cols, &res);
+    if (res.why) {
+        char msg[sizeof err->message];
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, res.fields ? 0 : res.column, "%s",
+                        vf_parse_describe(lp->fmt, &res, msg, sizeof msg));
+    }
     rec->line = rec->text;
     return VPCFLOW_OK;
 }
@@ -591,42 +620,19 @@ vpcflow_str vpcflow_record_text(const vpcflow_record *rec, vpcflow_field f)
 
 vpcflow_addr vf_record_addr(const vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_SRCADDR:
-        return rec->srcaddr;
-    case VPCFLOW_F_DSTADDR:
-        return rec->dstaddr;
-    case VPCFLOW_F_PKT_SRCADDR:
-        return rec->pkt_srcaddr;
-    default:
-        return rec->pkt_dstaddr;
-    }
+    return *(const vpcflow_addr *)(const void *)((const char *)rec + value_at[f]);
 }
 
 uint64_t vf_record_number(const vpcflow_record *rec, int f)
 {
-    switch (f) {
-    case VPCFLOW_F_VERSION:
-        return rec->version;
-    case VPCFLOW_F_SRCPORT:
-        return rec->srcport;
-    case VPCFLOW_F_DSTPORT:
-        return rec->dstport;
-    case VPCFLOW_F_PROTOCOL:
-        return rec->protocol;
-    case VPCFLOW_F_TCP_FLAGS:
-        return rec->tcp_flags;
-    case VPCFLOW_F_TRAFFIC_PATH:
-        return rec->traffic_path;
-    case VPCFLOW_F_PACKETS:
-        return rec->packets;
-    case VPCFLOW_F_BYTES:
-        return rec->bytes;
-    case VPCFLOW_F_START:
-        return rec->start < 0 ? 0 : (uint64_t)rec->start;
-    case VPCFLOW_F_END:
-        return rec->end < 0 ? 0 : (uint64_t)rec->end;
+    switch (vpcflow_field_type_of((vpcflow_field)f)) {
+    case VPCFLOW_T_TIME: {
+        int64_t t = *(const int64_t *)(const void *)((const char *)rec + value_at[f]);
+        return t < 0 ? 0 : (uint64_t)t;
+    }
+    case VPCFLOW_T_U32:
+        return *(const uint32_t *)(const void *)((const char *)rec + value_at[f]);
     default:
-        return rec->packets_lost[f - VPCFLOW_F_PACKETS_LOST_NO_ROUTE];
+        return *(const uint64_t *)(const void *)((const char *)rec + value_at[f]);
     }
 }

@@ -22,12 +22,27 @@ void t_register(const char *name, t_fn fn)
         cases[ncases++] = (t_case){name, fn};
 }
 
+static char case_name[256];
+
+void t_label(const char *fmt, ...)
+{
+    case_name[0] = 0;
+    if (!fmt)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(case_name, sizeof case_name, fmt, ap);
+    va_end(ap);
+}
+
 void t_fail(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     fprintf(stderr, "  %s:%d: ", file, line);
     vfprintf(stderr, fmt, ap);
+    if (case_name[0])
+        fprintf(stderr, "  [case: %s]", case_name);
     fputc('\n', stderr);
     va_end(ap);
     t_failed_now = 1;
@@ -105,6 +120,7 @@ int t_main(int argc, char **argv)
         if (argc > 1 && !strstr(cases[i].name, argv[1]))
             continue;
         t_failed_now = 0;
+        t_label(NULL);
         cases[i].fn();
         printf("%s %s\n", t_failed_now ? "FAIL" : "ok  ", cases[i].name);
         fflush(stdout);

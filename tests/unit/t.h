@@ -17,6 +17,9 @@ void t_register(const char *name, t_fn fn);
 int t_main(int argc, char **argv);
 void t_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 extern int t_failed_now;
+/* Names the case of a table that the checks after it test: a failing check prints the name
+ * after its own line, until the next t_label; t_label(NULL) clears it (each TEST starts clear). */
+void t_label(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define TEST(name)                                                                                                     \
     static void test_##name(void);                                                                                     \

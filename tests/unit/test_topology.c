@@ -73,6 +73,37 @@ static const char *load_error(int which, const char *json)
     return msg;
 }
 
+/* Loads the file at path with one of the loaders. */
+static vpcflow_status load_path(vf_topology *t, int which, const char *path, vpcflow_error *err)
+{
+    switch (which) {
+    case SUBNETS:
+        return vf_topology_load_subnets(t, path, err);
+    case ENIS:
+        return vf_topology_load_enis(t, path, err);
+    case IPRANGES:
+        return vf_topology_load_ipranges(t, path, err);
+    default:
+        return vf_topology_load_file(t, path, err);
+    }
+}
+
+/* A load that fails (or not: "(no error)"), as a row of a table. */
+typedef struct load_case {
+    int which;
+    const char *json, *want;
+} load_case;
+
+/* Checks each case's formatted load error; a failure names the case by its index and JSON. */
+static void check_load_errors(const load_case *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        t_label("case %zu: %.60s", i, c[i].json);
+        CHECK_STR(load_error(c[i].which, c[i].json), c[i].want);
+    }
+    t_label(NULL);
+}
+
 static vf_topology *load_enis_json(const char *json)
 {
     vf_topology *t = vf_topology_new();
@@ -184,26 +215,31 @@ TEST(samples_nat_and_alb_labels)
 TEST(subnet_lookup_v4_and_v6)
 {
     vf_topology *t = load_samples();
-    const vf_subnet *s = vf_topology_subnet_of(t, A("172.31.0.0"));
-    CHECK(s && !strcmp(s->id, "subnet-0aaa1111"));
-    s = vf_topology_subnet_of(t, A("172.31.15.255"));
-    CHECK(s && !strcmp(s->id, "subnet-0aaa1111"));
-    s = vf_topology_subnet_of(t, A("172.31.16.0"));
-    CHECK(s && !strcmp(s->id, "subnet-0bbb2222"));
-    s = vf_topology_subnet_of(t, A("172.31.47.255"));
-    CHECK(s && !strcmp(s->id, "subnet-0ccc3333"));
-    CHECK(vf_topology_subnet_of(t, A("172.31.48.0")) == NULL);
-    CHECK(vf_topology_subnet_of(t, A("172.30.255.255")) == NULL);
-    CHECK(vf_topology_subnet_of(t, A("10.0.0.1")) == NULL);
-    s = vf_topology_subnet_of(t, A("2001:db8:1234:a100::17"));
-    CHECK(s && !strcmp(s->id, "subnet-0aaa1111"));
-    s = vf_topology_subnet_of(t, A("2001:db8:1234:a100:ffff:ffff:ffff:ffff"));
-    CHECK(s && !strcmp(s->id, "subnet-0aaa1111"));
-    CHECK(vf_topology_subnet_of(t, A("2001:db8:1234:a101::1")) == NULL);
-    CHECK(vf_topology_subnet_of(t, A("::ffff:0:1")) == NULL);
-    /* an IPv4-mapped text is the IPv4 address */
-    s = vf_topology_subnet_of(t, A("::ffff:172.31.1.1"));
-    CHECK(s && !strcmp(s->id, "subnet-0aaa1111"));
+    static const struct {
+        const char *addr, *subnet; /* NULL: in no subnet */
+    } cases[] = {
+        {"172.31.0.0", "subnet-0aaa1111"},
+        {"172.31.15.255", "subnet-0aaa1111"},
+        {"172.31.16.0", "subnet-0bbb2222"},
+        {"172.31.47.255", "subnet-0ccc3333"},
+        {"172.31.48.0", NULL},
+        {"172.30.255.255", NULL},
+        {"10.0.0.1", NULL},
+        {"2001:db8:1234:a100::17", "subnet-0aaa1111"},
+        {"2001:db8:1234:a100:ffff:ffff:ffff:ffff", "subnet-0aaa1111"},
+        {"2001:db8:1234:a101::1", NULL},
+        {"::ffff:0:1", NULL},
+        {"::ffff:172.31.1.1", "subnet-0aaa1111"}, /* an IPv4-mapped text is the IPv4 address */
+    };
+    for (size_t i = 0; i < VF_ARRAY_LEN(cases); i++) {
+        t_label("%s", cases[i].addr);
+        const vf_subnet *s = vf_topology_subnet_of(t, A(cases[i].addr));
+        if (cases[i].subnet)
+            CHECK(s && !strcmp(s->id, cases[i].subnet));
+        else
+            CHECK(s == NULL);
+    }
+    t_label(NULL);
     vf_topology_free(t);
 }
 
@@ -451,20 +487,35 @@ static void check_aws(const vf_topology *t, const char *addr, const char *servic
         t_fail(__FILE__, line, "%s: region key names %s", addr, region_name(t, r->region_key));
 }
 
+/* A lookup and the range it should find (service NULL: none). */
+typedef struct aws_case {
+    const char *addr, *service, *region;
+    unsigned plen;
+} aws_case;
+
+static void check_aws_cases(const vf_topology *t, const aws_case *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        check_aws(t, c[i].addr, c[i].service, c[i].region, c[i].plen, __LINE__);
+}
+
 TEST(ipranges_samples)
 {
     vf_topology *t = load_samples();
-    check_aws(t, "52.216.1.10", "S3", "us-east-1", 96 + 15, __LINE__);
-    check_aws(t, "3.5.0.1", "S3", "us-west-2", 96 + 19, __LINE__);
-    check_aws(t, "13.32.0.1", "CLOUDFRONT", "GLOBAL", 96 + 15, __LINE__);
-    check_aws(t, "44.200.1.9", "EC2", "us-east-1", 96 + 11, __LINE__);
-    check_aws(t, "2600:1f18::1", "AMAZON", "us-east-1", 33, __LINE__);
-    check_aws(t, "8.8.8.8", NULL, NULL, 0, __LINE__);
-    check_aws(t, "52.218.0.0", NULL, NULL, 0, __LINE__);
-    check_aws(t, "3.5.32.0", NULL, NULL, 0, __LINE__);
-    check_aws(t, "3.4.255.255", NULL, NULL, 0, __LINE__);
-    check_aws(t, "2600:1f18:8000::1", NULL, NULL, 0, __LINE__);
-    check_aws(t, "172.31.2.59", NULL, NULL, 0, __LINE__);
+    static const aws_case cases[] = {
+        {"52.216.1.10", "S3", "us-east-1", 96 + 15},
+        {"3.5.0.1", "S3", "us-west-2", 96 + 19},
+        {"13.32.0.1", "CLOUDFRONT", "GLOBAL", 96 + 15},
+        {"44.200.1.9", "EC2", "us-east-1", 96 + 11},
+        {"2600:1f18::1", "AMAZON", "us-east-1", 33},
+        {"8.8.8.8", NULL, NULL, 0},
+        {"52.218.0.0", NULL, NULL, 0},
+        {"3.5.32.0", NULL, NULL, 0},
+        {"3.4.255.255", NULL, NULL, 0},
+        {"2600:1f18:8000::1", NULL, NULL, 0},
+        {"172.31.2.59", NULL, NULL, 0},
+    };
+    check_aws_cases(t, cases, VF_ARRAY_LEN(cases));
     vf_topology_free(t);
 }
 
@@ -474,22 +525,25 @@ TEST(ipranges_nested_longest_prefix_wins)
     vpcflow_error err = {0};
     CHECK(vf_topology_load_ipranges(t, DATA "nested-ip-ranges.json", &err) == VPCFLOW_OK);
     finish(t);
-    check_aws(t, "52.216.1.10", "S3", "us-east-1", 111, __LINE__);
-    check_aws(t, "52.217.127.255", "S3", "us-east-1", 111, __LINE__);
-    check_aws(t, "52.217.128.0", "AMAZON", "us-east-1", 113, __LINE__); /* longer AMAZON inside S3 */
-    check_aws(t, "52.217.199.255", "AMAZON", "us-east-1", 113, __LINE__);
-    check_aws(t, "52.217.200.7", "EC2", "us-east-1", 120, __LINE__);
-    check_aws(t, "52.217.201.0", "AMAZON", "us-east-1", 113, __LINE__);
-    check_aws(t, "52.217.255.255", "AMAZON", "us-east-1", 113, __LINE__);
-    check_aws(t, "15.230.9.9", "EC2", "us-west-2", 112, __LINE__); /* EC2 before ROUTE53_HEALTHCHECKS */
-    check_aws(t, "8.8.8.8", "AMAZON", "GLOBAL", 96, __LINE__);
-    check_aws(t, "0.0.0.0", "AMAZON", "GLOBAL", 96, __LINE__);
-    check_aws(t, "255.255.254.255", "AMAZON", "GLOBAL", 96, __LINE__);
-    check_aws(t, "255.255.255.255", "EC2", "us-east-1", 120, __LINE__);
-    check_aws(t, "2600:1f18:4000::1", "S3", "us-east-1", 36, __LINE__);
-    check_aws(t, "2600:1f18:5000::1", "AMAZON", "us-east-1", 33, __LINE__);
-    check_aws(t, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "EC2", "eu-west-1", 32, __LINE__);
-    check_aws(t, "2001:db8::1", NULL, NULL, 0, __LINE__); /* the IPv4 0.0.0.0/0 holds no IPv6 */
+    static const aws_case cases[] = {
+        {"52.216.1.10", "S3", "us-east-1", 111},
+        {"52.217.127.255", "S3", "us-east-1", 111},
+        {"52.217.128.0", "AMAZON", "us-east-1", 113}, /* longer AMAZON inside S3 */
+        {"52.217.199.255", "AMAZON", "us-east-1", 113},
+        {"52.217.200.7", "EC2", "us-east-1", 120},
+        {"52.217.201.0", "AMAZON", "us-east-1", 113},
+        {"52.217.255.255", "AMAZON", "us-east-1", 113},
+        {"15.230.9.9", "EC2", "us-west-2", 112}, /* EC2 before ROUTE53_HEALTHCHECKS */
+        {"8.8.8.8", "AMAZON", "GLOBAL", 96},
+        {"0.0.0.0", "AMAZON", "GLOBAL", 96},
+        {"255.255.254.255", "AMAZON", "GLOBAL", 96},
+        {"255.255.255.255", "EC2", "us-east-1", 120},
+        {"2600:1f18:4000::1", "S3", "us-east-1", 36},
+        {"2600:1f18:5000::1", "AMAZON", "us-east-1", 33},
+        {"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "EC2", "eu-west-1", 32},
+        {"2001:db8::1", NULL, NULL, 0}, /* the IPv4 0.0.0.0/0 holds no IPv6 */
+    };
+    check_aws_cases(t, cases, VF_ARRAY_LEN(cases));
     vf_topology_free(t);
 }
 
@@ -586,28 +640,37 @@ static const char *region_of(const char *az)
 
 TEST(region_of_az)
 {
-    CHECK_STR(region_of("us-east-1a"), "us-east-1");
-    CHECK_STR(region_of("us-east-1"), "us-east-1");
-    CHECK_STR(region_of("eu-central-2c"), "eu-central-2");
-    CHECK_STR(region_of("ap-southeast-2b"), "ap-southeast-2");
-    CHECK_STR(region_of("us-gov-west-1a"), "us-gov-west-1");
-    CHECK_STR(region_of("us-east-1-bos-1a"), "us-east-1");
-    CHECK_STR(region_of("us-west-2-lax-1b"), "us-west-2");
-    CHECK_STR(region_of("us-east-1-wl1-bos-wlz-1"), "us-east-1");
-    CHECK_STR(region_of("use1-az4"), "us-east-1");
-    CHECK_STR(region_of("use2-az1"), "us-east-2");
-    CHECK_STR(region_of("usw1-az3"), "us-west-1");
-    CHECK_STR(region_of("usw2-az2"), "us-west-2");
-    CHECK_STR(region_of("euw1-az1"), "eu-west-1");
-    CHECK_STR(region_of("euc1-az2"), "eu-central-1");
-    CHECK_STR(region_of("apne1-az4"), "ap-northeast-1");
-    CHECK_STR(region_of("apse2-az3"), "ap-southeast-2");
-    CHECK_STR(region_of("use1-bos1-az1"), "us-east-1");
-    CHECK_STR(region_of("zzz9-az1"), "");
-    CHECK_STR(region_of(""), "");
-    CHECK_STR(region_of("us-"), "");
-    CHECK_STR(region_of("east-"), "");
-    CHECK_STR(region_of("1a"), "");
+    static const struct {
+        const char *az, *region;
+    } cases[] = {
+        {"us-east-1a", "us-east-1"},
+        {"us-east-1", "us-east-1"},
+        {"eu-central-2c", "eu-central-2"},
+        {"ap-southeast-2b", "ap-southeast-2"},
+        {"us-gov-west-1a", "us-gov-west-1"},
+        {"us-east-1-bos-1a", "us-east-1"},
+        {"us-west-2-lax-1b", "us-west-2"},
+        {"us-east-1-wl1-bos-wlz-1", "us-east-1"},
+        {"use1-az4", "us-east-1"},
+        {"use2-az1", "us-east-2"},
+        {"usw1-az3", "us-west-1"},
+        {"usw2-az2", "us-west-2"},
+        {"euw1-az1", "eu-west-1"},
+        {"euc1-az2", "eu-central-1"},
+        {"apne1-az4", "ap-northeast-1"},
+        {"apse2-az3", "ap-southeast-2"},
+        {"use1-bos1-az1", "us-east-1"},
+        {"zzz9-az1", ""},
+        {"", ""},
+        {"us-", ""},
+        {"east-", ""},
+        {"1a", ""},
+    };
+    for (size_t i = 0; i < VF_ARRAY_LEN(cases); i++) {
+        t_label("az '%s'", cases[i].az);
+        CHECK_STR(region_of(cases[i].az), cases[i].region);
+    }
+    t_label(NULL);
     char small[4];
     vf_region_of_az("us-east-1a", small, sizeof small);
     CHECK_STR(small, ""); /* does not fit: nothing rather than a wrong region */
@@ -642,73 +705,93 @@ TEST(interning)
 
 TEST(error_syntax_line_and_column)
 {
-    CHECK_STR(load_error(SUBNETS, "{\n  \"Subnets\": [\n    {\"SubnetId\": \"a\",,}\n  ]\n}"),
-              "x.json:3:22: JSON syntax error: string or '}' expected near ','");
-    CHECK_STR(load_error(ENIS, ""), "x.json: empty file: expected a JSON document");
-    CHECK_STR(load_error(IPRANGES, " \n "), "x.json: empty file: expected a JSON document");
-    CHECK_STR(load_error(TOPOFILE, "{\"subnets\": [}"), "x.json:1:14: JSON syntax error: unexpected token near '}'");
+    static const load_case cases[] = {
+        {SUBNETS, "{\n  \"Subnets\": [\n    {\"SubnetId\": \"a\",,}\n  ]\n}",
+         "x.json:3:22: JSON syntax error: string or '}' expected near ','"},
+        {ENIS, "", "x.json: empty file: expected a JSON document"},
+        {IPRANGES, " \n ", "x.json: empty file: expected a JSON document"},
+        {TOPOFILE, "{\"subnets\": [}", "x.json:1:14: JSON syntax error: unexpected token near '}'"},
+    };
+    check_load_errors(cases, VF_ARRAY_LEN(cases));
 }
 
 TEST(error_wrong_kind_of_file)
 {
+    static const struct {
+        int which;
+        const char *path, *message;
+    } files[] = {
+        {SUBNETS, SAMPLES "describe-network-interfaces.json",
+         "no Subnets array: is this the output of aws ec2 describe-subnets? (it looks like the "
+         "output of aws ec2 describe-network-interfaces, which goes to --enis)"},
+        {ENIS, SAMPLES "ip-ranges.sample.json",
+         "no NetworkInterfaces array: is this the output of aws ec2 describe-network-interfaces? "
+         "(it looks like AWS's ip-ranges.json, which goes to --ip-ranges)"},
+        {IPRANGES, SAMPLES "describe-subnets.json",
+         "no prefixes array: is this AWS's ip-ranges.json "
+         "(https://ip-ranges.amazonaws.com/ip-ranges.json)? (it looks like the output of aws ec2 "
+         "describe-subnets, which goes to --subnets)"},
+        {TOPOFILE, SAMPLES "describe-subnets.json",
+         "no subnets or interfaces: is this a vpcflow topology file (docs/topology.md)? (it "
+         "looks like the output of aws ec2 describe-subnets, which goes to --subnets)"},
+        {SUBNETS, DATA "samples-topology.json",
+         "no Subnets array: is this the output of aws ec2 describe-subnets? (it looks like a "
+         "vpcflow topology file, which goes to --topology)"},
+    };
     vf_topology *t = vf_topology_new();
     vpcflow_error err = {0};
-    CHECK(vf_topology_load_subnets(t, SAMPLES "describe-network-interfaces.json", &err) == VPCFLOW_ERR_INPUT);
-    CHECK_STR(err.file, SAMPLES "describe-network-interfaces.json");
-    CHECK_STR(err.message, "no Subnets array: is this the output of aws ec2 describe-subnets? (it looks like the "
-                           "output of aws ec2 describe-network-interfaces, which goes to --enis)");
-    CHECK(vf_topology_load_enis(t, SAMPLES "ip-ranges.sample.json", &err) == VPCFLOW_ERR_INPUT);
-    CHECK_STR(err.message, "no NetworkInterfaces array: is this the output of aws ec2 describe-network-interfaces? "
-                           "(it looks like AWS's ip-ranges.json, which goes to --ip-ranges)");
-    CHECK(vf_topology_load_ipranges(t, SAMPLES "describe-subnets.json", &err) == VPCFLOW_ERR_INPUT);
-    CHECK_STR(err.message, "no prefixes array: is this AWS's ip-ranges.json "
-                           "(https://ip-ranges.amazonaws.com/ip-ranges.json)? (it looks like the output of aws ec2 "
-                           "describe-subnets, which goes to --subnets)");
-    CHECK(vf_topology_load_file(t, SAMPLES "describe-subnets.json", &err) == VPCFLOW_ERR_INPUT);
-    CHECK_STR(err.message, "no subnets or interfaces: is this a vpcflow topology file (docs/topology.md)? (it "
-                           "looks like the output of aws ec2 describe-subnets, which goes to --subnets)");
-    CHECK(vf_topology_load_subnets(t, DATA "samples-topology.json", &err) == VPCFLOW_ERR_INPUT);
-    CHECK_STR(err.message, "no Subnets array: is this the output of aws ec2 describe-subnets? (it looks like a "
-                           "vpcflow topology file, which goes to --topology)");
+    for (size_t i = 0; i < VF_ARRAY_LEN(files); i++) {
+        t_label("%s", files[i].path);
+        CHECK(load_path(t, files[i].which, files[i].path, &err) == VPCFLOW_ERR_INPUT);
+        CHECK_STR(err.file, files[i].path);
+        CHECK_STR(err.message, files[i].message);
+    }
+    t_label(NULL);
     CHECK(vf_topology_load_subnets(t, "tests/data/no-such-file.json", &err) == VPCFLOW_ERR_IO);
     CHECK_STR(err.file, "tests/data/no-such-file.json");
     CHECK_STR(err.message, "cannot open: No such file or directory");
     vf_topology_free(t);
-    CHECK_STR(load_error(SUBNETS, "[{\"SubnetId\": \"subnet-1\"}]"),
-              "x.json: no Subnets array: is this the output of aws ec2 describe-subnets? (a JSON array at the top: "
-              "run the aws command without --query, which keeps the outer object)");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\": {}}"),
-              "x.json: no Subnets array: is this the output of aws ec2 describe-subnets?");
-    CHECK_STR(load_error(ENIS, "{\"rates\": {}}"),
-              "x.json: no NetworkInterfaces array: is this the output of aws ec2 describe-network-interfaces? (it "
-              "looks like a vpcflow price file, which goes to --prices)");
+    static const load_case buffers[] = {
+        {SUBNETS, "[{\"SubnetId\": \"subnet-1\"}]",
+         "x.json: no Subnets array: is this the output of aws ec2 describe-subnets? (a JSON array at the top: "
+         "run the aws command without --query, which keeps the outer object)"},
+        {SUBNETS, "{\"Subnets\": {}}", "x.json: no Subnets array: is this the output of aws ec2 describe-subnets?"},
+        {ENIS, "{\"rates\": {}}",
+         "x.json: no NetworkInterfaces array: is this the output of aws ec2 describe-network-interfaces? (it "
+         "looks like a vpcflow price file, which goes to --prices)"},
+    };
+    check_load_errors(buffers, VF_ARRAY_LEN(buffers));
 }
 
 TEST(error_subnet_shapes)
 {
-    CHECK_STR(load_error(SUBNETS,
-                         "{\"Subnets\":[{\"SubnetId\":\"a\",\"CidrBlock\":\"10.0.0.0/16\"},"
-                         "{\"SubnetId\":\"b\",\"CidrBlock\":\"10.1.0.0/16\"},{\"SubnetId\":\"c\","
-                         "\"CidrBlock\":\"10.2.0.0/16\"},{\"SubnetId\":\"d\",\"CidrBlock\":\"10.0.0.0/33\"}]}"),
-              "x.json: Subnets[3].CidrBlock: \"10.0.0.0/33\" is not a CIDR block");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[{\"CidrBlock\":\"10.0.0.0/16\"}]}"),
-              "x.json: Subnets[0]: no SubnetId");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[{\"SubnetId\":\"a\",\"CidrBlock\":\"2001:db8::/64\"}]}"),
-              "x.json: Subnets[0].CidrBlock: \"2001:db8::/64\" is not an IPv4 CIDR block");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[{\"SubnetId\":\"a\"}]}"),
-              "x.json: Subnets[0]: no CidrBlock and no Ipv6CidrBlock");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[{\"SubnetId\":7,\"CidrBlock\":\"10.0.0.0/8\"}]}"),
-              "x.json: Subnets[0].SubnetId: expected a string, found a number");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[\"subnet-1\"]}"),
-              "x.json: Subnets[0]: expected an object, found a string");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[{\"SubnetId\":\"a\",\"Ipv6CidrBlockAssociationSet\":[{"
-                                  "\"Ipv6CidrBlock\":\"10.0.0.0/8\"}]}]}"),
-              "x.json: Subnets[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock: \"10.0.0.0/8\" is not an IPv6 "
-              "CIDR block");
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[{\"SubnetId\":\"subnet-0123456789abcdef0123456789abcdef0123456789"
-                                  "abcdef\",\"CidrBlock\":\"10.0.0.0/8\"}]}"),
-              "x.json: Subnets[0].SubnetId: \"subnet-0123456789abcdef0123456789abcdef0123456789abcdef\" is longer "
-              "than 47 characters");
+    static const load_case cases[] = {
+        {SUBNETS,
+         "{\"Subnets\":[{\"SubnetId\":\"a\",\"CidrBlock\":\"10.0.0.0/16\"},"
+         "{\"SubnetId\":\"b\",\"CidrBlock\":\"10.1.0.0/16\"},{\"SubnetId\":\"c\","
+         "\"CidrBlock\":\"10.2.0.0/16\"},{\"SubnetId\":\"d\",\"CidrBlock\":\"10.0.0.0/33\"}]}",
+         "x.json: Subnets[3].CidrBlock: \"10.0.0.0/33\" is not a CIDR block"},
+        {SUBNETS, "{\"Subnets\":[{\"CidrBlock\":\"10.0.0.0/16\"}]}", "x.json: Subnets[0]: no SubnetId"},
+        {SUBNETS, "{\"Subnets\":[{\"SubnetId\":\"a\",\"CidrBlock\":\"2001:db8::/64\"}]}",
+         "x.json: Subnets[0].CidrBlock: \"2001:db8::/64\" is not an IPv4 CIDR block"},
+        {SUBNETS, "{\"Subnets\":[{\"SubnetId\":\"a\"}]}", "x.json: Subnets[0]: no CidrBlock and no Ipv6CidrBlock"},
+        {SUBNETS, "{\"Subnets\":[{\"SubnetId\":7,\"CidrBlock\":\"10.0.0.0/8\"}]}",
+         "x.json: Subnets[0].SubnetId: expected a string, found a number"},
+        {SUBNETS, "{\"Subnets\":[\"subnet-1\"]}", "x.json: Subnets[0]: expected an object, found a string"},
+        {SUBNETS,
+         "{\"Subnets\":[{\"SubnetId\":\"a\",\"Ipv6CidrBlockAssociationSet\":[{"
+         "\"Ipv6CidrBlock\":\"10.0.0.0/8\"}]}]}",
+         "x.json: Subnets[0].Ipv6CidrBlockAssociationSet[0].Ipv6CidrBlock: \"10.0.0.0/8\" is not an IPv6 "
+         "CIDR block"},
+        {SUBNETS,
+         "{\"Subnets\":[{\"SubnetId\":\"subnet-0123456789abcdef0123456789abcdef0123456789"
+         "abcdef\",\"CidrBlock\":\"10.0.0.0/8\"}]}",
+         "x.json: Subnets[0].SubnetId: \"subnet-0123456789abcdef0123456789abcdef0123456789abcdef\" is longer "
+         "than 47 characters"},
+        /* unknown keys are ignored */
+        {SUBNETS, "{\"Subnets\":[],\"NextToken\":null,\"Extra\":[1,2]}", "(no error)"},
+    };
+    check_load_errors(cases, VF_ARRAY_LEN(cases));
     /* long values are cut in messages, never inside a UTF-8 character */
     char json[300], want[300];
     snprintf(json, sizeof json,
@@ -718,30 +801,36 @@ TEST(error_subnet_shapes)
     snprintf(want, sizeof want, "x.json: Subnets[1].CidrBlock: \"bad?line %.79s...\" is longer than 63 characters",
              Y100);
     CHECK_STR(load_error(SUBNETS, json), want);
-    /* unknown keys are ignored */
-    CHECK_STR(load_error(SUBNETS, "{\"Subnets\":[],\"NextToken\":null,\"Extra\":[1,2]}"), "(no error)");
 }
 
 TEST(error_eni_shapes)
 {
-    CHECK_STR(load_error(ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\"},"
-                               "{\"NetworkInterfaceId\":\"eni-2\"},{\"Description\":\"x\"}]}"),
-              "x.json: NetworkInterfaces[2]: no NetworkInterfaceId");
-    CHECK_STR(load_error(ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"PrivateIpAddress\":"
-                               "\"10.0.0.300\"}]}"),
-              "x.json: NetworkInterfaces[0].PrivateIpAddress: \"10.0.0.300\" is not an IP address");
-    CHECK_STR(load_error(ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"PrivateIpAddresses\":"
-                               "[{\"PrivateIpAddress\":\"10.0.0.1\"},{\"PrivateIpAddress\":\"10.0.0.2\","
-                               "\"Association\":{\"PublicIp\":\"x\"}}]}]}"),
-              "x.json: NetworkInterfaces[0].PrivateIpAddresses[1].Association.PublicIp: \"x\" is not an IP address");
-    CHECK_STR(load_error(ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"Ipv6Addresses\":"
-                               "[{\"Ipv6Address\":\"2600::g\"}]}]}"),
-              "x.json: NetworkInterfaces[0].Ipv6Addresses[0].Ipv6Address: \"2600::g\" is not an IP address");
-    CHECK_STR(load_error(ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"Ipv6Addresses\":{}}]}"),
-              "x.json: NetworkInterfaces[0].Ipv6Addresses: expected an array, found an object");
-    CHECK_STR(load_error(ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"Attachment\":"
-                               "{\"InstanceId\":false}}]}"),
-              "x.json: NetworkInterfaces[0].Attachment.InstanceId: expected a string, found false");
+    static const load_case cases[] = {
+        {ENIS,
+         "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\"},"
+         "{\"NetworkInterfaceId\":\"eni-2\"},{\"Description\":\"x\"}]}",
+         "x.json: NetworkInterfaces[2]: no NetworkInterfaceId"},
+        {ENIS,
+         "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"PrivateIpAddress\":"
+         "\"10.0.0.300\"}]}",
+         "x.json: NetworkInterfaces[0].PrivateIpAddress: \"10.0.0.300\" is not an IP address"},
+        {ENIS,
+         "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"PrivateIpAddresses\":"
+         "[{\"PrivateIpAddress\":\"10.0.0.1\"},{\"PrivateIpAddress\":\"10.0.0.2\","
+         "\"Association\":{\"PublicIp\":\"x\"}}]}]}",
+         "x.json: NetworkInterfaces[0].PrivateIpAddresses[1].Association.PublicIp: \"x\" is not an IP address"},
+        {ENIS,
+         "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"Ipv6Addresses\":"
+         "[{\"Ipv6Address\":\"2600::g\"}]}]}",
+         "x.json: NetworkInterfaces[0].Ipv6Addresses[0].Ipv6Address: \"2600::g\" is not an IP address"},
+        {ENIS, "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"Ipv6Addresses\":{}}]}",
+         "x.json: NetworkInterfaces[0].Ipv6Addresses: expected an array, found an object"},
+        {ENIS,
+         "{\"NetworkInterfaces\":[{\"NetworkInterfaceId\":\"eni-1\",\"Attachment\":"
+         "{\"InstanceId\":false}}]}",
+         "x.json: NetworkInterfaces[0].Attachment.InstanceId: expected a string, found false"},
+    };
+    check_load_errors(cases, VF_ARRAY_LEN(cases));
 }
 
 TEST(error_eni_too_many_addresses)
@@ -767,39 +856,44 @@ TEST(error_eni_too_many_addresses)
 
 TEST(error_ipranges_shapes)
 {
-    CHECK_STR(load_error(IPRANGES, "{\"prefixes\":[{\"ip_prefix\":\"1.2.3.0/24\",\"service\":\"S3\"},"
-                                   "{\"ip_prefix\":\"1.2.3.0/24/5\"}]}"),
-              "x.json: prefixes[1].ip_prefix: \"1.2.3.0/24/5\" is not a CIDR block");
-    CHECK_STR(load_error(IPRANGES, "{\"prefixes\":[{\"region\":\"us-east-1\"}]}"), "x.json: prefixes[0]: no ip_prefix");
-    CHECK_STR(load_error(IPRANGES, "{\"prefixes\":[],\"ipv6_prefixes\":[{\"ipv6_prefix\":\"2600::/99999\"}]}"),
-              "x.json: ipv6_prefixes[0].ipv6_prefix: \"2600::/99999\" is not a CIDR block");
-    CHECK_STR(load_error(IPRANGES, "{\"prefixes\":[], \"ipv6_prefixes\":7}"),
-              "x.json: ipv6_prefixes: expected an array, found a number");
-    CHECK_STR(load_error(IPRANGES, "{\"prefixes\":[{\"ip_prefix\":\"1.2.3.0/24\",\"service\":[]}]}"),
-              "x.json: prefixes[0].service: expected a string, found an array");
+    static const load_case cases[] = {
+        {IPRANGES,
+         "{\"prefixes\":[{\"ip_prefix\":\"1.2.3.0/24\",\"service\":\"S3\"},"
+         "{\"ip_prefix\":\"1.2.3.0/24/5\"}]}",
+         "x.json: prefixes[1].ip_prefix: \"1.2.3.0/24/5\" is not a CIDR block"},
+        {IPRANGES, "{\"prefixes\":[{\"region\":\"us-east-1\"}]}", "x.json: prefixes[0]: no ip_prefix"},
+        {IPRANGES, "{\"prefixes\":[],\"ipv6_prefixes\":[{\"ipv6_prefix\":\"2600::/99999\"}]}",
+         "x.json: ipv6_prefixes[0].ipv6_prefix: \"2600::/99999\" is not a CIDR block"},
+        {IPRANGES, "{\"prefixes\":[], \"ipv6_prefixes\":7}",
+         "x.json: ipv6_prefixes: expected an array, found a number"},
+        {IPRANGES, "{\"prefixes\":[{\"ip_prefix\":\"1.2.3.0/24\",\"service\":[]}]}",
+         "x.json: prefixes[0].service: expected a string, found an array"},
+    };
+    check_load_errors(cases, VF_ARRAY_LEN(cases));
 }
 
 TEST(error_topology_file_shapes)
 {
-    CHECK_STR(load_error(TOPOFILE, "{\"subnets\":[{\"id\":\"s\",\"cidr\":\"10.0.0.0/33\"}]}"),
-              "x.json: subnets[0].cidr: \"10.0.0.0/33\" is not an IPv4 CIDR block");
-    CHECK_STR(load_error(TOPOFILE, "{\"subnets\":[{\"cidr\":\"10.0.0.0/24\"}]}"), "x.json: subnets[0]: no id");
-    CHECK_STR(load_error(TOPOFILE, "{\"subnets\":[{\"id\":\"s\"}]}"), "x.json: subnets[0]: no cidr and no ipv6_cidr");
-    CHECK_STR(load_error(TOPOFILE, "{\"interfaces\":[{\"id\":\"eni-1\",\"kind\":\"elb\"}]}"),
-              "x.json: interfaces[0].kind: \"elb\" is not a kind: use one of ec2, rds, nat-gateway, elb-app, "
-              "elb-network, elb-classic, gateway-load-balancer, gwlb-endpoint, vpc-endpoint, lambda, "
-              "transit-gateway, efs, other");
-    CHECK_STR(load_error(TOPOFILE, "{\"interfaces\":[{\"id\":\"eni-1\",\"addresses\":[\"10.0.0.1\",\"nope\"]}]}"),
-              "x.json: interfaces[0].addresses[1]: \"nope\" is not an IP address");
-    CHECK_STR(load_error(TOPOFILE, "{\"interfaces\":[{\"id\":\"eni-1\",\"public\":[1]}]}"),
-              "x.json: interfaces[0].public[0]: expected a string, found a number");
-    CHECK_STR(load_error(TOPOFILE, "{\"interfaces\":[{\"kind\":\"ec2\"}]}"),
-              "x.json: interfaces[0]: no id and no addresses");
-    CHECK_STR(load_error(TOPOFILE, "{\"region\":5,\"interfaces\":[]}"),
-              "x.json: region: expected a region name such as \"us-east-1\"");
-    CHECK_STR(load_error(TOPOFILE, "{\"interfaces\":{}}"), "x.json: interfaces: expected an array, found an object");
-    CHECK_STR(load_error(TOPOFILE, "{\"subnets\":[{\"id\":\"s\",\"cidr\":\"10.0.0.0/24\"}],\"interfaces\":[5]}"),
-              "x.json: interfaces[0]: expected an object, found a number");
+    static const load_case cases[] = {
+        {TOPOFILE, "{\"subnets\":[{\"id\":\"s\",\"cidr\":\"10.0.0.0/33\"}]}",
+         "x.json: subnets[0].cidr: \"10.0.0.0/33\" is not an IPv4 CIDR block"},
+        {TOPOFILE, "{\"subnets\":[{\"cidr\":\"10.0.0.0/24\"}]}", "x.json: subnets[0]: no id"},
+        {TOPOFILE, "{\"subnets\":[{\"id\":\"s\"}]}", "x.json: subnets[0]: no cidr and no ipv6_cidr"},
+        {TOPOFILE, "{\"interfaces\":[{\"id\":\"eni-1\",\"kind\":\"elb\"}]}",
+         "x.json: interfaces[0].kind: \"elb\" is not a kind: use one of ec2, rds, nat-gateway, elb-app, "
+         "elb-network, elb-classic, gateway-load-balancer, gwlb-endpoint, vpc-endpoint, lambda, "
+         "transit-gateway, efs, other"},
+        {TOPOFILE, "{\"interfaces\":[{\"id\":\"eni-1\",\"addresses\":[\"10.0.0.1\",\"nope\"]}]}",
+         "x.json: interfaces[0].addresses[1]: \"nope\" is not an IP address"},
+        {TOPOFILE, "{\"interfaces\":[{\"id\":\"eni-1\",\"public\":[1]}]}",
+         "x.json: interfaces[0].public[0]: expected a string, found a number"},
+        {TOPOFILE, "{\"interfaces\":[{\"kind\":\"ec2\"}]}", "x.json: interfaces[0]: no id and no addresses"},
+        {TOPOFILE, "{\"region\":5,\"interfaces\":[]}", "x.json: region: expected a region name such as \"us-east-1\""},
+        {TOPOFILE, "{\"interfaces\":{}}", "x.json: interfaces: expected an array, found an object"},
+        {TOPOFILE, "{\"subnets\":[{\"id\":\"s\",\"cidr\":\"10.0.0.0/24\"}],\"interfaces\":[5]}",
+         "x.json: interfaces[0]: expected an object, found a number"},
+    };
+    check_load_errors(cases, VF_ARRAY_LEN(cases));
 }
 
 /* ---- the topology file --------------------------------------------------------------------- */

@@ -31,6 +31,7 @@ static const struct {
 };
 
 static vpcflow_format *formats[3];
+static vpcflow_line_parser *parsers[3];
 
 static void init(void)
 {
@@ -39,6 +40,9 @@ static void init(void)
     formats[0] = vpcflow_format_default();
     for (int i = 1; i < 3; i++)
         if (vpcflow_format_parse(spec[i], strlen(spec[i]), &formats[i], NULL) != VPCFLOW_OK)
+            abort();
+    for (int i = 0; i < 3; i++)
+        if (vpcflow_line_parser_new(formats[i], &parsers[i], NULL) != VPCFLOW_OK)
             abort();
 }
 
@@ -62,11 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         vpcflow_record rec;
-        vpcflow_str cols[VPCFLOW_MAX_COLUMNS];
-        const char *why;
-        unsigned col;
-        if (vpcflow_parse_line(formats[rows[i].fmt], rows[i].line, strlen(rows[i].line), &rec, cols, &why, &col) !=
-            VPCFLOW_OK)
+        if (vpcflow_parse_line(parsers[rows[i].fmt], rows[i].line, strlen(rows[i].line), &rec, NULL) != VPCFLOW_OK)
             abort();
         int m = vpcflow_filter_match(f, &rec);
         if ((m != 0 && m != 1) || vpcflow_filter_match(f, &rec) != m)
