@@ -123,7 +123,14 @@ uint64_t vf_months_total(const vf_months *m)
     return t;
 }
 
+/* floor(C x b / B) without the 192-bit product: C = q B + r, so C b / B = q b + r b / B, where
+ * q b <= C and r b < B b <= 2^128. */
 unsigned __int128 vf_inet_share(unsigned __int128 inet_cost, uint64_t inet_total, uint64_t bytes)
 {
-    return inet_total && bytes ? inet_cost * bytes / inet_total : 0;
+    if (!inet_total || !bytes)
+        return 0;
+    if (bytes >= inet_total)
+        return inet_cost;
+    unsigned __int128 q = inet_cost / inet_total, r = inet_cost % inet_total;
+    return q * bytes + r * bytes / inet_total;
 }
