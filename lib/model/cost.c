@@ -87,11 +87,11 @@ void vf_months_add(vf_months *m, uint16_t month, uint64_t bytes)
 {
     for (size_t i = 0; i < m->n; i++)
         if (m->month[i] == month) {
-            m->bytes[i] += bytes;
+            m->bytes[i] = vf_sat_add(m->bytes[i], bytes);
             return;
         }
     if (m->n == VF_MAX_MONTHS) {
-        m->other += bytes;
+        m->other = vf_sat_add(m->other, bytes);
         return;
     }
     m->month[m->n] = month;
@@ -102,7 +102,7 @@ void vf_months_merge(vf_months *into, const vf_months *from)
 {
     for (size_t i = 0; i < from->n; i++)
         vf_months_add(into, from->month[i], from->bytes[i]);
-    into->other += from->other;
+    into->other = vf_sat_add(into->other, from->other);
 }
 
 unsigned __int128 vf_months_cost(const vf_months *m, const vf_prices *p, int free_tier)
@@ -119,7 +119,7 @@ uint64_t vf_months_total(const vf_months *m)
 {
     uint64_t t = m->other;
     for (size_t i = 0; i < m->n; i++)
-        t += m->bytes[i];
+        t = vf_sat_add(t, m->bytes[i]);
     return t;
 }
 

@@ -267,16 +267,16 @@ static void inherit_floor(vf_agg *a, hdr *h)
     h->err = f;
     switch (a->rank) {
     case VF_RANK_PACKETS:
-        h->m.packets += f;
+        h->m.packets = vf_sat_add(h->m.packets, f);
         break;
     case VF_RANK_FLOWS:
-        h->m.flows += f;
+        h->m.flows = vf_sat_add(h->m.flows, f);
         break;
     case VF_RANK_COST:
         h->m.cost += (unsigned __int128)f << 30; /* the floor is in pico-dollars */
         break;
     default:
-        h->m.bytes += f;
+        h->m.bytes = vf_sat_add(h->m.bytes, f);
     }
 }
 

@@ -15,10 +15,10 @@ typedef struct vf_metrics {
 
 static inline void vf_metrics_add(vf_metrics *a, const vf_metrics *b)
 {
-    a->bytes += b->bytes;
-    a->packets += b->packets;
-    a->flows += b->flows;
-    a->inet_bytes += b->inet_bytes;
+    a->bytes = vf_sat_add(a->bytes, b->bytes);
+    a->packets = vf_sat_add(a->packets, b->packets);
+    a->flows = vf_sat_add(a->flows, b->flows);
+    a->inet_bytes = vf_sat_add(a->inet_bytes, b->inet_bytes);
     a->cost += b->cost;
 }
 

@@ -77,7 +77,7 @@ static void state_free(q_state *s)
 static void count_class(q_state *s, int cls, uint16_t month, const vf_metrics *m)
 {
     vf_metrics_add(&s->cls[cls], m);
-    s->unique += m->bytes;
+    s->unique = vf_sat_add(s->unique, m->bytes);
     if (cls == VPCFLOW_CLASS_INTERNET_OUT)
         vf_months_add(&s->inet, month, m->bytes);
 }
@@ -158,7 +158,7 @@ static int q_record(void *state, const vpcflow_record *r)
     if (spec->where && !spec->where(spec->wctx, r))
         return 0;
     if (f.nat_in)
-        s->nat_bytes += r->bytes;
+        s->nat_bytes = vf_sat_add(s->nat_bytes, r->bytes);
     if (f.verdict == VF_DROP)
         return 0;
     s->cur = &f;
@@ -185,8 +185,8 @@ static int q_close(void *ctx, void *state)
     for (int k = 0; k < VPCFLOW_CLASS_COUNT; k++)
         vf_metrics_add(&t->cls[k], &s->cls[k]);
     vf_months_merge(&t->inet, &s->inet);
-    t->nat_bytes += s->nat_bytes;
-    t->unique += s->unique;
+    t->nat_bytes = vf_sat_add(t->nat_bytes, s->nat_bytes);
+    t->unique = vf_sat_add(t->unique, s->unique);
     if (!t->groups) { /* the first table becomes the total: no copy, so memory stays in budget */
         t->groups = s->groups;
         s->groups = NULL;
