@@ -22,9 +22,9 @@ const char cli_analysis_help[] =
     "Selection:\n"
     "  --action ACCEPT|REJECT   only records with this action (default: both; rejected bytes\n"
     "                           crossed the network too)\n"
-    "  --since T, --until T     only records overlapping [since, until); T is a Unix time,\n"
-    "                           an ISO date (2026-11-01 or 2026-11-01T10:00:00Z), or a duration\n"
-    "                           back from now (90m, 6h, 2d)\n"
+    "  --since T, --until T     only records overlapping [since, until); T is a Unix time (ms\n"
+    "                           above 10^11), an ISO date (2026-11-01 or 2026-11-01T10:00:00Z),\n"
+    "                           or a duration back from now (90m, 6h, 2d)\n"
     "  --memory SIZE     memory for group tables, 1M to 4T (default 512M); beyond it results\n"
     "                    become heavy-hitter estimates with a printed error bound\n"
     "  --no-dedup        count every record as logged, as a SQL GROUP BY would: a flow seen\n"
@@ -114,6 +114,12 @@ int cli_parse_time(const char *s, int64_t *out)
     }
     uint64_t v;
     if (cli_parse_uint(s, INT64_MAX, &v) == 0) {
+        /* as in records: seconds up to 10^11 (the year 5138), milliseconds above, up to 10^14 */
+        if (v > UINT64_C(100000000000)) {
+            if (v > UINT64_C(100000000000000))
+                return -1;
+            v /= 1000;
+        }
         *out = (int64_t)v;
         return 0;
     }
