@@ -1,6 +1,7 @@
 /* analysis_opts.c — the options summary, top and timeline share: topology inputs, prices, filters. */
 #include "analysis_opts.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,11 +22,11 @@ const char cli_analysis_help[] =
     "Selection:\n"
     "  --action ACCEPT|REJECT   only records with this action (default: both; rejected bytes\n"
     "                           crossed the network too)\n"
-    "  --since T, --until T     only records overlapping [since, until); T is a Unix time,\n"
-    "                           an ISO date (2026-11-01 or 2026-11-01T10:00:00Z), or a duration\n"
-    "                           back from now (90m, 6h, 2d)\n"
-    "  --memory SIZE     memory for group tables (default 512M); beyond it results become\n"
-    "                    heavy-hitter estimates with a printed error bound\n"
+    "  --since T, --until T     only records overlapping [since, until); T is a Unix time (ms\n"
+    "                           above 10^11), an ISO date (2026-11-01 or 2026-11-01T10:00:00Z),\n"
+    "                           or a duration back from now (90m, 6h, 2d)\n"
+    "  --memory SIZE     memory for group tables, 1M to 4T (default 512M); beyond it results\n"
+    "                    become heavy-hitter estimates with a printed error bound\n"
     "  --no-dedup        count every record as logged, as a SQL GROUP BY would: a flow seen\n"
     "                    by both of its ENIs then counts twice\n";
 
@@ -47,9 +48,11 @@ static int push(const char **v, size_t *n, const char *arg, const char *what)
 int cli_parse_size(const char *s, uint64_t *out)
 {
     char *end;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (end == s || *s == '-')
+    if (end == s || *s == '-' || (*s < '0' || *s > '9'))
         return -1;
+    int too_big = errno == ERANGE;
     uint64_t mul = 1;
     switch (*end) {
     case 'k':
@@ -67,6 +70,11 @@ int cli_parse_size(const char *s, uint64_t *out)
         mul = 1ull << 30;
         end++;
         break;
+    case 't':
+    case 'T':
+        mul = 1ull << 40;
+        end++;
+        break;
     case 0:
         break;
     default:
@@ -76,8 +84,10 @@ int cli_parse_size(const char *s, uint64_t *out)
         end += *end == 'i' ? 1 : 0;
     if (*end == 'B')
         end++;
-    if (*end || v > UINT64_MAX / mul)
+    if (*end)
         return -1;
+    if (too_big || v > UINT64_MAX / mul)
+        return -2;
     *out = v * mul;
     return 0;
 }
@@ -104,6 +114,12 @@ int cli_parse_time(const char *s, int64_t *out)
     }
     uint64_t v;
     if (cli_parse_uint(s, INT64_MAX, &v) == 0) {
+        /* as in records: seconds up to 10^11 (the year 5138), milliseconds above, up to 10^14 */
+        if (v > UINT64_C(100000000000)) {
+            if (v > UINT64_C(100000000000000))
+                return -1;
+            v /= 1000;
+        }
         *out = (int64_t)v;
         return 0;
     }
@@ -128,6 +144,7 @@ int cli_parse_time(const char *s, int64_t *out)
 int cli_analysis_opt(cli_analysis *a, int opt, const char *arg)
 {
     uint64_t v;
+    int rc;
     switch (opt) {
     case OPT_SUBNETS:
         return push(a->subnets, &a->nsubnets, arg, "--subnets");
@@ -168,8 +185,17 @@ int cli_analysis_opt(cli_analysis *a, int opt, const char *arg)
         a->no_dedup = 1;
         return 1;
     case OPT_MEMORY:
-        if (cli_parse_size(arg, &v) < 0 || v < (1u << 20)) {
-            cli_error("--memory takes a size of at least 1M (e.g. 512M, 2G), not '%s'", arg);
+        rc = cli_parse_size(arg, &v);
+        if (rc == -1) {
+            cli_error("--memory takes a size such as 512M, 2G or 1T, not '%s'", arg);
+            return -1;
+        }
+        if (rc == -2 || v > CLI_MEMORY_MAX) {
+            cli_error("--memory %s is larger than the maximum 4T", arg);
+            return -1;
+        }
+        if (v < CLI_MEMORY_MIN) {
+            cli_error("--memory %s is smaller than the minimum 1M", arg);
             return -1;
         }
         a->memory = (size_t)v;

@@ -47,7 +47,11 @@ extern const char cli_analysis_help[];
 void cli_analysis_init(cli_analysis *a);
 int cli_analysis_opt(cli_analysis *a, int opt, const char *arg);
 void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_options *o);
+/* "512M", "2G", "1T" (powers of 1024, an optional "iB"/"B"): 0, or -1 when it is not a size,
+ * -2 when it is larger than 2^64 - 1 bytes. */
 int cli_parse_size(const char *s, uint64_t *out);
+#define CLI_MEMORY_MIN (UINT64_C(1) << 20)
+#define CLI_MEMORY_MAX (UINT64_C(4) << 40)
 int cli_parse_time(const char *s, int64_t *out);
 
 #endif

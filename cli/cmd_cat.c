@@ -101,7 +101,7 @@ int cmd_cat(int argc, char **argv)
     vpcflow_scan_options o;
     cli_scan_options(&common, &o);
     vpcflow_error err;
-    vpcflow_sink sink = {cat_open, cat_record, cat_chunk_end, cat_close, &c};
+    vpcflow_sink sink = {cat_open, cat_record, cat_chunk_end, cat_close, &c, NULL};
     vpcflow_scan_stats stats;
     vpcflow_status st =
         vpcflow_scan((const char *const *)(argv + optind), (size_t)(argc - optind), &o, &sink, &stats, &err);

@@ -137,7 +137,7 @@ static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
         return rc;
     vpcflow_scan_options o;
     cli_scan_options(common, &o);
-    vpcflow_sink sink = {filter_open, filter_record, filter_chunk_end, filter_close, c};
+    vpcflow_sink sink = {filter_open, filter_record, filter_chunk_end, filter_close, c, NULL};
     vpcflow_scan_stats stats;
     vpcflow_status st = vpcflow_scan((const char *const *)paths, (size_t)npaths, &o, &sink, &stats, &err);
     if (st == VPCFLOW_OK && c->count_only)

@@ -121,7 +121,12 @@ static int run(int argc, char **argv, int timeline)
             q.limit = (size_t)v;
             break;
         case 'e':
-            if (!timeline || parse_every(optarg, &q.every) < 0)
+            if (!timeline)
+                return cli_usage(cmd,
+                                 "--every is a timeline option (vpcflow timeline --every %s): top has no "
+                                 "time buckets",
+                                 optarg);
+            if (parse_every(optarg, &q.every) < 0)
                 return cli_usage(cmd, "--every takes a duration such as 5m, 1h or 1d, not '%s'", optarg);
             break;
         case 'o':

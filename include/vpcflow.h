@@ -339,6 +339,8 @@ typedef struct vpcflow_sink {
     int (*chunk_end)(void *state, uint64_t seq, int last_of_input);
     int (*close)(void *ctx, void *state);
     void *ctx;
+    /* Called, if set, before the first record of each unit of work with its sequence number. */
+    void (*chunk_begin)(void *state, uint64_t seq);
 } vpcflow_sink;
 
 typedef struct vpcflow_scan_stats {

@@ -373,7 +373,7 @@ static void window_sum(const vf_alert_engine *e, uint32_t g, int64_t j, win *w)
         if (!both[i])
             continue;
         w->records += both[i]->records;
-        w->bytes += both[i]->bytes;
+        w->bytes = vf_sat_add(w->bytes, both[i]->bytes);
         w->first = VF_MIN(w->first, both[i]->first);
         w->last = VF_MAX(w->last, both[i]->last);
     }
@@ -714,10 +714,10 @@ static int count(vf_alert_engine *e, size_t ri, const unsigned char *key, int64_
     group *G = &e->groups[g];
     pane *P = &e->panes[pi];
     uint64_t bytes = has(rec, VPCFLOW_F_BYTES) ? rec->bytes : 0;
-    G->total_bytes += bytes;
+    G->total_bytes = vf_sat_add(G->total_bytes, bytes);
     G->last_t = VF_MAX(G->last_t, t);
     P->records++;
-    P->bytes += bytes;
+    P->bytes = vf_sat_add(P->bytes, bytes);
     P->first = VF_MIN(P->first, t);
     P->last = VF_MAX(P->last, has(rec, VPCFLOW_F_END) && rec->end > t ? rec->end : t);
     if (counts_ports(r)) {
@@ -782,7 +782,7 @@ int vf_alert_engine_record(vf_alert_engine *e, const vpcflow_record *rec, uint64
 static int merge_pane(vf_alert_engine *into, pane *to, pane *from, int by_bytes)
 {
     to->records += from->records;
-    to->bytes += from->bytes;
+    to->bytes = vf_sat_add(to->bytes, from->bytes);
     to->first = VF_MIN(to->first, from->first);
     to->last = VF_MAX(to->last, from->last);
     if (vf_vset_merge(&to->ports, &from->ports) < 0 || vf_vset_merge(&to->hosts, &from->hosts) < 0)
@@ -819,7 +819,7 @@ int vf_alert_engine_merge(vf_alert_engine *into, vf_alert_engine *from)
             return -1;
         }
         map[g] = (uint32_t)ng;
-        into->groups[ng].total_bytes += F->total_bytes;
+        into->groups[ng].total_bytes = vf_sat_add(into->groups[ng].total_bytes, F->total_bytes);
         into->groups[ng].last_t = VF_MAX(into->groups[ng].last_t, F->last_t);
     }
     for (size_t i = 0; i < from->npanes; i++) {

@@ -15,6 +15,14 @@
 #define VF_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define VF_MAX(a, b) ((a) > (b) ? (a) : (b))
 
+/* Byte and packet sums saturate at UINT64_MAX instead of wrapping (a record counts at most
+ * 2^50, so it takes 2^14 maximal records to get there). */
+static inline uint64_t vf_sat_add(uint64_t a, uint64_t b)
+{
+    uint64_t s;
+    return __builtin_add_overflow(a, b, &s) ? UINT64_MAX : s;
+}
+
 /* Fills err (if not NULL) and returns VPCFLOW_ERR_INPUT or the given status. */
 vpcflow_status vf_error(vpcflow_error *err, vpcflow_status st, const char *file, uint64_t line, uint32_t column,
                         const char *fmt, ...) __attribute__((format(printf, 6, 7)));

@@ -5,6 +5,7 @@
  * keywords checked against the values AWS writes), so matching compares typed values. */
 #include "filter/filter.h"
 #include "base/internal.h"
+#include "read/parse.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -70,8 +71,12 @@ static int whole_number(const char *s, size_t len, int type, uint64_t *out)
             return -1;
         v = v * 10 + d;
     }
-    if (type == VPCFLOW_T_TIME && v > INT32_MAX)
-        v /= 1000;
+    int64_t secs;
+    if (type == VPCFLOW_T_TIME) {
+        if (vf_time_seconds(v, &secs) < 0)
+            return -1;
+        v = (uint64_t)secs;
+    }
     *out = v;
     return 0;
 }

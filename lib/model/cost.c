@@ -87,11 +87,11 @@ void vf_months_add(vf_months *m, uint16_t month, uint64_t bytes)
 {
     for (size_t i = 0; i < m->n; i++)
         if (m->month[i] == month) {
-            m->bytes[i] += bytes;
+            m->bytes[i] = vf_sat_add(m->bytes[i], bytes);
             return;
         }
     if (m->n == VF_MAX_MONTHS) {
-        m->other += bytes;
+        m->other = vf_sat_add(m->other, bytes);
         return;
     }
     m->month[m->n] = month;
@@ -102,7 +102,7 @@ void vf_months_merge(vf_months *into, const vf_months *from)
 {
     for (size_t i = 0; i < from->n; i++)
         vf_months_add(into, from->month[i], from->bytes[i]);
-    into->other += from->other;
+    into->other = vf_sat_add(into->other, from->other);
 }
 
 unsigned __int128 vf_months_cost(const vf_months *m, const vf_prices *p, int free_tier)
@@ -119,11 +119,18 @@ uint64_t vf_months_total(const vf_months *m)
 {
     uint64_t t = m->other;
     for (size_t i = 0; i < m->n; i++)
-        t += m->bytes[i];
+        t = vf_sat_add(t, m->bytes[i]);
     return t;
 }
 
+/* floor(C x b / B) without the 192-bit product: C = q B + r, so C b / B = q b + r b / B, where
+ * q b <= C and r b < B b <= 2^128. */
 unsigned __int128 vf_inet_share(unsigned __int128 inet_cost, uint64_t inet_total, uint64_t bytes)
 {
-    return inet_total && bytes ? inet_cost * bytes / inet_total : 0;
+    if (!inet_total || !bytes)
+        return 0;
+    if (bytes >= inet_total)
+        return inet_cost;
+    unsigned __int128 q = inet_cost / inet_total, r = inet_cost % inet_total;
+    return q * bytes + r * bytes / inet_total;
 }

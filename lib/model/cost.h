@@ -31,7 +31,8 @@ void vf_months_merge(vf_months *into, const vf_months *from);
 /* Exact numerator of the tiered internet-out cost of all months. */
 unsigned __int128 vf_months_cost(const vf_months *m, const vf_prices *p, int free_tier);
 uint64_t vf_months_total(const vf_months *m);
-/* A row's share of the tiered internet-out charge: cost x bytes / total bytes. */
+/* A row's share of the tiered internet-out charge: floor(cost x bytes / total bytes), exact for
+ * any cost below 2^128 (docs/model.md §4). */
 unsigned __int128 vf_inet_share(unsigned __int128 inet_cost, uint64_t inet_total, uint64_t bytes);
 
 #endif

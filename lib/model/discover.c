@@ -361,7 +361,7 @@ vpcflow_status vf_network_discover(vf_network *n, const char *const *paths, size
     vpcflow_scan_options o = *scan;
     o.diag = NULL; /* the second pass reports malformed lines */
     o.strict = 0;
-    vpcflow_sink sink = {dv_open, dv_record, NULL, dv_close, &ctx};
+    vpcflow_sink sink = {dv_open, dv_record, NULL, dv_close, &ctx, NULL};
     vpcflow_status st = vpcflow_scan(paths, npaths, &o, &sink, NULL, err);
     if (st == VPCFLOW_ERR_STOPPED)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory while learning the network");

@@ -174,6 +174,25 @@ static size_t max_groups(const vf_agg *a)
     return a->mem_limit ? a->mem_limit / (a->entry_size + 16) : SIZE_MAX;
 }
 
+size_t vf_agg_capacity(const vf_agg *a)
+{
+    size_t m = max_groups(a);
+    return m < 16 ? 16 : m;
+}
+
+uint64_t vf_agg_inet_rate(const vf_agg *a)
+{
+    return a->inet_rate;
+}
+
+void vf_agg_clear(vf_agg *a)
+{
+    a->count = 0;
+    a->approx = 0;
+    a->error_bound = 0;
+    memset(a->index, 0, a->index_cap * sizeof *a->index);
+}
+
 static int grow_entries(vf_agg *a)
 {
     size_t ncap = a->cap ? a->cap * 2 : 64;
@@ -267,16 +286,16 @@ static void inherit_floor(vf_agg *a, hdr *h)
     h->err = f;
     switch (a->rank) {
     case VF_RANK_PACKETS:
-        h->m.packets += f;
+        h->m.packets = vf_sat_add(h->m.packets, f);
         break;
     case VF_RANK_FLOWS:
-        h->m.flows += f;
+        h->m.flows = vf_sat_add(h->m.flows, f);
         break;
     case VF_RANK_COST:
         h->m.cost += (unsigned __int128)f << 30; /* the floor is in pico-dollars */
         break;
     default:
-        h->m.bytes += f;
+        h->m.bytes = vf_sat_add(h->m.bytes, f);
     }
 }
 

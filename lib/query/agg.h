@@ -15,10 +15,10 @@ typedef struct vf_metrics {
 
 static inline void vf_metrics_add(vf_metrics *a, const vf_metrics *b)
 {
-    a->bytes += b->bytes;
-    a->packets += b->packets;
-    a->flows += b->flows;
-    a->inet_bytes += b->inet_bytes;
+    a->bytes = vf_sat_add(a->bytes, b->bytes);
+    a->packets = vf_sat_add(a->packets, b->packets);
+    a->flows = vf_sat_add(a->flows, b->flows);
+    a->inet_bytes = vf_sat_add(a->inet_bytes, b->inet_bytes);
     a->cost += b->cost;
 }
 
@@ -40,6 +40,13 @@ int vf_agg_add(vf_agg *a, const void *key, uint64_t hash, const vf_metrics *m);
  * of vf_agg_add, faster on large tables: the cache misses of all n are overlapped by
  * prefetching their index slots, then their entries, before any is applied. */
 int vf_agg_add_batch(vf_agg *a, const unsigned char *keys, const uint64_t *hashes, const vf_metrics *m, size_t n);
+
+/* Groups the budget holds before heavy-hitter mode begins (SIZE_MAX without a budget). */
+size_t vf_agg_capacity(const vf_agg *a);
+/* Empties the table, keeping its memory, budget and ranking. */
+void vf_agg_clear(vf_agg *a);
+/* The rate given to vf_agg_new for ranking internet-out bytes by cost. */
+uint64_t vf_agg_inet_rate(const vf_agg *a);
 
 /* Adds every group of `from` into `into` (both of the same key size). */
 int vf_agg_merge(vf_agg *into, const vf_agg *from);

@@ -1,6 +1,7 @@
 /* query.c — the grouping engine shared by summary, top and timeline (see query.h). */
 #include "query/query.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,15 @@ typedef struct q_state {
     /* while a record is grouped */
     const vf_flow *cur;
     int failed;
+    struct q_ctx *ctx;
+    uint64_t seq; /* the unit of work being read */
 } q_state;
+
+/* A unit's groups, finished before its turn to go into the total came. */
+typedef struct parked {
+    uint64_t seq;
+    vf_agg *groups;
+} parked;
 
 typedef struct q_ctx {
     vf_analysis *a;
@@ -41,6 +50,14 @@ typedef struct q_ctx {
     q_state *total;
     vf_outcome *outcome;
     size_t per_thread_memory;
+    /* the total table is fed in unit order (see to_total) */
+    pthread_mutex_t lock;
+    pthread_cond_t turn;
+    uint64_t next_seq; /* units before it are in the total */
+    parked *park;
+    vf_agg **spare;
+    size_t npark, nspare, park_max;
+    int failed;
 } q_ctx;
 
 /* A thread's state; the total's (mem 0) takes its group table from the first thread. */
@@ -77,16 +94,100 @@ static void state_free(q_state *s)
 static void count_class(q_state *s, int cls, uint16_t month, const vf_metrics *m)
 {
     vf_metrics_add(&s->cls[cls], m);
-    s->unique += m->bytes;
+    s->unique = vf_sat_add(s->unique, m->bytes);
     if (cls == VPCFLOW_CLASS_INTERNET_OUT)
         vf_months_add(&s->inet, month, m->bytes);
 }
 
+/* ---- the total, in input order ---------------------------------------------------------
+ * A worker groups one unit of work at a time into its own table, which never evicts: the table
+ * goes into the total when the unit ends, or sooner when it is full, strictly in unit order
+ * (a worker whose turn has not come waits). Only the total runs out of room and keeps heavy
+ * hitters, and it sees the same updates in the same order whichever worker read which unit: the
+ * result and its error bound depend on the input and the thread count alone, and the bound is
+ * that of one table of the whole budget, not a sum over threads. A unit that ends before its
+ * turn is parked (at most one per thread) so that its worker can go on with the next one. */
+
+static void merge_locked(q_ctx *c, vf_agg *g)
+{
+    if (vf_agg_merge(c->total->groups, g) < 0)
+        c->failed = 1;
+    vf_agg_clear(g);
+}
+
+static void wait_turn(q_ctx *c, uint64_t seq)
+{
+    while (c->next_seq != seq)
+        pthread_cond_wait(&c->turn, &c->lock);
+}
+
+/* Unit seq is complete in the total: the parked units that follow go in too. */
+static void advance_locked(q_ctx *c)
+{
+    c->next_seq++;
+    for (size_t i = 0; i < c->npark;) {
+        if (c->park[i].seq != c->next_seq) {
+            i++;
+            continue;
+        }
+        vf_agg *g = c->park[i].groups;
+        c->park[i] = c->park[--c->npark];
+        merge_locked(c, g);
+        c->spare[c->nspare++] = g;
+        c->next_seq++;
+        i = 0;
+    }
+    pthread_cond_broadcast(&c->turn);
+}
+
+/* Moves a worker's table into the total: when it is full (unit_end 0) or its unit ended. */
+static int to_total(q_state *s, int unit_end)
+{
+    q_ctx *c = s->ctx;
+    pthread_mutex_lock(&c->lock);
+    if (unit_end && c->next_seq != s->seq && c->npark < c->park_max) {
+        vf_agg *fresh =
+            c->nspare ? c->spare[--c->nspare]
+                      : vf_agg_new(s->spec->key_size, c->per_thread_memory, s->spec->rank, vf_agg_inet_rate(s->groups));
+        if (fresh) {
+            c->park[c->npark++] = (parked){s->seq, s->groups};
+            s->groups = fresh;
+            pthread_mutex_unlock(&c->lock);
+            return 0;
+        }
+    }
+    wait_turn(c, s->seq);
+    merge_locked(c, s->groups);
+    if (unit_end)
+        advance_locked(c);
+    int failed = c->failed;
+    pthread_mutex_unlock(&c->lock);
+    return failed;
+}
+
 static void flush_batch(q_state *s)
 {
+    if (s->nbatch && vf_agg_count(s->groups) + s->nbatch > vf_agg_capacity(s->groups) && to_total(s, 0))
+        s->failed = 1;
     if (s->nbatch && vf_agg_add_batch(s->groups, s->bkeys, s->bhash, s->bm, s->nbatch) < 0)
         s->failed = 1;
     s->nbatch = 0;
+}
+
+static void q_begin(void *state, uint64_t seq)
+{
+    ((q_state *)state)->seq = seq;
+}
+
+static int q_end(void *state, uint64_t seq, int last_of_input)
+{
+    q_state *s = state;
+    (void)last_of_input;
+    flush_batch(s);
+    s->seq = seq;
+    if (to_total(s, 1))
+        s->failed = 1;
+    return s->failed;
 }
 
 static void emit_kept(void *sink, const void *key, const vf_metrics *m)
@@ -130,6 +231,8 @@ static void *q_open(void *ctx, unsigned worker)
         state_free(s);
         s = NULL;
     }
+    if (s)
+        s->ctx = c;
     return s;
 }
 
@@ -158,7 +261,7 @@ static int q_record(void *state, const vpcflow_record *r)
     if (spec->where && !spec->where(spec->wctx, r))
         return 0;
     if (f.nat_in)
-        s->nat_bytes += r->bytes;
+        s->nat_bytes = vf_sat_add(s->nat_bytes, r->bytes);
     if (f.verdict == VF_DROP)
         return 0;
     s->cur = &f;
@@ -185,13 +288,9 @@ static int q_close(void *ctx, void *state)
     for (int k = 0; k < VPCFLOW_CLASS_COUNT; k++)
         vf_metrics_add(&t->cls[k], &s->cls[k]);
     vf_months_merge(&t->inet, &s->inet);
-    t->nat_bytes += s->nat_bytes;
-    t->unique += s->unique;
-    if (!t->groups) { /* the first table becomes the total: no copy, so memory stays in budget */
-        t->groups = s->groups;
-        s->groups = NULL;
-        vf_agg_set_limit(t->groups, c->a->memory_limit);
-    } else if (!rc && vf_agg_merge(t->groups, s->groups) < 0)
+    t->nat_bytes = vf_sat_add(t->nat_bytes, s->nat_bytes);
+    t->unique = vf_sat_add(t->unique, s->unique);
+    if (vf_agg_count(s->groups) && !rc && vf_agg_merge(t->groups, s->groups) < 0) /* every unit ended: empty */
         rc = 1;
     if (!rc && (vf_agg_merge(t->pending, s->pending) < 0 || vf_outcome_merge(c->outcome, s->fc) < 0))
         rc = 1;
@@ -199,9 +298,16 @@ static int q_close(void *ctx, void *state)
     return rc;
 }
 
+/* Pending pieces go into the groups in the order of vf_agg_top (by bytes, then key), not in
+ * the order the workers' tables were merged, so that the result does not depend on it. */
 static int settle(q_state *t, const vf_outcome *o, size_t key_size)
 {
-    for (size_t i = 0; i < vf_agg_count(t->pending); i++) {
+    size_t n;
+    size_t *order = vf_agg_top(t->pending, 0, &n);
+    if (!order)
+        return -1;
+    for (size_t j = 0; j < n; j++) {
+        size_t i = order[j];
         const unsigned char *k = vf_agg_key(t->pending, i);
         pending_head h;
         memcpy(&h, k, sizeof h);
@@ -210,9 +316,12 @@ static int settle(q_state *t, const vf_outcome *o, size_t key_size)
         const vf_metrics *m = vf_agg_metrics(t->pending, i);
         count_class(t, h.cls, h.month, m);
         const unsigned char *key = k + sizeof h;
-        if (!h.totals_only && vf_agg_add(t->groups, key, vf_hash_bytes(key, key_size), m) < 0)
+        if (!h.totals_only && vf_agg_add(t->groups, key, vf_hash_bytes(key, key_size), m) < 0) {
+            free(order);
             return -1;
+        }
     }
+    free(order);
     return 0;
 }
 
@@ -235,22 +344,30 @@ vpcflow_status vf_query_run(vf_analysis *a, const vf_query_spec *spec, vf_query_
     if (spec->key_size > MAX_KEY)
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "group key too large (%zu bytes)", spec->key_size);
     size_t threads = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
-    q_ctx ctx = {a, spec, state_new(a, spec, 0), vf_outcome_new(a->net), a->memory_limit / threads};
+    /* the total gets 3/4 of the budget; each thread's table and each parked one 1/8 / threads */
+    q_ctx ctx = {.a = a,
+                 .spec = spec,
+                 .total = state_new(a, spec, 0),
+                 .outcome = vf_outcome_new(a->net),
+                 .per_thread_memory = a->memory_limit / 8 / threads};
+    const vf_prices *pr = vf_network_prices(a->net);
+    size_t total_memory = a->memory_limit - a->memory_limit / 4;
+    ctx.park_max = threads;
+    ctx.park = vf_calloc(threads, sizeof *ctx.park);
+    ctx.spare = vf_calloc(threads, sizeof *ctx.spare);
+    pthread_mutex_init(&ctx.lock, NULL);
+    pthread_cond_init(&ctx.turn, NULL);
     vpcflow_status st = VPCFLOW_OK;
-    if (!ctx.total || !ctx.outcome) {
+    if (ctx.total)
+        ctx.total->groups = vf_agg_new(spec->key_size, total_memory, spec->rank, pr->ntiers ? pr->tiers[0].rate : 0);
+    if (!ctx.total || !ctx.outcome || !ctx.park || !ctx.spare || !ctx.total->groups) {
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
         goto done;
     }
-    vpcflow_sink sink = {q_open, q_record, NULL, q_close, &ctx};
+    vpcflow_sink sink = {q_open, q_record, q_end, q_close, &ctx, q_begin};
     st = vpcflow_scan(a->paths, a->npaths, &a->opt.scan, &sink, &out->stats, err);
     if (st == VPCFLOW_ERR_STOPPED)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    if (st == VPCFLOW_OK && !ctx.total->groups) { /* no worker ran (no input) */
-        const vf_prices *p = vf_network_prices(a->net);
-        ctx.total->groups = vf_agg_new(spec->key_size, a->memory_limit, spec->rank, p->ntiers ? p->tiers[0].rate : 0);
-        if (!ctx.total->groups)
-            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    }
     if (st == VPCFLOW_OK && settle(ctx.total, ctx.outcome, spec->key_size) < 0)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (st == VPCFLOW_OK) {
@@ -267,6 +384,14 @@ vpcflow_status vf_query_run(vf_analysis *a, const vf_query_spec *spec, vf_query_
 done:
     state_free(ctx.total);
     vf_outcome_free(ctx.outcome);
+    for (size_t i = 0; i < ctx.npark; i++)
+        vf_agg_free(ctx.park[i].groups);
+    for (size_t i = 0; i < ctx.nspare; i++)
+        vf_agg_free(ctx.spare[i]);
+    free(ctx.park);
+    free(ctx.spare);
+    pthread_mutex_destroy(&ctx.lock);
+    pthread_cond_destroy(&ctx.turn);
     return st;
 }
 

@@ -141,9 +141,9 @@ static void set_totals(vpcflow_rows *r, const vf_query_result *q, uint32_t mask)
     for (int c = 0; c < VPCFLOW_CLASS_COUNT; c++) {
         if (mask && !(mask & (1u << c)))
             continue;
-        r->total_bytes += q->cls[c].bytes;
-        r->total_packets += q->cls[c].packets;
-        r->total_flows += q->cls[c].flows;
+        r->total_bytes = vf_sat_add(r->total_bytes, q->cls[c].bytes);
+        r->total_packets = vf_sat_add(r->total_packets, q->cls[c].packets);
+        r->total_flows = vf_sat_add(r->total_flows, q->cls[c].flows);
         r->total_cost += q->cls_cost[c];
     }
 }

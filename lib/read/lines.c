@@ -269,8 +269,8 @@ static void count_record(vf_lines *L, const vpcflow_record *r)
         }
     }
     s->records++;
-    s->packets += r->packets;
-    s->bytes += r->bytes;
+    s->packets = vf_sat_add(s->packets, r->packets);
+    s->bytes = vf_sat_add(s->bytes, r->bytes);
     if ((r->present & VPCFLOW_BIT(VPCFLOW_F_START)) && (!s->first_start || r->start < s->first_start))
         s->first_start = r->start;
     if ((r->present & VPCFLOW_BIT(VPCFLOW_F_END)) && r->end > s->last_end)
@@ -367,8 +367,8 @@ void vf_scan_stats_add(vpcflow_scan_stats *t, const vpcflow_scan_stats *s)
     t->records_nodata += s->records_nodata;
     t->records_skipdata += s->records_skipdata;
     t->records_malformed += s->records_malformed;
-    t->packets += s->packets;
-    t->bytes += s->bytes;
+    t->packets = vf_sat_add(t->packets, s->packets);
+    t->bytes = vf_sat_add(t->bytes, s->bytes);
     if (s->first_start && (!t->first_start || s->first_start < t->first_start))
         t->first_start = s->first_start;
     if (s->last_end > t->last_end)

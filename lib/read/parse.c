@@ -265,17 +265,24 @@ static const char *parse_value(vpcflow_record *rec, int f, int type, const char 
             *why = "not a whole number";
             return NULL;
         }
+        if (v > VF_MAX_COUNT) {
+            *why = f == VPCFLOW_F_BYTES     ? "bytes above 2^50 (1 PiB): more than one record can carry"
+                   : f == VPCFLOW_F_PACKETS ? "packets above 2^50: more than one record can carry"
+                                            : "count above 2^50: more than one record can carry";
+            return NULL;
+        }
         *u64_slot(rec, f) = v;
         return q;
     case VPCFLOW_T_TIME:
         q = scan_u64(p, &v);
-        if (!q || !SEP(*q) || v > (uint64_t)INT64_MAX) {
+        if (!q || !SEP(*q)) {
             *why = "not a Unix time";
             return NULL;
         }
-        if (v > INT32_MAX) /* milliseconds, as some exporters write them */
-            v /= 1000;
-        *time_slot(rec, f) = (int64_t)v;
+        if (vf_time_seconds(v, time_slot(rec, f)) < 0) {
+            *why = "Unix time past the year 5138 (in seconds or milliseconds)";
+            return NULL;
+        }
         return q;
     default: { /* VPCFLOW_T_ENUM */
         q = token_end(p);
@@ -405,10 +412,10 @@ static const char *parse_default(const vpcflow_format *fmt, const char *line, vp
     FAST_NUMBER(5, 65535, rec->srcport, scan_short);
     FAST_NUMBER(6, 65535, rec->dstport, scan_short);
     FAST_NUMBER(7, 255, rec->protocol, scan_short);
-    FAST_NUMBER(8, UINT64_MAX, rec->packets, scan_short);
-    FAST_NUMBER(9, UINT64_MAX, rec->bytes, scan_short);
-    FAST_NUMBER(10, INT32_MAX, rec->start, scan_time10); /* milliseconds take the general path */
-    FAST_NUMBER(11, INT32_MAX, rec->end, scan_time10);
+    FAST_NUMBER(8, VF_MAX_COUNT, rec->packets, scan_short);
+    FAST_NUMBER(9, VF_MAX_COUNT, rec->bytes, scan_short);
+    FAST_NUMBER(10, VF_TIME_MS_FROM, rec->start, scan_time10); /* milliseconds take the general path */
+    FAST_NUMBER(11, VF_TIME_MS_FROM, rec->end, scan_time10);
     uint64_t word = prefix8(p, 7);
     if (word == prefix8("ACCEPT ", 7))
         rec->action = VPCFLOW_ACTION_ACCEPT;

@@ -399,6 +399,8 @@ static void *worker_parse(void *arg)
         if (i >= S->nunits)
             break;
         unit *u = &S->units[i];
+        if (S->sink->chunk_begin)
+            S->sink->chunk_begin(W->state, u->seq);
         if (!stopped(S, u->seq)) {
             if (u->streamed)
                 run_stream(W, u);

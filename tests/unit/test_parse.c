@@ -29,6 +29,19 @@ static int parse(const vpcflow_format *f, const char *line, vpcflow_record *r)
     return vpcflow_parse_line(last_parser, line, strlen(line), r, &err) == VPCFLOW_OK;
 }
 
+/* parse(), with the error's message in why (static storage) when the line is malformed */
+static int parse_why(const vpcflow_format *f, const char *line, vpcflow_record *r, const char **why)
+{
+    static vpcflow_error err;
+    vpcflow_line_parser_free(last_parser);
+    last_parser = NULL;
+    if (vpcflow_line_parser_new(f, &last_parser, &err) != VPCFLOW_OK)
+        return 0;
+    int ok = vpcflow_parse_line(last_parser, line, strlen(line), r, &err) == VPCFLOW_OK;
+    *why = ok ? NULL : err.message;
+    return ok;
+}
+
 static const char *addr_text(vpcflow_addr a)
 {
     static char buf[64];
@@ -263,13 +276,51 @@ TEST(ipv6_crlf_spaces_and_milliseconds)
     CHECK_EQ_I64(r.end, 1477913820);
     CHECK_EQ_U64(r.bytes, 8855);
     CHECK_EQ_U64(r.text.len, strlen(r.text.ptr) - 2); /* without the CR (and the copy's LF) */
-    CHECK(parse(f,
-                "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 18446744073709551615 18446744073709551615 2147483647 2147483648 "
-                "REJECT OK",
-                &r));
-    CHECK(r.packets == UINT64_MAX && r.bytes == UINT64_MAX);
-    CHECK_EQ_I64(r.start, 2147483647);
-    CHECK_EQ_I64(r.end, 2147483); /* above 2^31-1: milliseconds */
+    vpcflow_format_free(f);
+}
+
+/* Seconds run to 10^11 (the year 5138), milliseconds above: 2038 and later are seconds. Counts
+ * above 2^50 are malformed. Each line is tried as is (the default-format fast path) and with a
+ * doubled space (the general parser). */
+TEST(time_units_and_count_bounds)
+{
+    vpcflow_format *f = vpcflow_format_default();
+    const struct {
+        const char *packets, *bytes, *start, *end;
+        int64_t want_start, want_end;
+        const char *why; /* NULL: well formed */
+    } cases[] = {
+        {"1", "1", "2147483647", "2147483648", 2147483647, 2147483648, NULL},
+        {"1", "1", "32503680000", "32503680060", 32503680000, 32503680060, NULL}, /* year 3000 */
+        {"1", "1", "99999999999", "100000000000", 99999999999, 100000000000, NULL},
+        {"1", "1", "100000000001", "1477913820000", 100000000, 1477913820, NULL}, /* milliseconds */
+        {"1", "1", "100000000000000", "100000000000000", 100000000000, 100000000000, NULL},
+        {"1", "1", "100000000000001", "1", 0, 0, "Unix time past the year 5138 (in seconds or milliseconds)"},
+        {"1", "1", "1", "18446744073709551615", 0, 0, "Unix time past the year 5138 (in seconds or milliseconds)"},
+        {"1125899906842624", "1125899906842624", "1", "2", 1, 2, NULL}, /* 2^50 */
+        {"1", "1125899906842625", "1", "2", 0, 0, "bytes above 2^50 (1 PiB): more than one record can carry"},
+        {"1", "18446744073709551615", "1", "2", 0, 0, "bytes above 2^50 (1 PiB): more than one record can carry"},
+        {"1125899906842625", "1", "1", "2", 0, 0, "packets above 2^50: more than one record can carry"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        for (int spaced = 0; spaced < 2; spaced++) {
+            char line[256];
+            snprintf(line, sizeof line, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 %s%s %s %s %s REJECT OK", cases[i].packets,
+                     spaced ? " " : "", cases[i].bytes, cases[i].start, cases[i].end);
+            vpcflow_record r;
+            const char *why = NULL;
+            int ok = parse_why(f, line, &r, &why);
+            if (!cases[i].why) {
+                CHECK(ok);
+                if (ok) {
+                    CHECK_EQ_I64(r.start, cases[i].want_start);
+                    CHECK_EQ_I64(r.end, cases[i].want_end);
+                }
+            } else {
+                CHECK(!ok);
+                CHECK(why && strstr(why, cases[i].why));
+            }
+        }
     vpcflow_format_free(f);
 }
 

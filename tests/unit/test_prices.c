@@ -1,4 +1,5 @@
 /* test_prices.c — unit tests of the price table: defaults, price files, exact decimals, tiers, USD text. */
+#include "model/cost.h"
 #include "model/prices.h"
 #include "t.h"
 
@@ -155,6 +156,44 @@ TEST(internet_free_allowance)
                85000000000, __LINE__);
     p.free_gb_month = 0;
     check_u128(vf_prices_internet_month(&p, 1, 1), 9 * PICO_CENT, __LINE__);
+}
+
+/* A row's share of the tiered internet-out charge is floor(C x b / B), exact even where C x b
+ * needs more than 128 bits (two rows of 40 TiB in one month once showed $2,950.72 each). */
+TEST(internet_share_is_exact_past_the_first_tier)
+{
+    vf_prices p;
+    vf_prices_default(&p);
+    uint64_t tib40 = UINT64_C(40) << 40;
+    u128 month = vf_prices_internet_month(&p, 2 * tib40, 0);
+    CHECK_STR(usd(month, 2), "6553.60");
+    u128 big = (u128)1 << 120;
+    const struct {
+        u128 cost;
+        uint64_t total, bytes;
+        u128 want;
+    } cases[] = {
+        {0, 0, 0, 0},
+        {1000, 0, 5, 0},
+        {1000, 10, 0, 0},
+        {1000, 10, 10, 1000},
+        {1000, 3, 1, 333},
+        {1000, 3, 2, 666},
+        {3 * big, 3, 1, big},
+        {3 * big, 3, 2, 2 * big},
+        {(u128)UINT64_MAX * UINT64_MAX, UINT64_MAX, UINT64_MAX - 1, (u128)UINT64_MAX * (UINT64_MAX - 1)},
+        {(u128)UINT64_MAX * UINT64_MAX + 5, UINT64_MAX, 1, UINT64_MAX},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_u128(vf_inet_share(cases[i].cost, cases[i].total, cases[i].bytes), cases[i].want, __LINE__);
+    CHECK_STR(usd(vf_inet_share(month, 2 * tib40, tib40), 2), "3276.80");
+    CHECK_STR(usd(vf_inet_share(month, 2 * tib40, 2 * tib40), 2), "6553.60");
+    /* rows that partition the class add up to it, short by less than one unit per row */
+    uint64_t parts[] = {tib40 / 3, tib40 / 7, 2 * tib40 - tib40 / 3 - tib40 / 7};
+    u128 sum = 0;
+    for (size_t i = 0; i < 3; i++)
+        sum += vf_inet_share(month, 2 * tib40, parts[i]);
+    CHECK(sum <= month && month - sum < 3);
 }
 
 TEST(usd_format_rounds_half_up)

@@ -115,7 +115,7 @@ static result *scan(const char **paths, size_t n, scan_opts o)
                                 .chunk_bytes = o.chunk,
                                 .diag = s_diag,
                                 .ctx = &res};
-    vpcflow_sink sink = {s_open, s_record, NULL, s_close, &res};
+    vpcflow_sink sink = {s_open, s_record, NULL, s_close, &res, NULL};
     res.st = vpcflow_scan(paths, n, &opt, &sink, &res.stats, &res.err);
     if (res.all.n)
         qsort(res.all.v, res.all.n, sizeof *res.all.v, cmp_item);
@@ -343,7 +343,7 @@ TEST(cloudwatch_event_times)
         "2017-07-28T10:00:01.250Z 2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1501236000 1501236060 ACCEPT OK\n";
     const char *path = t_file(0, "ev.log", data, strlen(data));
     vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1};
-    vpcflow_sink sink = {NULL, s_record_ms, NULL, NULL, NULL};
+    vpcflow_sink sink = {NULL, s_record_ms, NULL, NULL, NULL, NULL};
     n_event_ms = 0;
     CHECK(vpcflow_scan(&path, 1, &opt, &sink, NULL, NULL) == VPCFLOW_OK);
     CHECK_EQ_I64(n_event_ms, 1);
@@ -575,7 +575,7 @@ TEST(a_sink_can_stop_the_scan)
     const char *path = t_file(0, "stop.log", data, strlen(data));
     int total = 0;
     vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1};
-    vpcflow_sink sink = {open_counter, stop_after_two, NULL, close_counter, &total};
+    vpcflow_sink sink = {open_counter, stop_after_two, NULL, close_counter, &total, NULL};
     CHECK(vpcflow_scan(&path, 1, &opt, &sink, NULL, NULL) == VPCFLOW_ERR_STOPPED);
     CHECK_EQ_I64(total, 2);
 }
