@@ -101,7 +101,8 @@ struct vf_alert_engine {
     int have_t;
     uint64_t fired[VF_ALERT_MAX_RULES];
     uint64_t late, dropped, keys_peak, arrivals;
-    int64_t next_evict, blocked_at, min_hop;
+    uint64_t dropped_at, evict_at; /* the arrivals when a record was last dropped, state last evicted */
+    int64_t next_evict, min_hop;
     int stop;
 };
 
@@ -127,7 +128,6 @@ vf_alert_engine *vf_alert_engine_new(const vf_engine_options *o)
         e->o.max_keys = 100000;
     if (!e->o.lateness)
         e->o.lateness = 600;
-    e->blocked_at = NO_FIRE;
     e->min_hop = INT64_MAX;
     int bad = vf_map_init(&e->pmap, sizeof(pane_key)) < 0;
     for (size_t i = 0; i < e->R->n; i++) {
@@ -173,6 +173,13 @@ void vf_alert_engine_free(vf_alert_engine *e)
 static int64_t group_of(vf_alert_engine *e, size_t rule, const unsigned char *key);
 static int evict(vf_alert_engine *e);
 
+/* An eviction costs O(keys + panes): it is tried at most once per eighth of that many
+ * arrivals, so that a full table costs O(1) per record amortised, not O(--max-keys). */
+static int may_evict(const vf_alert_engine *e)
+{
+    return e->arrivals - e->evict_at >= (e->ngroups + e->npanes) / 8;
+}
+
 static int64_t new_group(vf_alert_engine *e, size_t rule, const unsigned char *key)
 {
     size_t ks = e->R->rule[rule].key_size;
@@ -216,11 +223,8 @@ static int64_t group_of(vf_alert_engine *e, size_t rule, const unsigned char *ke
     if (g >= 0)
         return g;
     if (e->o.streaming && e->ngroups >= e->o.max_keys) {
-        if (e->blocked_at != e->tmax) { /* make room once per advance of time, not per record */
-            e->blocked_at = e->tmax;
-            if (evict(e) < 0)
-                return -1;
-        }
+        if (may_evict(e) && evict(e) < 0)
+            return -1;
         if (e->ngroups >= e->o.max_keys)
             return -2;
     }
@@ -633,6 +637,7 @@ static int drop_idle_groups(vf_alert_engine *e)
 
 static int evict(vf_alert_engine *e)
 {
+    e->evict_at = e->arrivals;
     size_t w = 0;
     for (size_t i = 0; i < e->npanes; i++) {
         pane *P = &e->panes[i];
@@ -705,7 +710,10 @@ static int count(vf_alert_engine *e, size_t ri, const unsigned char *key, int64_
     }
     int64_t g = group_of(e, ri, key);
     if (g == -2) {
-        e->dropped++;
+        if (e->dropped_at != e->arrivals) { /* a record counts once, whatever number of its keys missed */
+            e->dropped_at = e->arrivals;
+            e->dropped++;
+        }
         return 0;
     }
     int64_t pi = g < 0 ? -1 : pane_of(e, (uint32_t)g, p);
@@ -756,7 +764,7 @@ int vf_alert_engine_record(vf_alert_engine *e, const vpcflow_record *rec, uint64
     }
     if (e->o.streaming) {
         e->arrivals++;
-        if (e->tmax >= e->next_evict && e->min_hop != INT64_MAX) {
+        if (e->tmax >= e->next_evict && e->min_hop != INT64_MAX && may_evict(e)) {
             if (e->next_evict && evict(e) < 0)
                 return -1;
             e->next_evict = e->tmax + e->min_hop;
