@@ -501,6 +501,9 @@ VPCFLOW_API void vpcflow_alerts_free(vpcflow_alerts *list);
 VPCFLOW_API size_t vpcflow_alerts_count(const vpcflow_alerts *list);
 VPCFLOW_API const vpcflow_alert *vpcflow_alerts_get(const vpcflow_alerts *list, size_t i);
 VPCFLOW_API const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts *list);
+/* Keys the run forgot (the least recently seen) to stay within options->memory_limit: their
+ * alerts may be missing or undercounted. 0 when everything fitted. */
+VPCFLOW_API uint64_t vpcflow_alerts_evicted(const vpcflow_alerts *list);
 /* JSON lines, or an aligned table for people. */
 VPCFLOW_API int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out);
 
@@ -529,6 +532,7 @@ typedef struct vpcflow_watch_summary {
     uint64_t payloads;         /* subscription payloads decoded */
     uint64_t control_messages; /* CONTROL_MESSAGE payloads skipped */
     uint64_t rotations, truncations;
+    uint64_t evicted; /* keys forgotten (the least recently seen) to stay within --memory */
 } vpcflow_watch_summary;
 
 typedef struct vpcflow_watch vpcflow_watch;
