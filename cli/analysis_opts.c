@@ -24,8 +24,10 @@ const char cli_analysis_help[] =
     "  --since T, --until T     only records overlapping [since, until); T is a Unix time,\n"
     "                           an ISO date (2026-11-01 or 2026-11-01T10:00:00Z), or a duration\n"
     "                           back from now (90m, 6h, 2d)\n"
-    "  --memory SIZE     memory for group tables (default 512M); beyond it results become\n"
-    "                    heavy-hitter estimates with a printed error bound\n"
+    "  --memory SIZE     memory for the whole run (default 512M, at least 11M): each reading\n"
+    "                    thread's buffers (6 MiB; fewer threads when they would take over\n"
+    "                    half) and the group tables, which get the rest; beyond it results\n"
+    "                    become heavy-hitter estimates with a printed error bound\n"
     "  --no-dedup        count every record as logged, as a SQL GROUP BY would: a flow seen\n"
     "                    by both of its ENIs then counts twice\n";
 

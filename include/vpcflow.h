@@ -371,7 +371,7 @@ typedef struct vpcflow_analysis_options {
     int free_tier;        /* subtract the monthly internet-out free allowance */
     int action;           /* 0: all; VPCFLOW_ACTION_ACCEPT or _REJECT: only those */
     int64_t since, until; /* keep records overlapping [since, until); 0: no bound */
-    size_t memory_limit;  /* bytes for group tables; 0: 512 MiB */
+    size_t memory_limit;  /* bytes for the run: thread buffers and group tables; 0: 512 MiB */
     int no_dedup;         /* count every record as logged (what SQL's GROUP BY gives) */
 } vpcflow_analysis_options;
 

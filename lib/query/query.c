@@ -41,6 +41,7 @@ typedef struct q_ctx {
     q_state *total;
     vf_outcome *outcome;
     size_t per_thread_memory;
+    size_t opened, closed; /* worker states */
 } q_ctx;
 
 /* A thread's state; the total's (mem 0) takes its group table from the first thread. */
@@ -130,6 +131,7 @@ static void *q_open(void *ctx, unsigned worker)
         state_free(s);
         s = NULL;
     }
+    c->opened += s != NULL;
     return s;
 }
 
@@ -190,12 +192,16 @@ static int q_close(void *ctx, void *state)
     if (!t->groups) { /* the first table becomes the total: no copy, so memory stays in budget */
         t->groups = s->groups;
         s->groups = NULL;
-        vf_agg_set_limit(t->groups, c->a->memory_limit);
     } else if (!rc && vf_agg_merge(t->groups, s->groups) < 0)
         rc = 1;
     if (!rc && (vf_agg_merge(t->pending, s->pending) < 0 || vf_outcome_merge(c->outcome, s->fc) < 0))
         rc = 1;
     state_free(s);
+    /* the workers' tables are all held until they close: each closed one's share passes to
+     * the total, which never holds more than the tables it replaced */
+    c->closed++;
+    if (t->groups)
+        vf_agg_set_limit(t->groups, c->a->memory_limit / c->opened * c->closed);
     return rc;
 }
 
@@ -235,7 +241,7 @@ vpcflow_status vf_query_run(vf_analysis *a, const vf_query_spec *spec, vf_query_
     if (spec->key_size > MAX_KEY)
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "group key too large (%zu bytes)", spec->key_size);
     size_t threads = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
-    q_ctx ctx = {a, spec, state_new(a, spec, 0), vf_outcome_new(a->net), a->memory_limit / threads};
+    q_ctx ctx = {a, spec, state_new(a, spec, 0), vf_outcome_new(a->net), a->memory_limit / threads, 0, 0};
     vpcflow_status st = VPCFLOW_OK;
     if (!ctx.total || !ctx.outcome) {
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
