@@ -25,7 +25,9 @@ const char cli_analysis_help[] =
     "  --since T, --until T     only records overlapping [since, until); T is a Unix time (ms\n"
     "                           above 10^11), an ISO date (2026-11-01 or 2026-11-01T10:00:00Z),\n"
     "                           or a duration back from now (90m, 6h, 2d)\n"
-    "  --memory SIZE     memory for group tables, 1M to 4T (default 512M); beyond it results\n"
+    "  --memory SIZE     memory for the whole run (default 512M, 11M to 4T): each reading\n"
+    "                    thread's buffers (6 MiB; fewer threads when they would take over\n"
+    "                    half) and the group tables, which get the rest; beyond it results\n"
     "                    become heavy-hitter estimates with a printed error bound\n"
     "  --no-dedup        count every record as logged, as a SQL GROUP BY would: a flow seen\n"
     "                    by both of its ENIs then counts twice\n";

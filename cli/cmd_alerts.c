@@ -44,6 +44,10 @@ const char cmd_alerts_help[] =
     "  -o, --output json|table  (default json)\n"
     "  --since T, --until T, --action ACCEPT|REJECT   only these records\n"
     "\n"
+    "--memory SIZE (default 512M) bounds the state of every key: beyond it the least recently\n"
+    "seen keys are forgotten, and a warning says how many (their alerts may be missing).\n"
+    "--prices, --free-tier and --no-dedup are accepted as by the other commands.\n"
+    "\n"
     "Give the topology (--subnets, --enis, --ip-ranges) for owner labels, and so that AWS\n"
     "service addresses and NAT gateways are told apart from the internet.\n"
     "\n"
@@ -64,7 +68,8 @@ const char cmd_watch_help[] =
     "de-duplicated: alerts are about behaviour, not bytes billed.\n"
     "\n"
     "State is bounded: a window is dropped once the newest record is --lateness past its end,\n"
-    "idle keys are forgotten, and at most --max-keys keys are tracked. SIGINT or SIGTERM ends\n"
+    "idle keys are forgotten, and at most --max-keys keys are tracked, in at most --memory\n"
+    "(default 512M; beyond it the least recently seen keys are forgotten). SIGINT or SIGTERM ends\n"
     "the watch (exit 0) with a summary on stderr: records read and alerts fired per rule.\n"
     "\n" RULES_HELP "\n"
     "  --rules FILE, --only RULES, --print-rules, -o json|table   as for 'vpcflow alerts'\n"
@@ -110,6 +115,10 @@ static int parse(alerts_cli *c, int argc, char **argv, int watch)
                                              {"action", required_argument, 0, OPT_ACTION},
                                              {"since", required_argument, 0, OPT_SINCE},
                                              {"until", required_argument, 0, OPT_UNTIL},
+                                             {"prices", required_argument, 0, OPT_PRICES},
+                                             {"free-tier", no_argument, 0, OPT_FREE_TIER},
+                                             {"memory", required_argument, 0, OPT_MEMORY},
+                                             {"no-dedup", no_argument, 0, OPT_NO_DEDUP},
                                              {"rules", required_argument, 0, OPT_RULES},
                                              {"only", required_argument, 0, OPT_ONLY},
                                              {"print-rules", no_argument, 0, OPT_PRINT_RULES},
@@ -245,6 +254,11 @@ int cmd_alerts(int argc, char **argv)
         return cli_fail(st, &err);
     }
     cli_after_scan(&c.common, vpcflow_alerts_stats(list));
+    uint64_t evicted = vpcflow_alerts_evicted(list);
+    if (evicted && !c.common.quiet)
+        cli_warn("%llu key%s forgotten (the least recently seen) to stay within --memory: their alerts may be "
+                 "missing or undercounted",
+                 (unsigned long long)evicted, evicted == 1 ? " was" : "s were");
     rc = vpcflow_alerts_write(list, c.table ? VPCFLOW_ALERTS_TABLE : VPCFLOW_ALERTS_JSON, stdout);
     vpcflow_alerts_free(list);
     if (rc < 0 || fflush(stdout) != 0) {
@@ -301,6 +315,9 @@ static void summary(const vpcflow_watch *w, const vpcflow_alert_rules *rules)
     if (s->dropped)
         fprintf(stderr, "  %llu record%s did not count: --max-keys keys were tracked already\n",
                 (unsigned long long)s->dropped, s->dropped == 1 ? "" : "s");
+    if (s->evicted)
+        fprintf(stderr, "  %llu key%s forgotten (the least recently seen) to stay within --memory\n",
+                (unsigned long long)s->evicted, s->evicted == 1 ? " was" : "s were");
 }
 
 int cmd_watch(int argc, char **argv)

@@ -86,10 +86,10 @@ static int help(int argc, char **argv)
         cli_error("no such command or topic: '%s'", argv[1]);
         return EXIT_INPUT;
     }
-    fputs(c->help, stdout);
-    fputs("\n", stdout);
-    fputs(cli_common_help, stdout);
-    return EXIT_OK;
+    /* the command's own --help: the same text, every option it accepts */
+    char help_opt[] = "--help";
+    char *args[] = {argv[1], help_opt, NULL};
+    return c->run(2, args);
 }
 
 int main(int argc, char **argv)

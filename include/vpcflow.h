@@ -383,7 +383,7 @@ typedef struct vpcflow_analysis_options {
     int free_tier;        /* subtract the monthly internet-out free allowance */
     int action;           /* 0: all; VPCFLOW_ACTION_ACCEPT or _REJECT: only those */
     int64_t since, until; /* keep records overlapping [since, until); 0: no bound */
-    size_t memory_limit;  /* bytes for group tables; 0: 512 MiB */
+    size_t memory_limit;  /* bytes for the run: thread buffers and group tables; 0: 512 MiB */
     int no_dedup;         /* count every record as logged (what SQL's GROUP BY gives) */
 } vpcflow_analysis_options;
 
@@ -513,6 +513,9 @@ VPCFLOW_API void vpcflow_alerts_free(vpcflow_alerts *list);
 VPCFLOW_API size_t vpcflow_alerts_count(const vpcflow_alerts *list);
 VPCFLOW_API const vpcflow_alert *vpcflow_alerts_get(const vpcflow_alerts *list, size_t i);
 VPCFLOW_API const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts *list);
+/* Keys the run forgot (the least recently seen) to stay within options->memory_limit: their
+ * alerts may be missing or undercounted. 0 when everything fitted. */
+VPCFLOW_API uint64_t vpcflow_alerts_evicted(const vpcflow_alerts *list);
 /* JSON lines, or an aligned table for people. */
 VPCFLOW_API int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out);
 
@@ -541,6 +544,7 @@ typedef struct vpcflow_watch_summary {
     uint64_t payloads;         /* subscription payloads decoded */
     uint64_t control_messages; /* CONTROL_MESSAGE payloads skipped */
     uint64_t rotations, truncations;
+    uint64_t evicted; /* keys forgotten (the least recently seen) to stay within --memory */
 } vpcflow_watch_summary;
 
 typedef struct vpcflow_watch vpcflow_watch;

@@ -78,6 +78,7 @@ typedef struct group {
     int64_t last_t;
     int64_t fired[4]; /* streaming: the last windows that fired */
     uint8_t fired_next;
+    uint64_t seen; /* the arrival that last touched it: the least recently seen go first (--memory) */
 } group;
 
 typedef struct pane_key {
@@ -101,7 +102,9 @@ struct vf_alert_engine {
     int have_t;
     uint64_t fired[VF_ALERT_MAX_RULES];
     uint64_t late, dropped, keys_peak, arrivals;
-    int64_t next_evict, blocked_at, min_hop;
+    uint64_t dropped_at, evict_at; /* the arrivals when a record was last dropped, state last evicted */
+    uint64_t heap, evicted;        /* bytes of the panes' sets and examples; keys forgotten for --memory */
+    int64_t next_evict, min_hop;
     int stop;
 };
 
@@ -127,7 +130,6 @@ vf_alert_engine *vf_alert_engine_new(const vf_engine_options *o)
         e->o.max_keys = 100000;
     if (!e->o.lateness)
         e->o.lateness = 600;
-    e->blocked_at = NO_FIRE;
     e->min_hop = INT64_MAX;
     int bad = vf_map_init(&e->pmap, sizeof(pane_key)) < 0;
     for (size_t i = 0; i < e->R->n; i++) {
@@ -172,6 +174,15 @@ void vf_alert_engine_free(vf_alert_engine *e)
 /* Group of (rule, key): -1 out of memory, -2 over max_keys (streaming). */
 static int64_t group_of(vf_alert_engine *e, size_t rule, const unsigned char *key);
 static int evict(vf_alert_engine *e);
+static size_t pane_heap(const vf_alert_engine *e, const pane *P);
+static int compact_groups(vf_alert_engine *e, const uint8_t *keep);
+
+/* An eviction costs O(keys + panes): it is tried at most once per eighth of that many
+ * arrivals, so that a full table costs O(1) per record amortised, not O(--max-keys). */
+static int may_evict(const vf_alert_engine *e)
+{
+    return e->arrivals - e->evict_at >= (e->ngroups + e->npanes) / 8;
+}
 
 static int64_t new_group(vf_alert_engine *e, size_t rule, const unsigned char *key)
 {
@@ -216,11 +227,8 @@ static int64_t group_of(vf_alert_engine *e, size_t rule, const unsigned char *ke
     if (g >= 0)
         return g;
     if (e->o.streaming && e->ngroups >= e->o.max_keys) {
-        if (e->blocked_at != e->tmax) { /* make room once per advance of time, not per record */
-            e->blocked_at = e->tmax;
-            if (evict(e) < 0)
-                return -1;
-        }
+        if (may_evict(e) && evict(e) < 0)
+            return -1;
         if (e->ngroups >= e->o.max_keys)
             return -2;
     }
@@ -578,11 +586,9 @@ static int rebuild_maps(vf_alert_engine *e)
 static int drop_idle_groups(vf_alert_engine *e)
 {
     uint8_t *keep = vf_calloc(e->ngroups, 1);
-    uint32_t *remap = vf_calloc(e->ngroups, sizeof *remap);
     int64_t(*old)[2] = vf_calloc(e->ngroups, sizeof *old);
-    if (!keep || !remap || !old) {
+    if (!keep || !old) {
         free(keep);
-        free(remap);
         free(old);
         return -1;
     }
@@ -609,6 +615,18 @@ static int drop_idle_groups(vf_alert_engine *e)
         for (size_t i = 0; i < nold && kept > e->o.max_keys / 10 * 9; i++, kept--)
             keep[old[i][1]] = 0;
     }
+    free(old);
+    int rc = compact_groups(e, keep);
+    free(keep);
+    return rc;
+}
+
+/* Removes the groups whose keep[] is 0 (they hold no panes), renumbering the panes' groups. */
+static int compact_groups(vf_alert_engine *e, const uint8_t *keep)
+{
+    uint32_t *remap = vf_calloc(e->ngroups + 1, sizeof *remap);
+    if (!remap)
+        return -1;
     size_t ng = 0, klen = 0;
     for (size_t g = 0; g < e->ngroups; g++) {
         if (!keep[g])
@@ -625,19 +643,36 @@ static int drop_idle_groups(vf_alert_engine *e)
     e->klen = klen;
     for (size_t i = 0; i < e->npanes; i++)
         e->panes[i].group = remap[e->panes[i].group];
-    free(keep);
     free(remap);
-    free(old);
+    return 0;
+}
+
+/* Frees the panes of the groups whose keep[] is 0. */
+static int drop_panes_of(vf_alert_engine *e, const uint8_t *keep)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < e->npanes; i++) {
+        pane *P = &e->panes[i];
+        if (!keep[P->group]) {
+            e->heap -= pane_heap(e, P);
+            pane_free(P);
+            e->groups[P->group].live--;
+        } else
+            e->panes[w++] = *P;
+    }
+    e->npanes = w;
     return 0;
 }
 
 static int evict(vf_alert_engine *e)
 {
+    e->evict_at = e->arrivals;
     size_t w = 0;
     for (size_t i = 0; i < e->npanes; i++) {
         pane *P = &e->panes[i];
         group *G = &e->groups[P->group];
         if (closed(e, &e->R->rule[G->rule], P->p)) {
+            e->heap -= pane_heap(e, P);
             pane_free(P);
             G->live--;
         } else
@@ -647,6 +682,88 @@ static int evict(vf_alert_engine *e)
     if (drop_idle_groups(e) < 0 || rebuild_maps(e) < 0)
         return -1;
     return 0;
+}
+
+/* ---- the memory budget ---------------------------------------------------------------- */
+
+/* Bytes a pane holds outside the panes array: its sets and examples. */
+static size_t pane_heap(const vf_alert_engine *e, const pane *P)
+{
+    size_t n = (P->ports.cap + P->hosts.cap) * sizeof(uint64_t) + (P->ex ? e->R->examples * sizeof(example) : 0);
+    for (unsigned i = 0; P->ex && i < P->nex; i++)
+        n += P->ex[i].len + 1;
+    return n;
+}
+
+static size_t map_bytes(const vf_map *m)
+{
+    return m->cap * (m->key_size + sizeof(uint32_t) + 1);
+}
+
+/* Everything the engine holds, by capacity: what it takes from the allocator. */
+static size_t engine_bytes(const vf_alert_engine *e)
+{
+    size_t n = sizeof *e + e->gcap * sizeof(group) + e->kcap + e->pcap * sizeof(pane) + map_bytes(&e->pmap) + e->heap;
+    for (size_t i = 0; i < e->R->n; i++)
+        n += map_bytes(&e->gmap[i]);
+    return n;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Over o.memory: forgets the least recently seen half of the keys, with their panes, and
+ * gives the arrays back to the allocator, so the state halves and then has room to grow. */
+static int shrink(vf_alert_engine *e)
+{
+    size_t n = e->ngroups;
+    uint64_t *seen = malloc(n * sizeof *seen + 1);
+    uint8_t *keep = vf_calloc(n + 1, 1);
+    if (!seen || !keep) {
+        free(seen);
+        free(keep);
+        return -1;
+    }
+    for (size_t g = 0; g < n; g++)
+        seen[g] = e->groups[g].seen;
+    qsort(seen, n, sizeof *seen, cmp_u64);
+    uint64_t cut = n ? seen[n / 2] : 0;
+    for (size_t g = 0; g < n; g++) {
+        keep[g] = e->groups[g].seen > cut;
+        e->evicted += !keep[g];
+    }
+    free(seen);
+    int rc = drop_panes_of(e, keep) < 0 || compact_groups(e, keep) < 0 ? -1 : 0;
+    free(keep);
+    if (rc < 0)
+        return -1;
+    /* smaller arrays: a failed realloc to less keeps the old block, which is fine */
+    group *ng = realloc(e->groups, VF_MAX(e->ngroups, (size_t)1) * sizeof *ng);
+    if (ng) {
+        e->groups = ng;
+        e->gcap = VF_MAX(e->ngroups, (size_t)1);
+    }
+    unsigned char *nk = realloc(e->keys, VF_MAX(e->klen, (size_t)1));
+    if (nk) {
+        e->keys = nk;
+        e->kcap = VF_MAX(e->klen, (size_t)1);
+    }
+    pane *np = realloc(e->panes, VF_MAX(e->npanes, (size_t)1) * sizeof *np);
+    if (np) {
+        e->panes = np;
+        e->pcap = VF_MAX(e->npanes, (size_t)1);
+    }
+    return rebuild_maps(e);
+}
+
+static int within_budget(vf_alert_engine *e)
+{
+    if (!e->o.memory || engine_bytes(e) <= e->o.memory)
+        return 0;
+    return shrink(e);
 }
 
 /* ---- counting a record --------------------------------------------------------------- */
@@ -705,7 +822,10 @@ static int count(vf_alert_engine *e, size_t ri, const unsigned char *key, int64_
     }
     int64_t g = group_of(e, ri, key);
     if (g == -2) {
-        e->dropped++;
+        if (e->dropped_at != e->arrivals) { /* a record counts once, whatever number of its keys missed */
+            e->dropped_at = e->arrivals;
+            e->dropped++;
+        }
         return 0;
     }
     int64_t pi = g < 0 ? -1 : pane_of(e, (uint32_t)g, p);
@@ -713,7 +833,9 @@ static int count(vf_alert_engine *e, size_t ri, const unsigned char *key, int64_
         return -1;
     group *G = &e->groups[g];
     pane *P = &e->panes[pi];
+    size_t heap0 = pane_heap(e, P);
     uint64_t bytes = has(rec, VPCFLOW_F_BYTES) ? rec->bytes : 0;
+    G->seen = e->arrivals;
     G->total_bytes = vf_sat_add(G->total_bytes, bytes);
     G->last_t = VF_MAX(G->last_t, t);
     P->records++;
@@ -728,6 +850,7 @@ static int count(vf_alert_engine *e, size_t ri, const unsigned char *key, int64_
     }
     if (add_example(e, P, r->kind == VF_RULE_EGRESS_SPIKE, rec, o1, o2) < 0)
         return -1;
+    e->heap += pane_heap(e, P) - heap0;
     return e->o.streaming ? check_fire(e, (uint32_t)g, p) : 0;
 }
 
@@ -754,9 +877,11 @@ int vf_alert_engine_record(vf_alert_engine *e, const vpcflow_record *rec, uint64
             e->tmax = t;
         e->have_t = 1;
     }
+    e->arrivals++;
+    if (within_budget(e) < 0)
+        return -1;
     if (e->o.streaming) {
-        e->arrivals++;
-        if (e->tmax >= e->next_evict && e->min_hop != INT64_MAX) {
+        if (e->tmax >= e->next_evict && e->min_hop != INT64_MAX && may_evict(e)) {
             if (e->next_evict && evict(e) < 0)
                 return -1;
             e->next_evict = e->tmax + e->min_hop;
@@ -819,20 +944,24 @@ int vf_alert_engine_merge(vf_alert_engine *into, vf_alert_engine *from)
             return -1;
         }
         map[g] = (uint32_t)ng;
+        into->groups[ng].seen = VF_MAX(into->groups[ng].seen, F->seen);
         into->groups[ng].total_bytes = vf_sat_add(into->groups[ng].total_bytes, F->total_bytes);
         into->groups[ng].last_t = VF_MAX(into->groups[ng].last_t, F->last_t);
     }
     for (size_t i = 0; i < from->npanes; i++) {
         pane *F = &from->panes[i];
         int64_t pi = pane_of(into, map[F->group], F->p);
+        size_t heap0 = pi < 0 ? 0 : pane_heap(into, &into->panes[pi]);
         if (pi < 0 || merge_pane(into, &into->panes[pi], F,
                                  into->R->rule[into->groups[map[F->group]].rule].kind == VF_RULE_EGRESS_SPIKE) < 0) {
             free(map);
             return -1;
         }
+        into->heap += pane_heap(into, &into->panes[pi]) - heap0;
     }
     free(map);
-    return 0;
+    into->evicted += from->evicted;
+    return within_budget(into);
 }
 
 typedef struct cand {
@@ -940,4 +1069,10 @@ void vf_alert_engine_stats(const vf_alert_engine *e, vpcflow_watch_summary *s)
     s->late = e->late;
     s->dropped = e->dropped;
     s->keys_peak = e->keys_peak;
+    s->evicted = e->evicted;
+}
+
+uint64_t vf_alert_engine_evicted(const vf_alert_engine *e)
+{
+    return e->evicted;
 }

@@ -85,6 +85,7 @@ typedef struct vf_engine_options {
     int64_t lateness;     /* streaming */
     vf_alert_fn fire;     /* streaming */
     void *ctx;
+    size_t memory; /* bytes of state at most (0: no bound); beyond, the least recently seen keys go */
 } vf_engine_options;
 
 vf_alert_engine *vf_alert_engine_new(const vf_engine_options *o);
@@ -98,6 +99,8 @@ int vf_alert_engine_merge(vf_alert_engine *into, vf_alert_engine *from);
 vpcflow_status vf_alert_engine_finish(vf_alert_engine *e, vpcflow_alerts **out, vpcflow_error *err);
 uint64_t vf_alert_engine_fired(const vf_alert_engine *e, size_t rule);
 void vf_alert_engine_stats(const vf_alert_engine *e, vpcflow_watch_summary *s);
+/* Keys forgotten to stay within o->memory. */
+uint64_t vf_alert_engine_evicted(const vf_alert_engine *e);
 
 /* An alert with the storage of its strings (alerts_out.c). */
 typedef struct vf_alert_item {
@@ -110,6 +113,7 @@ struct vpcflow_alerts {
     vf_alert_item *item;
     size_t n, cap;
     vpcflow_scan_stats stats;
+    uint64_t evicted; /* keys forgotten to stay within --memory */
 };
 
 /* Sorts by first_seen, rule, key, window (the batch order). */

@@ -391,6 +391,11 @@ const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts *list)
     return &list->stats;
 }
 
+uint64_t vpcflow_alerts_evicted(const vpcflow_alerts *list)
+{
+    return list->evicted;
+}
+
 static int write_table(const vpcflow_alerts *list, FILE *out)
 {
     size_t width[NCELLS];
@@ -473,7 +478,12 @@ vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths, const
     b.eo.action = a.opt.action;
     b.eo.since = a.opt.since;
     b.eo.until = a.opt.until;
-    b.total = vf_alert_engine_new(&b.eo);
+    /* --memory: half for the merged state, half shared by the workers' states */
+    size_t workers = a.opt.scan.threads ? a.opt.scan.threads : vf_cpu_count();
+    b.eo.memory = a.memory_limit / 2 / workers;
+    vf_engine_options total = b.eo;
+    total.memory = a.memory_limit / 2;
+    b.total = vf_alert_engine_new(&total);
     vpcflow_scan_stats stats;
     if (!b.total)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
@@ -483,8 +493,10 @@ vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths, const
         if (st == VPCFLOW_ERR_STOPPED || (st == VPCFLOW_OK && b.failed))
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
-    if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(b.total, out, err)) == VPCFLOW_OK)
+    if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(b.total, out, err)) == VPCFLOW_OK) {
         (*out)->stats = stats;
+        (*out)->evicted = vf_alert_engine_evicted(b.total);
+    }
     vf_alert_engine_free(b.total);
     vf_analysis_close(&a);
     vpcflow_alert_rules_free(defaults);

@@ -356,7 +356,7 @@ vpcflow_status vpcflow_watch_new(const vpcflow_watch_options *o, vpcflow_watch *
         vpcflow_format_free(base);
     vf_engine_options eo = {
         w->o.rules,    w->an.net, 1, w->o.analysis.action, w->o.analysis.since, w->o.analysis.until, w->o.max_keys,
-        w->o.lateness, fire,      w};
+        w->o.lateness, fire,      w, w->an.memory_limit};
     w->E = w->formats ? vf_alert_engine_new(&eo) : NULL;
     if (!w->E) {
         vpcflow_watch_free(w);

@@ -10,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#define WORKER_MEMORY ((size_t)6 << 20) /* what one reading thread holds besides its tables */
+#define RUN_MEMORY ((size_t)4 << 20)    /* the network, the inputs' list, the outcome */
+#define MIN_TABLES ((size_t)1 << 20)
+
 /* Copies stdin to a temporary file so that the discovery pass and the main pass both see it. */
 static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
 {
@@ -59,12 +63,22 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     if (o)
         memcpy(&a->opt, o, VF_MIN(o->size ? o->size : sizeof a->opt, sizeof a->opt));
     a->opt.scan.size = sizeof a->opt.scan;
-    /* --memory covers everything: keep the fixed buffers (per worker: a 4 MiB line buffer, a
-     * 1 MiB input buffer, caches; plus the program) out of the group tables' share */
+    /* --memory covers everything the run holds, the program itself aside: per reading thread
+     * a 4 MiB line buffer, a 1 MiB input buffer, the decoder's and the caches' state; a little
+     * for the network and the run; and the group tables, which get the rest. Threads are
+     * capped so that their buffers take at most half of it. */
     size_t total = a->opt.memory_limit ? a->opt.memory_limit : (size_t)512 << 20;
     size_t workers = a->opt.scan.threads ? a->opt.scan.threads : vf_cpu_count();
-    size_t reserve = ((size_t)16 << 20) + workers * ((size_t)6 << 20);
-    a->memory_limit = total > 2 * reserve ? total - reserve : total / 2;
+    if (total < RUN_MEMORY + WORKER_MEMORY + MIN_TABLES)
+        return vf_error(err, VPCFLOW_ERR_INPUT, "--memory", 0, 0,
+                        "%zu %s is less than one reading thread needs: %zu MiB (its buffers, the run's state and "
+                        "1 MiB of tables)",
+                        total % (1 << 20) ? total >> 10 : total >> 20, total % (1 << 20) ? "KiB" : "MiB",
+                        (RUN_MEMORY + WORKER_MEMORY + MIN_TABLES) >> 20);
+    size_t most = (total - RUN_MEMORY) / 2 / WORKER_MEMORY;
+    workers = VF_MAX(VF_MIN(workers, most), (size_t)1);
+    a->opt.scan.threads = (unsigned)workers;
+    a->memory_limit = total - RUN_MEMORY - workers * WORKER_MEMORY;
     vf_network_options no = {a->opt.subnets,   a->opt.nsubnets,   a->opt.enis,      a->opt.nenis,
                              a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology,  a->opt.ntopology,
                              a->opt.prices,    a->opt.region,     a->opt.free_tier, a->opt.no_dedup};

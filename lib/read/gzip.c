@@ -122,23 +122,20 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
 int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t max_out, const char **why)
 {
     vf_gz *gz = vf_gz_new();
-    size_t cap = n * 4 + 4096, len = 0;
+    size_t cap = VF_MIN(n * 4 + 4096, max_out + 1), len = 0;
     char *buf = malloc(cap);
+    int rc = VF_GUNZIP_NOMEM;
     if (!gz || !buf) {
         free(buf);
         vf_gz_free(gz);
         *why = "out of memory";
-        return -1;
+        return rc;
     }
     const unsigned char *p = in;
     size_t left = n;
     for (;;) {
-        if (len == cap) {
-            if (cap >= max_out) {
-                *why = "decompressed payload is too large";
-                goto fail;
-            }
-            size_t ncap = VF_MIN(cap * 2, max_out);
+        if (len == cap) { /* one byte of room over the limit tells a stream that ends at it */
+            size_t ncap = VF_MIN(cap * 2, max_out + 1);
             char *nb = realloc(buf, ncap);
             if (!nb) {
                 *why = "out of memory";
@@ -149,9 +146,16 @@ int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t 
         }
         int done;
         long got = vf_gz_inflate(gz, &p, &left, 1, buf + len, cap - len, &done, why);
-        if (got < 0)
+        if (got < 0) {
+            rc = VF_GUNZIP_BAD;
             goto fail;
+        }
         len += (size_t)got;
+        if (len > max_out) {
+            *why = "decompressed data is too large";
+            rc = VF_GUNZIP_TOO_LARGE;
+            goto fail;
+        }
         if (done)
             break;
     }
@@ -162,5 +166,5 @@ int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t 
 fail:
     free(buf);
     vf_gz_free(gz);
-    return -1;
+    return rc;
 }

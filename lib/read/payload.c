@@ -9,7 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PAYLOAD ((size_t)1 << 30)
+/* What one payload may decompress to: at most 256 MiB, and at most 1000 times its compressed
+ * size (deflate cannot do better than about 1032:1, so only a zip bomb comes close). The JSON
+ * tree of a decoded payload takes a few times its text again. */
+#define MAX_PAYLOAD ((size_t)256 << 20)
+#define MAX_PAYLOAD_RATIO 1000
 
 static int b64_value(unsigned char c)
 {
@@ -125,8 +129,9 @@ static int take_b64(builder *b, const char *s, size_t n)
     size_t jlen = 0;
     const char *why = NULL;
     int rc;
+    size_t limit = (size_t)rn > MAX_PAYLOAD / MAX_PAYLOAD_RATIO ? MAX_PAYLOAD : (size_t)rn * MAX_PAYLOAD_RATIO;
     if (vf_is_gzip(raw, (size_t)rn))
-        rc = vf_gunzip_all(raw, (size_t)rn, &json, &jlen, MAX_PAYLOAD, &why);
+        rc = vf_gunzip_all(raw, (size_t)rn, &json, &jlen, limit, &why);
     else { /* Firehose may deliver it already decompressed */
         json = (char *)raw;
         jlen = (size_t)rn;
@@ -134,13 +139,29 @@ static int take_b64(builder *b, const char *s, size_t n)
         rc = 0;
     }
     free(raw);
+    if (rc == VF_GUNZIP_TOO_LARGE) {
+        if (limit == MAX_PAYLOAD)
+            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0,
+                             "payload data decompresses to more than 256 MiB (the limit per payload)");
+        else
+            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0,
+                             "payload data decompresses to more than %d times its %ld compressed bytes (the limit "
+                             "per payload)",
+                             MAX_PAYLOAD_RATIO, rn);
+        return -1;
+    }
     if (rc < 0) {
-        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "payload data: %s", why);
+        b->st = vf_error(b->err, rc == VF_GUNZIP_NOMEM ? VPCFLOW_ERR_IO : VPCFLOW_ERR_INPUT, b->input, b->line, 0,
+                         rc == VF_GUNZIP_NOMEM ? "%s" : "payload data: %s", why);
         return -1;
     }
     json_error_t je;
     json_t *doc = json_loadb(json, jlen, 0, &je);
     free(json);
+    if (!doc && json_error_code(&je) == json_error_out_of_memory) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_IO, b->input, b->line, 0, "out of memory decoding a payload's JSON");
+        return -1;
+    }
     if (!doc) {
         b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "decoded payload is not JSON: %s", je.text);
         return -1;

@@ -3,6 +3,9 @@
 #include "t.h"
 
 #include "vpcflow.h"
+#include "read/gzip.h"
+
+#include <libdeflate.h>
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -592,6 +595,50 @@ TEST(peek_format)
     CHECK(vpcflow_peek_format(&path, 1, NULL, &f, NULL) == VPCFLOW_OK);
     CHECK_EQ_U64(vpcflow_format_columns(f), 14);
     vpcflow_format_free(f);
+}
+
+/* vf_gunzip_all: a stream that ends exactly at the limit fits, one byte more is too large, and
+ * corrupt data is told apart from both (the payload decoder's limits rest on these codes). */
+TEST(gunzip_all_limits)
+{
+    static const struct {
+        size_t plain, max_out;
+        int rc;
+    } cases[] = {
+        {1000, 1000, 0},
+        {1001, 1000, VF_GUNZIP_TOO_LARGE},
+        {(size_t)1 << 20, 4096, VF_GUNZIP_TOO_LARGE},
+        {(size_t)1 << 20, ((size_t)1 << 20) + 1, 0},
+        {(size_t)1 << 20, (size_t)1 << 20, 0},
+        {(size_t)1 << 20, ((size_t)1 << 20) - 1, VF_GUNZIP_TOO_LARGE},
+    };
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *plain = malloc(cases[i].plain);
+        memset(plain, 'a', cases[i].plain);
+        size_t cap = cases[i].plain + 1024;
+        unsigned char *z = malloc(cap);
+        size_t zn = libdeflate_gzip_compress(c, plain, cases[i].plain, z, cap);
+        char *out = NULL;
+        size_t len = 0;
+        const char *why = NULL;
+        int rc = vf_gunzip_all(z, zn, &out, &len, cases[i].max_out, &why);
+        CHECK_EQ_U64(rc, cases[i].rc);
+        if (rc == 0) {
+            CHECK_EQ_U64(len, cases[i].plain);
+            CHECK(memcmp(out, plain, len) == 0);
+        } else
+            CHECK(why != NULL);
+        free(out);
+        free(z);
+        free(plain);
+    }
+    libdeflate_free_compressor(c);
+    static const unsigned char corrupt[] = {0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff, 0xff, 0xff};
+    char *out = NULL;
+    size_t len = 0;
+    const char *why = NULL;
+    CHECK_EQ_U64(vf_gunzip_all(corrupt, sizeof corrupt, &out, &len, 1000, &why), VF_GUNZIP_BAD);
 }
 
 int main(int argc, char **argv)
