@@ -405,10 +405,9 @@ static vpcflow_status user_rules(rctx *c, vpcflow_alert_rules *R, json_t *arr)
         return fail(c, "expected an array of user rules");
     if (json_array_size(arr) + R->n > VF_ALERT_MAX_RULES)
         return fail(c, "at most %d rules in all", VF_ALERT_MAX_RULES);
-    vf_rule *nr = realloc(R->rule, (R->n + json_array_size(arr)) * sizeof *nr);
-    if (!nr)
+    size_t cap = R->n;
+    if (vf_grow(&R->rule, &cap, R->n + json_array_size(arr), sizeof *R->rule) < 0)
         return vf_error(c->err, VPCFLOW_ERR_IO, c->file, 0, 0, "out of memory");
-    R->rule = nr;
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e)

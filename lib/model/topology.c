@@ -321,16 +321,10 @@ const vf_subnet *vf_topology_subnet_at(const vf_topology *t, size_t i)
 
 vpcflow_status vf_topology_add_subnet(vf_topology *t, const vf_subnet *s, vpcflow_error *err)
 {
-    if (t->nsubnets == t->cap_subnets) {
-        if (t->nsubnets >= MAX_SUBNETS)
-            return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "more than %u subnets", MAX_SUBNETS);
-        size_t cap = t->cap_subnets ? 2 * t->cap_subnets : 64;
-        vf_subnet *grown = realloc(t->subnets, cap * sizeof *grown);
-        if (!grown)
-            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-        t->subnets = grown;
-        t->cap_subnets = cap;
-    }
+    if (t->nsubnets >= MAX_SUBNETS)
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "more than %u subnets", MAX_SUBNETS);
+    if (vf_grow(&t->subnets, &t->cap_subnets, t->nsubnets + 1, sizeof *t->subnets) < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     vf_subnet *d = &t->subnets[t->nsubnets++];
     *d = *s;
     vf_region_of_az(d->az[0] ? d->az : d->az_id, d->region, sizeof d->region);
@@ -347,16 +341,13 @@ static int grow_enis(vf_topology *t)
 {
     if (t->nenis >= MAX_ENIS)
         return -1;
-    size_t cap = t->cap_enis ? 2 * t->cap_enis : 64;
-    vf_eni *grown = realloc(t->enis, cap * sizeof *grown);
-    if (!grown)
+    /* two arrays of one length: each grows by the same doubling; the shared capacity is
+     * their smaller one, so a failure half-way leaves both usable */
+    size_t cap_enis = t->cap_enis, cap_az = t->cap_enis;
+    if (vf_grow(&t->enis, &cap_enis, t->nenis + 1, sizeof *t->enis) < 0 ||
+        vf_grow(&t->eni_az, &cap_az, t->nenis + 1, sizeof *t->eni_az) < 0)
         return -1;
-    t->enis = grown;
-    char(*az)[32] = realloc(t->eni_az, cap * sizeof *az);
-    if (!az)
-        return -1;
-    t->eni_az = az;
-    t->cap_enis = cap;
+    t->cap_enis = VF_MIN(cap_enis, cap_az);
     return 0;
 }
 
