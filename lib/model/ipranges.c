@@ -1,5 +1,6 @@
 /* ipranges.c — AWS's ip-ranges.json: its prefixes, appended to a topology's AWS ranges. */
 #include "model/topology.h"
+#include "base/jsonin.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -61,38 +62,49 @@ static vpcflow_status add_list(vf_topology *t, const char *file, const json_t *d
     return VPCFLOW_OK;
 }
 
-vpcflow_status vf_topology_load_ipranges_buf(vf_topology *t, const char *name, const char *data, size_t len,
-                                             vpcflow_error *err)
+typedef struct ranges_load {
+    vf_topology *t;
+    const char *file;
+} ranges_load;
+
+static vpcflow_status range_element(void *ctx, const char *key, size_t i, const json_t *el, vpcflow_error *err)
 {
+    const ranges_load *l = ctx;
+    char where[48];
+    snprintf(where, sizeof where, "%s[%zu]", key, i);
+    return add_range(l->t, l->file, el, where, key[0] == 'i' ? "ipv6_prefix" : "ip_prefix", err);
+}
+
+/* Streams the file `name`, or reads data when not NULL; a file loads whole or not at all. */
+static vpcflow_status load(vf_topology *t, const char *name, const char *data, size_t len, vpcflow_error *err)
+{
+    static const char *const keys[] = {"prefixes", "ipv6_prefixes", NULL};
+    ranges_load l = {t, name};
+    vf_jin_stream s = {name, "an ip-ranges.json file", keys, range_element, &l};
+    size_t before = vf_topology_aws_count(t);
     json_t *doc;
-    vpcflow_status st = vf_topology_parse_json(name, data, len, &doc, err);
-    if (st)
-        return st;
-    if (!json_is_object(doc) ||
-        (!json_is_array(json_object_get(doc, "prefixes")) && !json_is_array(json_object_get(doc, "ipv6_prefixes")))) {
+    vpcflow_status st = data ? vf_jin_stream_buf(&s, data, len, &doc, err) : vf_jin_stream_file(&s, &doc, err);
+    if (!st &&
+        (!json_is_array(json_object_get(doc, "prefixes")) && !json_is_array(json_object_get(doc, "ipv6_prefixes"))))
         st = vf_topology_wrong_kind(name, doc, "prefixes array",
                                     "AWS's ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json)", err);
-        json_decref(doc);
-        return st;
-    }
-    size_t before = vf_topology_aws_count(t);
-    st = add_list(t, name, doc, "prefixes", "ip_prefix", err);
+    if (!st) /* the arrays were streamed: what is left is a member of the wrong type */
+        st = add_list(t, name, doc, "prefixes", "ip_prefix", err);
     if (!st)
         st = add_list(t, name, doc, "ipv6_prefixes", "ipv6_prefix", err);
     if (st)
-        vf_topology_aws_truncate(t, before); /* a file loads whole or not at all */
+        vf_topology_aws_truncate(t, before);
     json_decref(doc);
     return st;
 }
 
+vpcflow_status vf_topology_load_ipranges_buf(vf_topology *t, const char *name, const char *data, size_t len,
+                                             vpcflow_error *err)
+{
+    return load(t, name, data ? data : "", len, err);
+}
+
 vpcflow_status vf_topology_load_ipranges(vf_topology *t, const char *path, vpcflow_error *err)
 {
-    char *data;
-    size_t len;
-    vpcflow_status st = vf_read_file(path, VF_TOPO_MAX_FILE, "an ip-ranges.json file", &data, &len, err);
-    if (st)
-        return st;
-    st = vf_topology_load_ipranges_buf(t, path, data, len, err);
-    free(data);
-    return st;
+    return load(t, path, NULL, 0, err);
 }

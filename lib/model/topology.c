@@ -1,5 +1,6 @@
 /* topology.c — the network vpcflow knows: subnets, ENIs, owner labels, interned names, lookups. */
 #include "model/topology.h"
+#include "base/jsonin.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -400,18 +401,6 @@ void vf_topology_truncate(vf_topology *t, size_t nsubnets, size_t nenis)
         free(t->enis[--t->nenis].addrs);
     if (t->nsubnets > nsubnets)
         t->nsubnets = nsubnets;
-}
-
-size_t vf_utf8_cut(const char *s, size_t n)
-{
-    size_t start = n;
-    while (start && ((unsigned char)s[start - 1] & 0xc0) == 0x80) /* back to the last lead byte */
-        start--;
-    if (!start)
-        return n;
-    unsigned char lead = (unsigned char)s[start - 1];
-    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    return start - 1 + need > n ? start - 1 : n;
 }
 
 /* ---- owner styles and labels --------------------------------------------------------------- */

@@ -128,28 +128,13 @@ const char *vf_topology_service_name(const vf_topology *t, uint16_t key);
 
 /* ---- shared by the topology sources (topology.c, ipranges.c, topofile.c) ----------------- */
 
-#define VF_TOPO_MAX_FILE (1024u << 20) /* largest topology input read */
-#define VF_ENI_MAX_ADDRS 256           /* addresses per ENI */
+#define VF_ENI_MAX_ADDRS 256 /* addresses per ENI */
 
 struct json_t;
-/* Parses a JSON document; a syntax error names its line and column. */
-vpcflow_status vf_topology_parse_json(const char *name, const char *data, size_t len, struct json_t **doc,
-                                      vpcflow_error *err);
 /* The error for a document that is not the kind expected: "no <key> ...: is this <expected>?",
  * followed by what the document looks like when vpcflow recognises it. */
 vpcflow_status vf_topology_wrong_kind(const char *name, const struct json_t *doc, const char *missing,
                                       const char *expected, vpcflow_error *err);
-/* Copies obj[key] into out ("" when absent or null); an error naming where.key when it is not a
- * string or does not fit in cap - 1 bytes. */
-vpcflow_status vf_json_string(const struct json_t *obj, const char *key, const char *file, const char *where, char *out,
-                              size_t cap, vpcflow_error *err);
-/* Writes s as a short quoted string for messages (control characters replaced, long text cut). */
-void vf_quote(const char *s, size_t len, char *buf, size_t cap);
-/* The length of the first n bytes of s without a UTF-8 character cut at the end. */
-size_t vf_utf8_cut(const char *s, size_t n);
-/* "a string", "an array", ...: the type of a JSON value, for messages. */
-const char *vf_json_type_name(const struct json_t *v);
-
 /* Appends a subnet: the caller fills id, vpc_id, az, az_id and the blocks; region and keys are
  * derived here. */
 vpcflow_status vf_topology_add_subnet(vf_topology *t, const vf_subnet *s, vpcflow_error *err);
