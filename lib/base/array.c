@@ -1,5 +1,6 @@
 /* array.c — vf_grow: the library's growable arrays (array.h). */
 #include "base/array.h"
+#include "base/internal.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,7 +12,7 @@ int vf_grow(void *pptr, size_t *cap, size_t need, size_t elem_size)
         return 0;
     if (!elem_size || need > SIZE_MAX / elem_size)
         return -1;
-    size_t max = SIZE_MAX / elem_size, n = *cap ? *cap : 8;
+    size_t max = SIZE_MAX / elem_size, n = *cap ? *cap : VF_MIN(8, max);
     while (n < need)
         n = n > max / 2 ? max : 2 * n;
     void *old; /* pptr points at a T *: copied, not cast, so any object pointer type works */

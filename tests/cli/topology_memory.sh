@@ -40,7 +40,9 @@ args=(summary --subnets "$topo/describe-subnets.json" --ip-ranges "$topo/ip-rang
 cmp "$dir/small.out" "$dir/big.out"
 read -r rss_kib secs <"$dir/rss"
 echo "60 MB of ENIs: peak RSS ${rss_kib} KiB, ${secs} s"
-if [ -z "${ASAN_OPTIONS:-}" ] && [ "$rss_kib" -gt 153600 ]; then
+sanitized=${ASAN_OPTIONS:-}
+grep -q __asan_init "$VPCFLOW" && sanitized=1 # shadow memory inflates RSS: no bound then
+if [ -z "$sanitized" ] && [ "$rss_kib" -gt 153600 ]; then
     echo "over 150 MB"
     exit 1
 fi

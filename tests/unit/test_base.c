@@ -37,7 +37,7 @@ TEST(grow_table)
         {16, 16, 4, 16, 0},          /* room enough: unchanged */
         {16, 17, 4, 32, 0},          /* one more: double */
         {0, SIZE_MAX / 2, 4, 0, -1}, /* need * size overflows */
-        {0, 2, SIZE_MAX / 2, 0, -1}, /* a huge element */
+        {0, 3, SIZE_MAX / 2, 0, -1}, /* huge elements */
         {0, 1, 0, 0, -1},            /* zero-sized elements are a bug */
     };
     for (size_t i = 0; i < VF_ARRAY_LEN(cases); i++) {
