@@ -20,7 +20,7 @@ static vpcflow_status with_where(vpcflow_error *err, vpcflow_status st, const ch
     return vf_error(err, st, file, 0, 0, "%s: %s", where, why);
 }
 
-/* ---- reading JSON -------------------------------------------------------------------------- */
+/* ---- what kind of document ------------------------------------------------------------------- */
 
 /* What a JSON document looks like, for messages about a file given to the wrong option. */
 static const char *doc_kind(const json_t *doc)
