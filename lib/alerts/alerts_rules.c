@@ -1,6 +1,7 @@
 /* alerts_rules.c — the alert rules: built-in defaults, the JSON rules file that tunes them and
  * adds user rules (docs/alerts.md), --only, and printing the effective rules. */
 #include "alerts/alerts.h"
+#include "base/jsonin.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -88,26 +89,7 @@ void vpcflow_alert_rules_free(vpcflow_alert_rules *R)
 
 /* ---- reading values ------------------------------------------------------------------- */
 
-typedef struct rctx {
-    const char *file;
-    vpcflow_error *err;
-    char path[160]; /* where in the file: "port-scan.window", "rules[2].pattern" */
-} rctx;
-
-static vpcflow_status fail(rctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static vpcflow_status fail(rctx *c, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (c->path[0])
-        return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0, "%s: %s", c->path, msg);
-    return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0, "%s", msg);
-}
-
-static void at(rctx *c, const char *base, const char *key)
+static void at(vf_jin *c, const char *base, const char *key)
 {
     if (base[0])
         snprintf(c->path, sizeof c->path, "%.80s.%.60s", base, key);
@@ -141,32 +123,35 @@ static int number_with_unit(const char *s, const char *letters, const uint64_t *
     return 0;
 }
 
-static vpcflow_status get_uint(rctx *c, json_t *v, uint64_t min, uint64_t max, uint64_t *out)
+static vpcflow_status get_uint(vf_jin *c, json_t *v, uint64_t min, uint64_t max, uint64_t *out)
 {
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < min ||
-        (uint64_t)json_integer_value(v) > max)
-        return fail(c, "expected an integer from %llu to %llu", (unsigned long long)min, (unsigned long long)max);
+    if (!json_is_integer(v))
+        return vf_jin_fail(c, "expected an integer from %llu to %llu, found %s", (unsigned long long)min,
+                           (unsigned long long)max, vf_json_type_name(v));
+    if (json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < min || (uint64_t)json_integer_value(v) > max)
+        return vf_jin_fail(c, "expected an integer from %llu to %llu", (unsigned long long)min,
+                           (unsigned long long)max);
     *out = (uint64_t)json_integer_value(v);
     return VPCFLOW_OK;
 }
 
 /* Seconds: an integer, or a string such as "90s", "10m", "1h", "1d". */
-static vpcflow_status get_duration(rctx *c, json_t *v, int64_t min, int64_t *out)
+static vpcflow_status get_duration(vf_jin *c, json_t *v, int64_t min, int64_t *out)
 {
     static const uint64_t mult[] = {1, 60, 3600, 86400};
     uint64_t s = 0;
     if (json_is_integer(v) && json_integer_value(v) >= 0)
         s = (uint64_t)json_integer_value(v);
     else if (!json_is_string(v) || number_with_unit(json_string_value(v), "smhd", mult, &s) < 0)
-        return fail(c, "expected a duration: seconds, or a string such as \"90s\", \"10m\", \"1h\", \"1d\"");
+        return vf_jin_fail(c, "expected a duration: seconds, or a string such as \"90s\", \"10m\", \"1h\", \"1d\"");
     if (s < (uint64_t)min || s > (uint64_t)MAX_WINDOW)
-        return fail(c, "expected a duration from %llds to 30d", (long long)min);
+        return vf_jin_fail(c, "expected a duration from %llds to 30d", (long long)min);
     *out = (int64_t)s;
     return VPCFLOW_OK;
 }
 
 /* Bytes: an integer, or a string such as "100M", "2G" (powers of 1024). */
-static vpcflow_status get_bytes(rctx *c, json_t *v, uint64_t *out)
+static vpcflow_status get_bytes(vf_jin *c, json_t *v, uint64_t *out)
 {
     static const uint64_t mult[] = {1ull << 10, 1ull << 20, 1ull << 30, 1ull << 40,
                                     1ull << 10, 1ull << 20, 1ull << 30, 1ull << 40};
@@ -176,18 +161,18 @@ static vpcflow_status get_bytes(rctx *c, json_t *v, uint64_t *out)
     }
     if (json_is_string(v) && number_with_unit(json_string_value(v), "KMGTkmgt", mult, out) == 0)
         return VPCFLOW_OK;
-    return fail(c, "expected a number of bytes, or a string such as \"100M\" or \"2G\" (powers of 1024)");
+    return vf_jin_fail(c, "expected a number of bytes, or a string such as \"100M\" or \"2G\" (powers of 1024)");
 }
 
-static vpcflow_status get_bool(rctx *c, json_t *v, int *out)
+static vpcflow_status get_bool(vf_jin *c, json_t *v, int *out)
 {
     if (!json_is_boolean(v))
-        return fail(c, "expected true or false");
+        return vf_jin_fail(c, "expected true or false, found %s", vf_json_type_name(v));
     *out = json_is_true(v);
     return VPCFLOW_OK;
 }
 
-static vpcflow_status get_severity(rctx *c, json_t *v, int *out)
+static vpcflow_status get_severity(vf_jin *c, json_t *v, int *out)
 {
     const char *s = json_is_string(v) ? json_string_value(v) : "";
     if (!strcmp(s, "low"))
@@ -197,7 +182,7 @@ static vpcflow_status get_severity(rctx *c, json_t *v, int *out)
     else if (!strcmp(s, "high"))
         *out = VF_SEV_HIGH;
     else
-        return fail(c, "expected \"low\", \"medium\" or \"high\"");
+        return vf_jin_fail(c, "expected \"low\", \"medium\" or \"high\"");
     return VPCFLOW_OK;
 }
 
@@ -206,10 +191,10 @@ static int cmp_u16(const void *a, const void *b)
     return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
 }
 
-static vpcflow_status get_ports(rctx *c, json_t *v, vf_rule *r)
+static vpcflow_status get_ports(vf_jin *c, json_t *v, vf_rule *r)
 {
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > 65536)
-        return fail(c, "expected a non-empty array of port numbers, e.g. [22, 3389]");
+        return vf_jin_fail(c, "expected a non-empty array of port numbers, e.g. [22, 3389]");
     uint16_t *ports = malloc(json_array_size(v) * sizeof *ports);
     if (!ports)
         return vf_error(c->err, VPCFLOW_ERR_IO, c->file, 0, 0, "out of memory");
@@ -219,7 +204,7 @@ static vpcflow_status get_ports(rctx *c, json_t *v, vf_rule *r)
     {
         if (!json_is_integer(e) || json_integer_value(e) < 0 || json_integer_value(e) > 65535) {
             free(ports);
-            return fail(c, "element %zu: expected a port number from 0 to 65535", i);
+            return vf_jin_fail(c, "element %zu: expected a port number from 0 to 65535", i);
         }
         ports[n++] = (uint16_t)json_integer_value(e);
     }
@@ -235,10 +220,10 @@ static vpcflow_status get_ports(rctx *c, json_t *v, vf_rule *r)
     return VPCFLOW_OK;
 }
 
-static vpcflow_status get_factor(rctx *c, json_t *v, uint64_t *milli)
+static vpcflow_status get_factor(vf_jin *c, json_t *v, uint64_t *milli)
 {
     if (!json_is_number(v) || !(json_number_value(v) >= 1.0) || json_number_value(v) > 1e6)
-        return fail(c, "expected a number from 1 to 1000000, e.g. 10 or 2.5");
+        return vf_jin_fail(c, "expected a number from 1 to 1000000, e.g. 10 or 2.5");
     *milli = (uint64_t)llround(json_number_value(v) * 1000.0);
     return VPCFLOW_OK;
 }
@@ -267,7 +252,7 @@ static const char *known_keys(int kind)
     }
 }
 
-static vpcflow_status apply_setting(rctx *c, vf_rule *r, const char *key, json_t *v, int *known)
+static vpcflow_status apply_setting(vf_jin *c, vf_rule *r, const char *key, json_t *v, int *known)
 {
     uint64_t u;
     vpcflow_status st;
@@ -279,8 +264,8 @@ static vpcflow_status apply_setting(rctx *c, vf_rule *r, const char *key, json_t
     if (!strcmp(key, "window")) {
         if ((st = get_duration(c, v, 2, &r->window)) != VPCFLOW_OK)
             return st;
-        return r->window % 2 ? fail(c, "a window must be an even number of seconds (windows start every "
-                                       "half window)")
+        return r->window % 2 ? vf_jin_fail(c, "a window must be an even number of seconds (windows start every "
+                                              "half window)")
                              : VPCFLOW_OK;
     }
     int k = r->kind;
@@ -304,11 +289,12 @@ static vpcflow_status apply_setting(rctx *c, vf_rule *r, const char *key, json_t
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_object(rctx *c, vf_rule *r, json_t *obj, const char *base)
+static vpcflow_status apply_object(vf_jin *c, vf_rule *r, json_t *obj, const char *base)
 {
     if (!json_is_object(obj)) {
         snprintf(c->path, sizeof c->path, "%.150s", base);
-        return fail(c, "expected an object of settings (%s)", known_keys(r->kind));
+        return vf_jin_fail(c, "expected an object of settings (%s), found %s", known_keys(r->kind),
+                           vf_json_type_name(obj));
     }
     const char *key;
     json_t *v;
@@ -323,12 +309,13 @@ static vpcflow_status apply_object(rctx *c, vf_rule *r, json_t *obj, const char 
         if (st != VPCFLOW_OK)
             return st;
         if (!known)
-            return fail(c, "unknown setting (%s takes %s)", r->name[0] ? r->name : "a user rule", known_keys(r->kind));
+            return vf_jin_fail(c, "unknown setting (%s takes %s)", r->name[0] ? r->name : "a user rule",
+                               known_keys(r->kind));
     }
     c->path[0] = 0;
     if (r->kind == VF_RULE_PORT_SCAN && !r->min_ports && !r->min_hosts) {
         snprintf(c->path, sizeof c->path, "%.150s", base);
-        return fail(c, "min_ports and min_hosts are both 0: the rule could never fire");
+        return vf_jin_fail(c, "min_ports and min_hosts are both 0: the rule could never fire");
     }
     return VPCFLOW_OK;
 }
@@ -347,7 +334,7 @@ static int valid_name(const char *s)
     return 1;
 }
 
-static vpcflow_status user_rule(rctx *c, vpcflow_alert_rules *R, json_t *obj, size_t idx)
+static vpcflow_status user_rule(vf_jin *c, vpcflow_alert_rules *R, json_t *obj, size_t idx)
 {
     char base[32];
     snprintf(base, sizeof base, "rules[%zu]", idx);
@@ -359,18 +346,18 @@ static vpcflow_status user_rule(rctx *c, vpcflow_alert_rules *R, json_t *obj, si
     r->window = 600;
     snprintf(c->path, sizeof c->path, "%s", base);
     if (!json_is_object(obj))
-        return fail(c, "expected an object (%s)", known_keys(VF_RULE_CUSTOM));
+        return vf_jin_fail(c, "expected an object (%s), found %s", known_keys(VF_RULE_CUSTOM), vf_json_type_name(obj));
     json_t *name = json_object_get(obj, "name"), *pattern = json_object_get(obj, "pattern");
     json_t *group = json_object_get(obj, "group_by");
     if (!json_is_string(name) || !valid_name(json_string_value(name)))
-        return fail(c, "\"name\" must be 1 to 63 letters, digits, '-', '_' or '.'");
+        return vf_jin_fail(c, "\"name\" must be 1 to 63 letters, digits, '-', '_' or '.'");
     for (size_t i = 0; i < R->n; i++)
         if (!strcmp(R->rule[i].name, json_string_value(name)))
-            return fail(c, "the name \"%s\" is already taken", json_string_value(name));
+            return vf_jin_fail(c, "the name \"%s\" is already taken", json_string_value(name));
     snprintf(r->name, sizeof r->name, "%s", json_string_value(name));
     snprintf(base, sizeof base, "rules[%zu]", idx);
     if (!json_is_string(pattern))
-        return fail(c, "\"pattern\" must be a filter pattern string (docs/filter.md), e.g. \"action=REJECT\"");
+        return vf_jin_fail(c, "\"pattern\" must be a filter pattern string (docs/filter.md), e.g. \"action=REJECT\"");
     R->n++; /* from here on the rule owns what it allocates */
     r->pattern = vf_strndup(json_string_value(pattern), json_string_length(pattern));
     if (!r->pattern)
@@ -378,13 +365,14 @@ static vpcflow_status user_rule(rctx *c, vpcflow_alert_rules *R, json_t *obj, si
     vpcflow_error fe;
     if (vpcflow_filter_compile(r->pattern, &r->filter, &fe) != VPCFLOW_OK) {
         at(c, base, "pattern");
-        return fail(c, "column %u: %s", fe.column, fe.message);
+        return vf_jin_fail(c, "column %u: %s", fe.column, fe.message);
     }
     const char *by = group ? (json_is_string(group) ? json_string_value(group) : "") : "srcaddr";
     vpcflow_error ke;
     if (strlen(by) >= sizeof r->group_by || vf_keys_parse(by, &r->keys, &ke) != VPCFLOW_OK) {
         at(c, base, "group_by");
-        return fail(c, "%s", json_is_string(group) || !group ? ke.message : "expected a string such as \"srcaddr\"");
+        return vf_jin_fail(c, "%s",
+                           json_is_string(group) || !group ? ke.message : "expected a string such as \"srcaddr\"");
     }
     snprintf(r->group_by, sizeof r->group_by, "%s", by);
     r->key_size = r->keys.size;
@@ -393,22 +381,21 @@ static vpcflow_status user_rule(rctx *c, vpcflow_alert_rules *R, json_t *obj, si
         return st;
     if (!r->min_records && !r->min_bytes) {
         snprintf(c->path, sizeof c->path, "%s", base);
-        return fail(c, "give a threshold: min_records, min_bytes or both");
+        return vf_jin_fail(c, "give a threshold: min_records, min_bytes or both");
     }
     return VPCFLOW_OK;
 }
 
-static vpcflow_status user_rules(rctx *c, vpcflow_alert_rules *R, json_t *arr)
+static vpcflow_status user_rules(vf_jin *c, vpcflow_alert_rules *R, json_t *arr)
 {
     snprintf(c->path, sizeof c->path, "rules");
     if (!json_is_array(arr))
-        return fail(c, "expected an array of user rules");
+        return vf_jin_fail(c, "expected an array of user rules, found %s", vf_json_type_name(arr));
     if (json_array_size(arr) + R->n > VF_ALERT_MAX_RULES)
-        return fail(c, "at most %d rules in all", VF_ALERT_MAX_RULES);
-    vf_rule *nr = realloc(R->rule, (R->n + json_array_size(arr)) * sizeof *nr);
-    if (!nr)
+        return vf_jin_fail(c, "at most %d rules in all", VF_ALERT_MAX_RULES);
+    size_t cap = R->n;
+    if (vf_grow(&R->rule, &cap, R->n + json_array_size(arr), sizeof *R->rule) < 0)
         return vf_error(c->err, VPCFLOW_ERR_IO, c->file, 0, 0, "out of memory");
-    R->rule = nr;
     size_t i;
     json_t *e;
     json_array_foreach(arr, i, e)
@@ -420,10 +407,11 @@ static vpcflow_status user_rules(rctx *c, vpcflow_alert_rules *R, json_t *arr)
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_doc(rctx *c, vpcflow_alert_rules *R, json_t *doc)
+static vpcflow_status apply_doc(vf_jin *c, vpcflow_alert_rules *R, json_t *doc)
 {
     if (!json_is_object(doc))
-        return fail(c, "expected an object such as {\"port-scan\": {\"min_ports\": 30}}");
+        return vf_jin_fail(c, "expected an object such as {\"port-scan\": {\"min_ports\": 30}}, found %s",
+                           vf_json_type_name(doc));
     const char *key;
     json_t *v;
     json_object_foreach(doc, key, v)
@@ -446,10 +434,10 @@ static vpcflow_status apply_doc(rctx *c, vpcflow_alert_rules *R, json_t *doc)
             char shown[48];
             snprintf(shown, sizeof shown, "%.40s", key);
             c->path[0] = 0;
-            st = fail(c,
-                      "unknown key \"%s\" (known: internal-reject, port-scan, sensitive-port-accepted, "
-                      "egress-spike, rules, examples; comment and keys starting with _ are ignored)",
-                      shown);
+            st = vf_jin_fail(c,
+                             "unknown key \"%s\" (known: internal-reject, port-scan, sensitive-port-accepted, "
+                             "egress-spike, rules, examples; comment and keys starting with _ are ignored)",
+                             shown);
         }
         if (st != VPCFLOW_OK)
             return st;
@@ -461,7 +449,7 @@ vpcflow_status vpcflow_alert_rules_parse(const char *text, size_t len, const cha
                                          vpcflow_error *err)
 {
     *out = NULL;
-    rctx c = {name ? name : "rules", err, ""};
+    vf_jin c = {name ? name : "rules", err, ""};
     vpcflow_alert_rules *R = vf_calloc(1, sizeof *R);
     if (!R || defaults(R) < 0) {
         vpcflow_alert_rules_free(R);
@@ -471,18 +459,10 @@ vpcflow_status vpcflow_alert_rules_parse(const char *text, size_t len, const cha
         *out = R;
         return VPCFLOW_OK;
     }
-    size_t i = 0;
-    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
-        i++;
-    vpcflow_status st;
-    json_error_t je;
     json_t *doc = NULL;
-    if (i == len)
-        st = fail(&c, "empty file: expected a JSON object of rule settings (docs/alerts.md)");
-    else if (!(doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je)))
-        st = vf_error(err, VPCFLOW_ERR_INPUT, c.file, je.line > 0 ? (uint64_t)je.line : 0,
-                      je.column > 0 ? (uint32_t)je.column : 0, "JSON syntax error: %s", je.text);
-    else
+    vpcflow_status st = vf_jin_parse(c.file, text, len, JSON_REJECT_DUPLICATES,
+                                     "a JSON object of rule settings (docs/alerts.md)", &doc, err);
+    if (!st)
         st = apply_doc(&c, R, doc);
     json_decref(doc);
     if (st != VPCFLOW_OK) {

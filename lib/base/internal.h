@@ -2,6 +2,7 @@
 #ifndef VF_INTERNAL_H
 #define VF_INTERNAL_H
 
+#include "base/array.h"
 #include "vpcflow.h"
 
 #include <stdarg.h>

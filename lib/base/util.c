@@ -89,22 +89,17 @@ vpcflow_status vf_read_file(const char *path, size_t max, const char *what, char
     FILE *f = fopen(path, "rb");
     if (!f)
         return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    vpcflow_status st = buf ? VPCFLOW_OK : vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    vpcflow_status st = VPCFLOW_OK;
     while (st == VPCFLOW_OK) {
         if (n > max) {
             st = vf_error(err, VPCFLOW_ERR_INPUT, path, 0, 0, "larger than %zu MiB: not %s", max >> 20, what);
             break;
         }
-        if (n + 1 == cap) {
-            char *grown = realloc(buf, 2 * cap);
-            if (!grown) {
-                st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
-                break;
-            }
-            buf = grown;
-            cap *= 2;
+        if (n + 1 >= cap && vf_grow(&buf, &cap, VF_MAX(n + 2, (size_t)1 << 16), 1) < 0) {
+            st = vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "out of memory");
+            break;
         }
         size_t got = fread(buf + n, 1, cap - 1 - n, f);
         n += got;

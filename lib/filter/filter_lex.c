@@ -55,15 +55,11 @@ const char *vf_filter_keep(vpcflow_filter *f, const char *s, size_t n)
 
 int vf_filter_grow(void **arr, uint32_t count, size_t elem)
 {
-    /* capacities are powers of two: grow when count reaches one */
+    /* capacities are powers of two (or 0): the array is full when count is one */
     if (count && (count & (count - 1)))
         return 0;
-    size_t cap = count ? (size_t)count * 2 : 4;
-    void *na = realloc(*arr, cap * elem);
-    if (!na)
-        return -1;
-    *arr = na;
-    return 0;
+    size_t cap = count;
+    return vf_grow(arr, &cap, (size_t)count + 1, elem);
 }
 
 size_t vf_filter_quoted(vpcflow_filter *f, const char *p, size_t n, size_t at, const char **s, size_t *len)

@@ -22,7 +22,7 @@ typedef struct rx_parser {
     const char *src;
     size_t n, i;
     vf_regex *rx;
-    uint32_t cap;
+    size_t cap;
     const char *why;
     size_t at;
     char *whybuf;
@@ -249,14 +249,8 @@ static int emit(rx_parser *ps, uint8_t type, const uint64_t set[4], size_t at)
     /* an item always leaves room for the ACCEPT that ends its alternative */
     if (ps->rx->nitems + (type == VF_RX_ACCEPT ? 1u : 2u) > VF_RX_MAX_STATES)
         return fail(ps, at, TOO_LARGE);
-    if (ps->rx->nitems == ps->cap) {
-        uint32_t ncap = ps->cap ? ps->cap * 2 : 16;
-        vf_rx_item *ni = realloc(ps->rx->items, ncap * sizeof *ni);
-        if (!ni)
-            return -2;
-        ps->rx->items = ni;
-        ps->cap = ncap;
-    }
+    if (vf_grow(&ps->rx->items, &ps->cap, (size_t)ps->rx->nitems + 1, sizeof *ps->rx->items) < 0)
+        return -2;
     vf_rx_item *it = &ps->rx->items[ps->rx->nitems++];
     memset(it, 0, sizeof *it);
     it->type = type;

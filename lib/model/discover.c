@@ -66,14 +66,8 @@ static int32_t dv_eni_of(dv_state *s, const char *id, size_t len)
     if (r < 0)
         return -1;
     if (r == 1) {
-        if (s->count == s->cap) {
-            size_t ncap = s->cap ? s->cap * 2 : 64;
-            dv_eni *nv = realloc(s->v, ncap * sizeof *nv);
-            if (!nv)
-                return -1;
-            s->v = nv;
-            s->cap = ncap;
-        }
+        if (vf_grow(&s->v, &s->cap, s->count + 1, sizeof *s->v) < 0)
+            return -1;
         memset(&s->v[s->count], 0, sizeof s->v[0]);
         memcpy(s->v[s->count].id, key, sizeof key);
         s->count++;

@@ -48,14 +48,8 @@ static int is_nat_client(const vf_eni *e)
 
 int32_t vf_network_add_facts(vf_network *n, const vf_eni_facts *f)
 {
-    if (n->nfacts == n->cap) {
-        size_t ncap = n->cap ? n->cap * 2 : 64;
-        vf_eni_facts *nf = realloc(n->facts, ncap * sizeof *nf);
-        if (!nf)
-            return -1;
-        n->facts = nf;
-        n->cap = ncap;
-    }
+    if (vf_grow(&n->facts, &n->cap, n->nfacts + 1, sizeof *n->facts) < 0)
+        return -1;
     int32_t idx = (int32_t)n->nfacts;
     n->facts[n->nfacts++] = *f;
     char key[32] = {0};
@@ -223,10 +217,8 @@ void vf_network_note(vf_network *n, const char *fmt, ...)
     if (len < 0)
         return;
     size_t l = strlen(line);
-    char *nn = realloc(n->notes, n->notes_len + l + 2);
-    if (!nn)
+    if (vf_grow(&n->notes, &n->notes_cap, n->notes_len + l + 2, 1) < 0)
         return;
-    n->notes = nn;
     memcpy(n->notes + n->notes_len, line, l);
     n->notes_len += l;
     n->notes[n->notes_len++] = '\n';

@@ -21,7 +21,7 @@ struct vf_network {
     vf_map nat_pairs; /* (client, peer) seen on a NAT gateway's inside leg */
     uint16_t home_region, global_region;
     char *notes;
-    size_t notes_len;
+    size_t notes_len, notes_cap;
     uint64_t unlisted;
 };
 

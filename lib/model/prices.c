@@ -1,5 +1,6 @@
 /* prices.c — the data-transfer price table: built-in list prices, price files, exact arithmetic. */
 #include "model/prices.h"
+#include "base/jsonin.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -157,79 +158,10 @@ size_t vf_usd_format(unsigned __int128 numerator, int decimals, char *buf, size_
     return len;
 }
 
-/* ---- price files ---------------------------------------------------------------------------
+/* ---- price files ----------------------------------------------------------------------------
  *
- * jansson reads numbers into doubles, and 0.085 is no double. So the text is first checked as
- * JSON as it is (syntax errors keep their true line and column), then every number token is
- * wrapped in quotes and the text parsed again: each value arrives as the exact characters the
- * user wrote, and numbers and strings are accepted alike. */
-
-static char *quote_numbers(const char *s, size_t len, size_t *out_len)
-{
-    char *out = malloc(3 * len + 1); /* worst case "1,1,1": every digit gains two quotes */
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    int in_string = 0, escaped = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (in_string) {
-            if (escaped)
-                escaped = 0;
-            else if (c == '\\')
-                escaped = 1;
-            else if (c == '"')
-                in_string = 0;
-            out[o++] = c;
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            out[o++] = '"';
-            while (i < len && s[i] && strchr("0123456789+-.eE", s[i]))
-                out[o++] = s[i++];
-            out[o++] = '"';
-            i--;
-        } else {
-            in_string = c == '"';
-            out[o++] = c;
-        }
-    }
-    out[o] = 0;
-    *out_len = o;
-    return out;
-}
-
-typedef struct pctx {
-    const char *file;
-    vpcflow_error *err;
-} pctx;
-
-static vpcflow_status fail(const pctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static vpcflow_status fail(const pctx *c, const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0, "%s", msg);
-}
-
-static const char *type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_TRUE:
-        return "true";
-    case JSON_FALSE:
-        return "false";
-    case JSON_NULL:
-        return "null";
-    default:
-        return "a string";
-    }
-}
+ * Read with exact numbers (jsonin.h): each price arrives as the characters the user wrote, and
+ * numbers and strings are accepted alike. */
 
 /* A value shown in a message: at most 40 characters, control characters replaced. */
 static void shown(const char *s, char *buf, size_t cap)
@@ -240,30 +172,33 @@ static void shown(const char *s, char *buf, size_t cap)
     buf[o] = 0;
 }
 
-static vpcflow_status price_of(const pctx *c, const json_t *v, const char *where, uint64_t *out)
+static vpcflow_status price_of(const vf_jin *c, const json_t *v, const char *where, uint64_t *out)
 {
-    if (!json_is_string(v))
-        return fail(c, "%s: expected a price such as 0.085, found %s", where, type_name(v));
-    if (vf_price_parse(json_string_value(v), json_string_length(v), out) < 0) {
+    size_t len;
+    const char *s = vf_jin_text(v, &len);
+    if (!s)
+        return vf_jin_fail(c, "%s: expected a price such as 0.085, found %s", where, vf_json_type_name(v));
+    if (vf_price_parse(s, len, out) < 0) {
         char text[48];
-        shown(json_string_value(v), text, sizeof text);
-        return fail(c,
-                    "%s: \"%s\" is not a price: write a plain decimal number of dollars per GB such as 0.085 "
-                    "(no sign or exponent, at most 12 decimals, below %u)",
-                    where, text, MAX_WHOLE_USD + 1);
+        shown(s, text, sizeof text);
+        return vf_jin_fail(c,
+                           "%s: \"%s\" is not a price: write a plain decimal number of dollars per GB such as 0.085 "
+                           "(no sign or exponent, at most 12 decimals, below %u)",
+                           where, text, MAX_WHOLE_USD + 1);
     }
     return VPCFLOW_OK;
 }
 
-static vpcflow_status gb_of(const pctx *c, const json_t *v, const char *where, uint64_t *out)
+static vpcflow_status gb_of(const vf_jin *c, const json_t *v, const char *where, uint64_t *out)
 {
-    const char *s = json_is_string(v) ? json_string_value(v) : NULL;
+    size_t len;
+    const char *s = vf_jin_text(v, &len);
     uint64_t n = 0;
     size_t i = 0;
     for (; s && s[i] >= '0' && s[i] <= '9' && n <= MAX_GB; i++)
         n = n * 10 + (uint64_t)(s[i] - '0');
     if (!s || !i || s[i] || n > MAX_GB)
-        return fail(c, "%s: expected a whole number of GB (at most %llu)", where, (unsigned long long)MAX_GB);
+        return vf_jin_fail(c, "%s: expected a whole number of GB (at most %llu)", where, (unsigned long long)MAX_GB);
     *out = n;
     return VPCFLOW_OK;
 }
@@ -287,10 +222,11 @@ static uint64_t *rate_slot(vf_prices *p, const char *key)
     return cls >= 0 ? &p->class_rate[cls] : NULL;
 }
 
-static vpcflow_status apply_rates(const pctx *c, vf_prices *p, const json_t *rates, int *flat_internet)
+static vpcflow_status apply_rates(const vf_jin *c, vf_prices *p, const json_t *rates, int *flat_internet)
 {
     if (!json_is_object(rates))
-        return fail(c, "rates: expected an object such as {\"cross-az-out\": 0.01}, found %s", type_name(rates));
+        return vf_jin_fail(c, "rates: expected an object such as {\"cross-az-out\": 0.01}, found %s",
+                           vf_json_type_name(rates));
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)rates, key, v)
@@ -299,8 +235,8 @@ static vpcflow_status apply_rates(const pctx *c, vf_prices *p, const json_t *rat
         shown(key, shown_key, sizeof shown_key);
         snprintf(where, sizeof where, "rates.%s", shown_key);
         if (!strcmp(key, "cross-az"))
-            return fail(c, "rates.cross-az: set cross-az-out and cross-az-in instead (each side of a cross-AZ "
-                           "transfer is charged)");
+            return vf_jin_fail(c, "rates.cross-az: set cross-az-out and cross-az-in instead (each side of a cross-AZ "
+                                  "transfer is charged)");
         uint64_t rate;
         vpcflow_status st = price_of(c, v, where, &rate);
         if (st)
@@ -313,16 +249,17 @@ static vpcflow_status apply_rates(const pctx *c, vf_prices *p, const json_t *rat
         }
         uint64_t *slot = rate_slot(p, key);
         if (!slot)
-            return fail(c, "rates: unknown rate \"%s\" (known: %s)", shown_key, rate_names);
+            return vf_jin_fail(c, "rates: unknown rate \"%s\" (known: %s)", shown_key, rate_names);
         *slot = rate;
     }
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_region_rates(const pctx *c, vf_prices *p, const json_t *to)
+static vpcflow_status apply_region_rates(const vf_jin *c, vf_prices *p, const json_t *to)
 {
     if (!json_is_object(to))
-        return fail(c, "inter-region-to: expected an object such as {\"us-east-2\": 0.01}, found %s", type_name(to));
+        return vf_jin_fail(c, "inter-region-to: expected an object such as {\"us-east-2\": 0.01}, found %s",
+                           vf_json_type_name(to));
     const char *region;
     json_t *v;
     json_object_foreach((json_t *)to, region, v)
@@ -335,12 +272,12 @@ static vpcflow_status apply_region_rates(const pctx *c, vf_prices *p, const json
         if (st)
             return st;
         if (!region[0] || strlen(region) >= sizeof p->inter_region_to[0].region)
-            return fail(c, "%s: not a region name", where);
+            return vf_jin_fail(c, "%s: not a region name", where);
         size_t i = 0;
         while (i < p->n_inter_region_to && strcmp(p->inter_region_to[i].region, region))
             i++;
         if (i == VF_MAX_REGION_RATES)
-            return fail(c, "inter-region-to: more than %d regions", VF_MAX_REGION_RATES);
+            return vf_jin_fail(c, "inter-region-to: more than %d regions", VF_MAX_REGION_RATES);
         memcpy(p->inter_region_to[i].region, region, strlen(region) + 1);
         p->inter_region_to[i].rate = rate;
         if (i == p->n_inter_region_to)
@@ -349,12 +286,13 @@ static vpcflow_status apply_region_rates(const pctx *c, vf_prices *p, const json
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_tier(const pctx *c, vf_prices *p, const json_t *tier, size_t i, size_t n)
+static vpcflow_status apply_tier(const vf_jin *c, vf_prices *p, const json_t *tier, size_t i, size_t n)
 {
     char where[48];
     snprintf(where, sizeof where, "internet-out-tiers[%zu]", i);
     if (!json_is_object(tier))
-        return fail(c, "%s: expected an object such as {\"up_to_gb\": 10240, \"rate\": 0.09}", where);
+        return vf_jin_fail(c, "%s: expected an object such as {\"up_to_gb\": 10240, \"rate\": 0.09}, found %s", where,
+                           vf_json_type_name(tier));
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)tier, key, v)
@@ -362,39 +300,40 @@ static vpcflow_status apply_tier(const pctx *c, vf_prices *p, const json_t *tier
         if (strcmp(key, "up_to_gb") && strcmp(key, "rate")) {
             char k[48];
             shown(key, k, sizeof k);
-            return fail(c, "%s: unknown key \"%s\" (known: up_to_gb, rate)", where, k);
+            return vf_jin_fail(c, "%s: unknown key \"%s\" (known: up_to_gb, rate)", where, k);
         }
     }
     const json_t *rate = json_object_get(tier, "rate"), *up = json_object_get(tier, "up_to_gb");
     char w[64];
     snprintf(w, sizeof w, "%s.rate", where);
-    vpcflow_status st = rate ? price_of(c, rate, w, &p->tiers[i].rate) : fail(c, "%s: no rate", where);
+    vpcflow_status st = rate ? price_of(c, rate, w, &p->tiers[i].rate) : vf_jin_fail(c, "%s: no rate", where);
     if (st)
         return st;
     if (i + 1 == n) {
         if (up)
-            return fail(c, "%s: the last tier has no up_to_gb: it covers everything beyond the tier before", where);
+            return vf_jin_fail(c, "%s: the last tier has no up_to_gb: it covers everything beyond the tier before",
+                               where);
         p->tiers[i].up_to_gb = UINT64_MAX;
         return VPCFLOW_OK;
     }
     snprintf(w, sizeof w, "%s.up_to_gb", where);
     if (!up)
-        return fail(c, "%s: no up_to_gb (only the last tier goes without)", where);
+        return vf_jin_fail(c, "%s: no up_to_gb (only the last tier goes without)", where);
     if ((st = gb_of(c, up, w, &p->tiers[i].up_to_gb)))
         return st;
     if (p->tiers[i].up_to_gb == 0 || (i && p->tiers[i].up_to_gb <= p->tiers[i - 1].up_to_gb))
-        return fail(c, "%s: tiers must have increasing up_to_gb, each above 0 (cumulative bounds)", w);
+        return vf_jin_fail(c, "%s: tiers must have increasing up_to_gb, each above 0 (cumulative bounds)", w);
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_tiers(const pctx *c, vf_prices *p, const json_t *tiers)
+static vpcflow_status apply_tiers(const vf_jin *c, vf_prices *p, const json_t *tiers)
 {
     size_t n = json_is_array(tiers) ? json_array_size(tiers) : 0;
     if (!n || n > VF_MAX_TIERS)
-        return fail(c,
-                    "internet-out-tiers: expected an array of 1 to %d tiers such as [{\"up_to_gb\": 10240, "
-                    "\"rate\": 0.09}, {\"rate\": 0.085}]",
-                    VF_MAX_TIERS);
+        return vf_jin_fail(c,
+                           "internet-out-tiers: expected an array of 1 to %d tiers such as [{\"up_to_gb\": 10240, "
+                           "\"rate\": 0.09}, {\"rate\": 0.085}]",
+                           VF_MAX_TIERS);
     for (size_t i = 0; i < n; i++) {
         vpcflow_status st = apply_tier(c, p, json_array_get(tiers, i), i, n);
         if (st)
@@ -404,10 +343,12 @@ static vpcflow_status apply_tiers(const pctx *c, vf_prices *p, const json_t *tie
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_nat(const pctx *c, vf_prices *p, const json_t *nat)
+static vpcflow_status apply_nat(const vf_jin *c, vf_prices *p, const json_t *nat)
 {
     if (!json_is_object(nat))
-        return fail(c, "nat-gateway: expected an object such as {\"per-gb\": 0.045, \"per-hour\": 0.045}");
+        return vf_jin_fail(c,
+                           "nat-gateway: expected an object such as {\"per-gb\": 0.045, \"per-hour\": 0.045}, found %s",
+                           vf_json_type_name(nat));
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)nat, key, v)
@@ -417,7 +358,7 @@ static vpcflow_status apply_nat(const pctx *c, vf_prices *p, const json_t *nat)
         snprintf(where, sizeof where, "nat-gateway.%s", k);
         uint64_t *slot = !strcmp(key, "per-gb") ? &p->nat_per_gb : !strcmp(key, "per-hour") ? &p->nat_per_hour : NULL;
         if (!slot)
-            return fail(c, "nat-gateway: unknown key \"%s\" (known: per-gb, per-hour)", k);
+            return vf_jin_fail(c, "nat-gateway: unknown key \"%s\" (known: per-gb, per-hour)", k);
         vpcflow_status st = price_of(c, v, where, slot);
         if (st)
             return st;
@@ -425,16 +366,19 @@ static vpcflow_status apply_nat(const pctx *c, vf_prices *p, const json_t *nat)
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_string(const pctx *c, const json_t *v, const char *key, char *out, size_t cap)
+static vpcflow_status apply_string(const vf_jin *c, const json_t *v, const char *key, char *out, size_t cap)
 {
-    if (!json_is_string(v) || json_string_length(v) >= cap)
-        return fail(c, "%s: expected a string of at most %zu characters", key, cap - 1);
+    if (!vf_jin_is_string(v))
+        return vf_jin_fail(c, "%s: expected a string of at most %zu characters, found %s", key, cap - 1,
+                           vf_json_type_name(v));
+    if (json_string_length(v) >= cap)
+        return vf_jin_fail(c, "%s: expected a string of at most %zu characters", key, cap - 1);
     memcpy(out, json_string_value(v), json_string_length(v) + 1);
     return VPCFLOW_OK;
 }
 
 /* Every top-level key is known: a misspelt one would silently leave a price at its default. */
-static vpcflow_status apply(const pctx *c, vf_prices *p, const json_t *doc)
+static vpcflow_status apply(const vf_jin *c, vf_prices *p, const json_t *doc)
 {
     int flat_internet = 0, has_source = 0;
     const char *key;
@@ -460,16 +404,16 @@ static vpcflow_status apply(const pctx *c, vf_prices *p, const json_t *doc)
         else if (key[0] != '_' && strcmp(key, "comment")) {
             char k[48];
             shown(key, k, sizeof k);
-            st = fail(c,
-                      "unknown key \"%s\" (known: region, source, rates, inter-region-to, internet-out-tiers, "
-                      "internet-out-free-gb, nat-gateway; comment and keys starting with _ are ignored)",
-                      k);
+            st = vf_jin_fail(c,
+                             "unknown key \"%s\" (known: region, source, rates, inter-region-to, internet-out-tiers, "
+                             "internet-out-free-gb, nat-gateway; comment and keys starting with _ are ignored)",
+                             k);
         }
         if (st)
             return st;
     }
     if (flat_internet && json_object_get(doc, "internet-out-tiers"))
-        return fail(c, "rates.internet-out and internet-out-tiers both set the internet-out price: keep one");
+        return vf_jin_fail(c, "rates.internet-out and internet-out-tiers both set the internet-out price: keep one");
     if (!has_source) {
         char prev[sizeof p->source];
         memcpy(prev, p->source, sizeof prev);
@@ -483,32 +427,16 @@ static vpcflow_status apply(const pctx *c, vf_prices *p, const json_t *doc)
 
 vpcflow_status vf_prices_load_buf(vf_prices *p, const char *name, const char *data, size_t len, vpcflow_error *err)
 {
-    pctx c = {name, err};
+    vf_jin c = {name, err, ""};
     if (len > MAX_PRICE_FILE)
-        return fail(&c, "larger than %u KiB: not a price file", MAX_PRICE_FILE >> 10);
-    size_t blank = 0;
-    while (blank < len && (data[blank] == ' ' || data[blank] == '\t' || data[blank] == '\n' || data[blank] == '\r'))
-        blank++;
-    if (blank == len)
-        return fail(&c, "empty file: expected a JSON price file (docs/prices.md)");
-    json_error_t je;
-    json_t *doc = json_loadb(data, len, 0, &je);
-    if (!doc)
-        return vf_error(err, VPCFLOW_ERR_INPUT, name, je.line > 0 ? (uint64_t)je.line : 0,
-                        je.column > 0 ? (uint32_t)je.column : 0, "JSON syntax error: %s", je.text);
-    json_decref(doc);
-    size_t qlen;
-    char *quoted = quote_numbers(data, len, &qlen);
-    if (!quoted)
-        return vf_error(err, VPCFLOW_ERR_IO, name, 0, 0, "out of memory");
-    doc = json_loadb(quoted, qlen, 0, &je);
-    free(quoted);
-    if (!doc)
-        return vf_error(err, VPCFLOW_ERR_IO, name, 0, 0, "cannot read the numbers: %s", je.text);
+        return vf_jin_fail(&c, "larger than %u KiB: not a price file", MAX_PRICE_FILE >> 10);
+    json_t *doc;
+    vpcflow_status st = vf_jin_parse_exact(name, data, len, "a JSON price file (docs/prices.md)", &doc, err);
+    if (st)
+        return st;
     vf_prices next = *p; /* a file applies whole or not at all */
-    vpcflow_status st = json_is_object(doc)
-                            ? apply(&c, &next, doc)
-                            : fail(&c, "expected an object such as {\"rates\": {\"cross-az-out\": 0.01}}");
+    st = json_is_object(doc) ? apply(&c, &next, doc)
+                             : vf_jin_fail(&c, "expected an object such as {\"rates\": {\"cross-az-out\": 0.01}}");
     json_decref(doc);
     if (st)
         return st;

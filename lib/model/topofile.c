@@ -1,5 +1,6 @@
 /* topofile.c — topology JSON: aws ec2 describe-subnets/-network-interfaces and vpcflow's own file. */
 #include "model/topology.h"
+#include "base/jsonin.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -19,43 +20,7 @@ static vpcflow_status with_where(vpcflow_error *err, vpcflow_status st, const ch
     return vf_error(err, st, file, 0, 0, "%s: %s", where, why);
 }
 
-/* ---- reading JSON -------------------------------------------------------------------------- */
-
-vpcflow_status vf_topology_parse_json(const char *name, const char *data, size_t len, json_t **doc, vpcflow_error *err)
-{
-    size_t i = 0;
-    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r'))
-        i++;
-    if (i == len)
-        return vf_error(err, VPCFLOW_ERR_INPUT, name, 0, 0, "empty file: expected a JSON document");
-    json_error_t je;
-    *doc = json_loadb(data, len, 0, &je);
-    if (!*doc)
-        return vf_error(err, VPCFLOW_ERR_INPUT, name, je.line > 0 ? (uint64_t)je.line : 0,
-                        je.column > 0 ? (uint32_t)je.column : 0, "JSON syntax error: %s", je.text);
-    return VPCFLOW_OK;
-}
-
-const char *vf_json_type_name(const json_t *v)
-{
-    switch (v ? json_typeof(v) : JSON_NULL) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-        return "true";
-    case JSON_FALSE:
-        return "false";
-    default:
-        return "null";
-    }
-}
+/* ---- what kind of document ------------------------------------------------------------------- */
 
 /* What a JSON document looks like, for messages about a file given to the wrong option. */
 static const char *doc_kind(const json_t *doc)
@@ -83,48 +48,6 @@ vpcflow_status vf_topology_wrong_kind(const char *name, const json_t *doc, const
     const char *kind = doc_kind(doc);
     return vf_error(err, VPCFLOW_ERR_INPUT, name, 0, 0, "no %s: is this %s?%s%s%s", missing, expected, kind ? " (" : "",
                     kind ? kind : "", kind ? ")" : "");
-}
-
-void vf_quote(const char *s, size_t len, char *buf, size_t cap)
-{
-    if (cap < 8) {
-        if (cap)
-            buf[0] = 0;
-        return;
-    }
-    size_t o = 0, room = cap - 6; /* quotes, "..." and NUL */
-    buf[o++] = '"';
-    size_t i = 0;
-    for (; i < len && o < room; i++)
-        buf[o++] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-    if (i < len) {
-        o = 1 + vf_utf8_cut(buf + 1, o - 1);
-        memcpy(buf + o, "...", 3);
-        o += 3;
-    }
-    buf[o++] = '"';
-    buf[o] = 0;
-}
-
-vpcflow_status vf_json_string(const json_t *obj, const char *key, const char *file, const char *where, char *out,
-                              size_t cap, vpcflow_error *err)
-{
-    out[0] = 0;
-    const json_t *v = json_object_get(obj, key);
-    if (!v || json_is_null(v))
-        return VPCFLOW_OK;
-    if (!json_is_string(v))
-        return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s.%s: expected a string, found %s", where, key,
-                        vf_json_type_name(v));
-    size_t len = json_string_length(v);
-    if (len >= cap) {
-        char q[96];
-        vf_quote(json_string_value(v), len, q, sizeof q);
-        return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s.%s: %s is longer than %zu characters", where, key, q,
-                        cap - 1);
-    }
-    memcpy(out, json_string_value(v), len + 1);
-    return VPCFLOW_OK;
 }
 
 /* ---- describe-subnets ------------------------------------------------------------------------ */
@@ -208,28 +131,43 @@ static vpcflow_status aws_subnet(vf_topology *t, const char *file, size_t i, con
     return VPCFLOW_OK;
 }
 
-typedef vpcflow_status (*element_fn)(vf_topology *t, const char *file, size_t i, const json_t *el, vpcflow_error *err);
+/* An AWS CLI document being streamed: the elements of its array go to fn. */
+typedef struct aws_list {
+    vf_topology *t;
+    const char *file;
+    element_fn fn;
+} aws_list;
 
-/* Loads one AWS CLI document: an object holding an array under `list`; all or nothing. */
+static vpcflow_status aws_element(void *ctx, const char *key, size_t i, const json_t *el, vpcflow_error *err)
+{
+    const aws_list *a = ctx;
+    return a->fn(a->t, a->file, i, el, err);
+}
+
+/* Reads a buffer (data) or, when data is NULL, streams the file `name`. */
+static vpcflow_status stream_json(const vf_jin_stream *s, const char *data, size_t len, json_t **skeleton,
+                                  vpcflow_error *err)
+{
+    return data ? vf_jin_stream_buf(s, data, len, skeleton, err) : vf_jin_stream_file(s, skeleton, err);
+}
+
+/* Loads one AWS CLI document, an object holding an array under `list`, element by element; all
+ * or nothing. */
 static vpcflow_status load_aws_list(vf_topology *t, const char *name, const char *data, size_t len, const char *list,
                                     const char *command, element_fn fn, vpcflow_error *err)
 {
+    const char *keys[] = {list, NULL};
+    aws_list a = {t, name, fn};
+    vf_jin_stream s = {name, "an AWS CLI JSON file", keys, aws_element, &a};
+    size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
     json_t *doc;
-    vpcflow_status st = vf_topology_parse_json(name, data, len, &doc, err);
-    if (st)
-        return st;
-    const json_t *arr = json_is_object(doc) ? json_object_get(doc, list) : NULL;
-    if (!json_is_array(arr)) {
+    vpcflow_status st = stream_json(&s, data, len, &doc, err);
+    if (!st && !json_is_array(json_object_get(doc, list))) {
         char missing[64], expected[96];
         snprintf(missing, sizeof missing, "%s array", list);
         snprintf(expected, sizeof expected, "the output of %s", command);
         st = vf_topology_wrong_kind(name, doc, missing, expected, err);
-        json_decref(doc);
-        return st;
     }
-    size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
-    for (size_t i = 0; i < json_array_size(arr) && !st; i++)
-        st = fn(t, name, i, json_array_get(arr, i), err);
     if (st)
         vf_topology_truncate(t, nsubnets, nenis);
     json_decref(doc);
@@ -239,7 +177,7 @@ static vpcflow_status load_aws_list(vf_topology *t, const char *name, const char
 vpcflow_status vf_topology_load_subnets_buf(vf_topology *t, const char *name, const char *data, size_t len,
                                             vpcflow_error *err)
 {
-    return load_aws_list(t, name, data, len, "Subnets", "aws ec2 describe-subnets", aws_subnet, err);
+    return load_aws_list(t, name, data ? data : "", len, "Subnets", "aws ec2 describe-subnets", aws_subnet, err);
 }
 
 /* ---- describe-network-interfaces ----------------------------------------------------------- */
@@ -552,31 +490,18 @@ done:
 vpcflow_status vf_topology_load_enis_buf(vf_topology *t, const char *name, const char *data, size_t len,
                                          vpcflow_error *err)
 {
-    return load_aws_list(t, name, data, len, "NetworkInterfaces", "aws ec2 describe-network-interfaces", aws_eni, err);
-}
-
-static vpcflow_status load_path(vf_topology *t, const char *path, vpcflow_error *err,
-                                vpcflow_status (*fn)(vf_topology *, const char *, const char *, size_t,
-                                                     vpcflow_error *))
-{
-    char *data;
-    size_t len;
-    vpcflow_status st = vf_read_file(path, VF_TOPO_MAX_FILE, "an AWS CLI JSON file", &data, &len, err);
-    if (st)
-        return st;
-    st = fn(t, path, data, len, err);
-    free(data);
-    return st;
+    return load_aws_list(t, name, data ? data : "", len, "NetworkInterfaces", "aws ec2 describe-network-interfaces",
+                         aws_eni, err);
 }
 
 vpcflow_status vf_topology_load_subnets(vf_topology *t, const char *path, vpcflow_error *err)
 {
-    return load_path(t, path, err, vf_topology_load_subnets_buf);
+    return load_aws_list(t, path, NULL, 0, "Subnets", "aws ec2 describe-subnets", aws_subnet, err);
 }
 
 vpcflow_status vf_topology_load_enis(vf_topology *t, const char *path, vpcflow_error *err)
 {
-    return load_path(t, path, err, vf_topology_load_enis_buf);
+    return load_aws_list(t, path, NULL, 0, "NetworkInterfaces", "aws ec2 describe-network-interfaces", aws_eni, err);
 }
 
 /* ---- vpcflow's topology file ---------------------------------------------------------------- */
@@ -742,24 +667,29 @@ static vpcflow_status each(vf_topology *t, const char *file, const json_t *doc, 
     return VPCFLOW_OK;
 }
 
-vpcflow_status vf_topology_load_file_buf(vf_topology *t, const char *name, const char *data, size_t len,
-                                         vpcflow_error *err)
+static vpcflow_status file_element(void *ctx, const char *key, size_t i, const json_t *el, vpcflow_error *err)
 {
+    const aws_list *a = ctx;
+    return (key[0] == 's' ? file_subnet : file_iface)(a->t, a->file, i, el, err);
+}
+
+/* vpcflow's topology file, streamed like the AWS documents; the skeleton left holds the region
+ * and any member of the wrong type. */
+static vpcflow_status load_file(vf_topology *t, const char *name, const char *data, size_t len, vpcflow_error *err)
+{
+    static const char *const keys[] = {"subnets", "interfaces", NULL};
+    aws_list a = {t, name, NULL};
+    vf_jin_stream s = {name, "a vpcflow topology file", keys, file_element, &a};
+    size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
     json_t *doc;
-    vpcflow_status st = vf_topology_parse_json(name, data, len, &doc, err);
-    if (st)
-        return st;
-    if (!json_is_object(doc) || (!json_object_get(doc, "subnets") && !json_object_get(doc, "interfaces"))) {
+    vpcflow_status st = stream_json(&s, data, len, &doc, err);
+    if (!st && (!json_is_object(doc) || (!json_object_get(doc, "subnets") && !json_object_get(doc, "interfaces"))))
         st = vf_topology_wrong_kind(name, doc, "subnets or interfaces", "a vpcflow topology file (docs/topology.md)",
                                     err);
-        json_decref(doc);
-        return st;
-    }
     const json_t *region = json_object_get(doc, "region");
-    size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
-    if (region && !json_is_null(region) && (!json_is_string(region) || json_string_length(region) >= 32))
+    if (!st && region && !json_is_null(region) && (!json_is_string(region) || json_string_length(region) >= 32))
         st = vf_error(err, VPCFLOW_ERR_INPUT, name, 0, 0, "region: expected a region name such as \"us-east-1\"");
-    if (!st)
+    if (!st) /* the arrays were streamed: what is left is a member of the wrong type */
         st = each(t, name, doc, "subnets", file_subnet, err);
     if (!st)
         st = each(t, name, doc, "interfaces", file_iface, err);
@@ -771,14 +701,13 @@ vpcflow_status vf_topology_load_file_buf(vf_topology *t, const char *name, const
     return st;
 }
 
+vpcflow_status vf_topology_load_file_buf(vf_topology *t, const char *name, const char *data, size_t len,
+                                         vpcflow_error *err)
+{
+    return load_file(t, name, data ? data : "", len, err);
+}
+
 vpcflow_status vf_topology_load_file(vf_topology *t, const char *path, vpcflow_error *err)
 {
-    char *data;
-    size_t len;
-    vpcflow_status st = vf_read_file(path, VF_TOPO_MAX_FILE, "an AWS CLI JSON file", &data, &len, err);
-    if (st)
-        return st;
-    st = vf_topology_load_file_buf(t, path, data, len, err);
-    free(data);
-    return st;
+    return load_file(t, path, NULL, 0, err);
 }

@@ -1,5 +1,6 @@
 /* topology.c — the network vpcflow knows: subnets, ENIs, owner labels, interned names, lookups. */
 #include "model/topology.h"
+#include "base/jsonin.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -47,7 +48,9 @@ struct vf_topology {
     size_t by_addr_mask;
     id_slot *by_id;
     size_t by_id_mask;
-    vf_ipranges *aws;
+    vf_aws_range *aws; /* AWS ranges (ip-ranges.json), indexed by aws_map at finish */
+    size_t naws, cap_aws;
+    vf_ivmap aws_map;
 };
 
 /* ---- names --------------------------------------------------------------------------------- */
@@ -224,6 +227,7 @@ vf_topology *vf_topology_new(void)
 static void free_indexes(vf_topology *t)
 {
     vf_ivmap_free(&t->subnet_map);
+    vf_ivmap_free(&t->aws_map);
     free(t->by_addr);
     free(t->by_id);
     t->by_addr = NULL;
@@ -252,7 +256,7 @@ void vf_topology_free(vf_topology *t)
     names_free(&t->azs);
     names_free(&t->regions);
     names_free(&t->services);
-    vf_ipranges_free(t->aws);
+    free(t->aws);
     free(t);
 }
 
@@ -285,11 +289,18 @@ const char *vf_topology_note(const vf_topology *t, size_t i)
     return i < t->nnotes ? t->notes[i] : NULL;
 }
 
-vf_ipranges *vf_topology_ipranges(vf_topology *t)
+vpcflow_status vf_topology_add_aws_range(vf_topology *t, const vf_aws_range *r, vpcflow_error *err)
 {
-    if (!t->aws)
-        t->aws = vf_ipranges_new();
-    return t->aws;
+    if (vf_grow(&t->aws, &t->cap_aws, t->naws + 1, sizeof *t->aws) < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    t->aws[t->naws++] = *r;
+    return VPCFLOW_OK;
+}
+
+void vf_topology_aws_truncate(vf_topology *t, size_t n)
+{
+    if (n < t->naws)
+        t->naws = n;
 }
 
 size_t vf_topology_subnet_count(const vf_topology *t)
@@ -304,7 +315,7 @@ size_t vf_topology_eni_count(const vf_topology *t)
 
 size_t vf_topology_aws_count(const vf_topology *t)
 {
-    return vf_ipranges_count(t->aws);
+    return t->naws;
 }
 
 const vf_eni *vf_topology_eni_at(const vf_topology *t, size_t i)
@@ -321,16 +332,10 @@ const vf_subnet *vf_topology_subnet_at(const vf_topology *t, size_t i)
 
 vpcflow_status vf_topology_add_subnet(vf_topology *t, const vf_subnet *s, vpcflow_error *err)
 {
-    if (t->nsubnets == t->cap_subnets) {
-        if (t->nsubnets >= MAX_SUBNETS)
-            return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "more than %u subnets", MAX_SUBNETS);
-        size_t cap = t->cap_subnets ? 2 * t->cap_subnets : 64;
-        vf_subnet *grown = realloc(t->subnets, cap * sizeof *grown);
-        if (!grown)
-            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-        t->subnets = grown;
-        t->cap_subnets = cap;
-    }
+    if (t->nsubnets >= MAX_SUBNETS)
+        return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "more than %u subnets", MAX_SUBNETS);
+    if (vf_grow(&t->subnets, &t->cap_subnets, t->nsubnets + 1, sizeof *t->subnets) < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     vf_subnet *d = &t->subnets[t->nsubnets++];
     *d = *s;
     vf_region_of_az(d->az[0] ? d->az : d->az_id, d->region, sizeof d->region);
@@ -347,16 +352,13 @@ static int grow_enis(vf_topology *t)
 {
     if (t->nenis >= MAX_ENIS)
         return -1;
-    size_t cap = t->cap_enis ? 2 * t->cap_enis : 64;
-    vf_eni *grown = realloc(t->enis, cap * sizeof *grown);
-    if (!grown)
+    /* two arrays of one length: each grows by the same doubling; the shared capacity is
+     * their smaller one, so a failure half-way leaves both usable */
+    size_t cap_enis = t->cap_enis, cap_az = t->cap_enis;
+    if (vf_grow(&t->enis, &cap_enis, t->nenis + 1, sizeof *t->enis) < 0 ||
+        vf_grow(&t->eni_az, &cap_az, t->nenis + 1, sizeof *t->eni_az) < 0)
         return -1;
-    t->enis = grown;
-    char(*az)[32] = realloc(t->eni_az, cap * sizeof *az);
-    if (!az)
-        return -1;
-    t->eni_az = az;
-    t->cap_enis = cap;
+    t->cap_enis = VF_MIN(cap_enis, cap_az);
     return 0;
 }
 
@@ -399,18 +401,6 @@ void vf_topology_truncate(vf_topology *t, size_t nsubnets, size_t nenis)
         free(t->enis[--t->nenis].addrs);
     if (t->nsubnets > nsubnets)
         t->nsubnets = nsubnets;
-}
-
-size_t vf_utf8_cut(const char *s, size_t n)
-{
-    size_t start = n;
-    while (start && ((unsigned char)s[start - 1] & 0xc0) == 0x80) /* back to the last lead byte */
-        start--;
-    if (!start)
-        return n;
-    unsigned char lead = (unsigned char)s[start - 1];
-    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-    return start - 1 + need > n ? start - 1 : n;
 }
 
 /* ---- owner styles and labels --------------------------------------------------------------- */
@@ -731,6 +721,42 @@ static void choose_home_region(vf_topology *t)
              vf_topology_region_name(t, first));
 }
 
+/* At one address the longest prefix wins; at equal length a specific service beats AMAZON (the
+ * superset every range is also listed under); among specific services the alphabetically first
+ * wins, then the first region, then the first loaded, so the answer never depends on luck. */
+static int range_better(const void *ctx, uint32_t ia, uint32_t ib)
+{
+    const vf_aws_range *a = (const vf_aws_range *)ctx + ia, *b = (const vf_aws_range *)ctx + ib;
+    if (a->plen != b->plen)
+        return a->plen > b->plen;
+    int a_generic = strcmp(a->service, "AMAZON") == 0, b_generic = strcmp(b->service, "AMAZON") == 0;
+    if (a_generic != b_generic)
+        return b_generic;
+    int c = strcmp(a->service, b->service);
+    if (c)
+        return c < 0;
+    c = strcmp(a->region, b->region);
+    if (c)
+        return c < 0;
+    return ia < ib;
+}
+
+static vpcflow_status index_aws(vf_topology *t, vpcflow_error *err)
+{
+    if (!t->naws)
+        return VPCFLOW_OK;
+    vf_ivblock *blocks = vf_calloc(t->naws, sizeof *blocks);
+    if (!blocks)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory indexing AWS address ranges");
+    for (size_t i = 0; i < t->naws; i++)
+        blocks[i] = (vf_ivblock){t->aws[i].net, t->aws[i].plen, (uint32_t)i};
+    vpcflow_status st = vf_ivmap_build(&t->aws_map, blocks, t->naws, range_better, NULL, t->aws);
+    free(blocks);
+    if (st != VPCFLOW_OK)
+        return vf_error(err, st, NULL, 0, 0, "out of memory indexing AWS address ranges");
+    return VPCFLOW_OK;
+}
+
 vpcflow_status vf_topology_finish(vf_topology *t, vpcflow_error *err)
 {
     free_indexes(t);
@@ -747,9 +773,7 @@ vpcflow_status vf_topology_finish(vf_topology *t, vpcflow_error *err)
     free(subnet_ids);
     if (index_enis_by_addr(t) < 0)
         return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory indexing the topology");
-    if (t->aws)
-        return vf_ipranges_finish(t->aws, err);
-    return VPCFLOW_OK;
+    return index_aws(t, err);
 }
 
 /* ---- lookups (hot path: no locks, no allocation) --------------------------------------------- */
@@ -780,5 +804,6 @@ const vf_eni *vf_topology_eni_by_id(const vf_topology *t, const char *id, size_t
 
 const vf_aws_range *vf_topology_aws_of(const vf_topology *t, vpcflow_addr a)
 {
-    return t->aws ? vf_ipranges_lookup(t->aws, a) : NULL;
+    uint32_t id = vf_ivmap_find(&t->aws_map, a);
+    return id ? &t->aws[id - 1] : NULL;
 }

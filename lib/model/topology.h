@@ -6,6 +6,7 @@
 #define VF_TOPOLOGY_H
 
 #include "base/internal.h"
+#include "base/ivmap.h"
 
 /* What an ENI is, from InterfaceType / RequesterId / Description. */
 typedef enum vf_owner_kind {
@@ -127,28 +128,13 @@ const char *vf_topology_service_name(const vf_topology *t, uint16_t key);
 
 /* ---- shared by the topology sources (topology.c, ipranges.c, topofile.c) ----------------- */
 
-#define VF_TOPO_MAX_FILE (1024u << 20) /* largest topology input read */
-#define VF_ENI_MAX_ADDRS 256           /* addresses per ENI */
+#define VF_ENI_MAX_ADDRS 256 /* addresses per ENI */
 
 struct json_t;
-/* Parses a JSON document; a syntax error names its line and column. */
-vpcflow_status vf_topology_parse_json(const char *name, const char *data, size_t len, struct json_t **doc,
-                                      vpcflow_error *err);
 /* The error for a document that is not the kind expected: "no <key> ...: is this <expected>?",
  * followed by what the document looks like when vpcflow recognises it. */
 vpcflow_status vf_topology_wrong_kind(const char *name, const struct json_t *doc, const char *missing,
                                       const char *expected, vpcflow_error *err);
-/* Copies obj[key] into out ("" when absent or null); an error naming where.key when it is not a
- * string or does not fit in cap - 1 bytes. */
-vpcflow_status vf_json_string(const struct json_t *obj, const char *key, const char *file, const char *where, char *out,
-                              size_t cap, vpcflow_error *err);
-/* Writes s as a short quoted string for messages (control characters replaced, long text cut). */
-void vf_quote(const char *s, size_t len, char *buf, size_t cap);
-/* The length of the first n bytes of s without a UTF-8 character cut at the end. */
-size_t vf_utf8_cut(const char *s, size_t n);
-/* "a string", "an array", ...: the type of a JSON value, for messages. */
-const char *vf_json_type_name(const struct json_t *v);
-
 /* Appends a subnet: the caller fills id, vpc_id, az, az_id and the blocks; region and keys are
  * derived here. */
 vpcflow_status vf_topology_add_subnet(vf_topology *t, const vf_subnet *s, vpcflow_error *err);
@@ -169,37 +155,9 @@ const char *vf_owner_style_list(void); /* "ec2, rds, ..." for messages */
 /* The label of an owner: "nat-gateway" + "nat-0a1b" -> "nat-gateway nat-0a1b". */
 void vf_owner_style_label(int style, const char *name, size_t len, char *label, size_t cap);
 
-/* AWS ranges (ipranges.c): one per topology, created on first use (NULL when out of memory). */
-typedef struct vf_ipranges vf_ipranges;
-vf_ipranges *vf_topology_ipranges(vf_topology *t);
-vf_ipranges *vf_ipranges_new(void);
-void vf_ipranges_free(vf_ipranges *r);
-vpcflow_status vf_ipranges_finish(vf_ipranges *r, vpcflow_error *err);
-const vf_aws_range *vf_ipranges_lookup(const vf_ipranges *r, vpcflow_addr a);
-size_t vf_ipranges_count(const vf_ipranges *r);
-
-/* Interval maps (ipranges.c): CIDR blocks flattened into sorted disjoint intervals, each holding
- * the block that wins there, for lookups by binary search (IPv4 and IPv6 apart). CIDR blocks
- * nest or are disjoint, so the winner at an address is the best of the blocks holding it. */
-typedef struct vf_ivblock {
-    vpcflow_addr net;
-    unsigned plen; /* vpcflow_cidr_parse terms; an IPv4-mapped net with plen >= 96 is IPv4 */
-    uint32_t id;
-} vf_ivblock;
-typedef struct vf_ivmap {
-    uint32_t *lo4, *hi4, *val4;
-    unsigned __int128 *lo6, *hi6;
-    uint32_t *val6;
-    size_t n4, n6;
-} vf_ivmap;
-/* better(ctx, a, b): nonzero when block id a wins over block id b where both hold an address.
- * overlap (may be NULL) hears of every block that lies inside another. */
-typedef int (*vf_iv_better)(const void *ctx, uint32_t a, uint32_t b);
-typedef void (*vf_iv_overlap)(void *ctx, uint32_t outer, uint32_t inner);
-vpcflow_status vf_ivmap_build(vf_ivmap *m, const vf_ivblock *blocks, size_t n, vf_iv_better better,
-                              vf_iv_overlap overlap, void *ctx);
-/* The winning block's id + 1 at a, or 0. */
-uint32_t vf_ivmap_find(const vf_ivmap *m, vpcflow_addr a);
-void vf_ivmap_free(vf_ivmap *m);
+/* AWS ranges: the ip-ranges.json reader (ipranges.c) appends them (service and region point at
+ * interned names); a file that fails is undone with vf_topology_aws_truncate (keeps the first n). */
+vpcflow_status vf_topology_add_aws_range(vf_topology *t, const vf_aws_range *r, vpcflow_error *err);
+void vf_topology_aws_truncate(vf_topology *t, size_t n);
 
 #endif
