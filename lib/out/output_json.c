@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o)
+size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o)
 {
     size_t n = cols ? cols->n : rec->format->ncols;
     vf_putc(o, '{');
@@ -42,14 +42,18 @@ static void put_usd(FILE *out, unsigned __int128 num)
 }
 
 /* A JSON string of n bytes at s, escaped 128 bytes at a time (an escape is at most 6 bytes),
- * so that text of any length comes out whole. */
+ * so that text of any length comes out whole; a piece never ends inside a UTF-8 sequence, so
+ * that the escaper sees each sequence whole. */
 static void put_json_text_n(FILE *out, const char *s, size_t n)
 {
     char buf[6 * 128 + 2];
     fputc('"', out);
-    for (size_t at = 0; at < n; at += 128) {
-        vf_out o = {buf, sizeof buf, 0};
-        vf_put_json_str(&o, s + at, VF_MIN(n - at, 128));
+    for (size_t at = 0, end; at < n; at = end) {
+        end = VF_MIN(n, at + 128);
+        for (int back = 0; back < 3 && end < n && ((unsigned char)s[end] & 0xc0) == 0x80; back++)
+            end--;
+        vf_text o = vf_text_fixed(buf, sizeof buf);
+        vf_put_json_str(&o, s + at, end - at);
         fwrite(buf + 1, 1, o.len - 2, out); /* without the quotes */
     }
     fputc('"', out);

@@ -10,31 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-void vf_human_bytes(uint64_t b, char *buf, size_t cap)
-{
-    const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = (double)b;
-    int i = 0;
-    while (v >= 1024 && i < 6) {
-        v /= 1024;
-        i++;
-    }
-    snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, u[i]);
-}
-
-void vf_human_count(uint64_t n, char *buf, size_t cap)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < cap; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o < cap ? o : cap - 1] = 0;
-}
-
 void vf_human_usd(unsigned __int128 num, char *buf, size_t cap)
 {
     const unsigned __int128 half_cent = ((unsigned __int128)5000000000ull << 30); /* $0.005 */
