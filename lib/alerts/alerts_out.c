@@ -1,8 +1,5 @@
-/* alerts_out.c — alerts as JSON lines and tables, the batch list (order, storage), and the
- * batch run: a parallel scan with one engine per worker, merged at the end. */
+/* alerts_out.c — alerts as JSON lines and tables, and the batch list (order, storage). */
 #include "alerts/alerts.h"
-
-#include "query/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -315,73 +312,4 @@ int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind,
         if (vpcflow_alert_write_json(&list->item[i].a, out) < 0)
             return -1;
     return 0;
-}
-
-/* ---- the batch run ------------------------------------------------------------------- */
-
-typedef struct batch {
-    vf_engine_options eo;
-    vf_alert_engine *total;
-    int failed;
-} batch;
-
-static void *batch_open(void *ctx, unsigned worker)
-{
-    batch *b = ctx;
-    (void)worker;
-    return vf_alert_engine_new(&b->eo);
-}
-
-static int batch_record(void *state, const vpcflow_record *rec)
-{
-    /* (unit, line) is the input order whatever thread reads the unit: examples do not
-     * depend on the thread count */
-    return vf_alert_engine_record(state, rec, rec->seq, rec->line_no) != 0;
-}
-
-static int batch_close(void *ctx, void *state)
-{
-    batch *b = ctx;
-    if (vf_alert_engine_merge(b->total, state) < 0)
-        b->failed = 1;
-    vf_alert_engine_free(state);
-    return b->failed;
-}
-
-vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths, const vpcflow_analysis_options *options,
-                                  const vpcflow_alert_rules *rules, vpcflow_alerts **out, vpcflow_error *err)
-{
-    *out = NULL;
-    vpcflow_alert_rules *defaults = NULL;
-    vpcflow_status st = VPCFLOW_OK;
-    if (!rules && (st = vpcflow_alert_rules_load(NULL, &defaults, err)) != VPCFLOW_OK)
-        return st;
-    vf_analysis a;
-    if ((st = vf_analysis_open(&a, paths, npaths, options, err)) != VPCFLOW_OK) {
-        vpcflow_alert_rules_free(defaults);
-        return st;
-    }
-    batch b;
-    memset(&b, 0, sizeof b);
-    b.eo.rules = rules ? rules : defaults;
-    b.eo.net = a.net;
-    b.eo.action = a.opt.action;
-    b.eo.since = a.opt.since;
-    b.eo.until = a.opt.until;
-    b.total = vf_alert_engine_new(&b.eo);
-    vpcflow_scan_stats stats;
-    if (!b.total)
-        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    else {
-        vpcflow_sink sink = {batch_open, batch_record, NULL, batch_close, &b};
-        st = vpcflow_scan(a.paths, a.npaths, &a.opt.scan, &sink, &stats, err);
-        if (st == VPCFLOW_ERR_STOPPED || (st == VPCFLOW_OK && b.failed))
-            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    }
-    if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(b.total, out, err)) == VPCFLOW_OK)
-        (*out)->stats = stats;
-    vf_alert_engine_free(b.total);
-    vf_analysis_close(&a);
-    vpcflow_alert_rules_free(defaults);
-    return st;
 }
