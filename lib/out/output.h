@@ -27,6 +27,11 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
 /* Dollars for tables: "$38.21" (bytes and counts: base/text.h). */
 void vf_human_usd(unsigned __int128 numerator, char *buf, size_t cap);
 
+/* Rows of top and timeline, one writer per format (out/rows_out.c picks one). */
+int vf_rows_table(const vpcflow_rows *r, FILE *out);
+int vf_rows_csv(const vpcflow_rows *r, FILE *out);
+int vf_rows_json(const vpcflow_rows *r, FILE *out);
+
 size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
 size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
 size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
