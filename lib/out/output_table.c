@@ -225,7 +225,7 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
 {
     grid g;
     memset(&g, 0, sizeof g);
-    static char upper[ROW_COLS][96];
+    char upper[ROW_COLS][96]; /* the key names in capitals, the headers of their columns */
     int ocols[VF_MAX_KEYS];
     for (size_t k = 0; k < r->nkeys; k++)
         ocols[k] = owner_cols(r, k); /* once: it looks at every row */
