@@ -242,3 +242,13 @@ uint64_t vf_network_unlisted_enis(const vf_network *n)
 {
     return n->unlisted;
 }
+
+void vf_network_set_unlisted_enis(vf_network *n, uint64_t count)
+{
+    n->unlisted = count;
+}
+
+int vf_network_nat_visible(const vf_network *n)
+{
+    return n->nat_visible;
+}

@@ -1,5 +1,6 @@
 /* network_impl.h — the inside of vf_network, shared by network.c, discover.c, classify.c and
- * flow.c (one concern each); nothing else includes it. */
+ * flow.c (one concern each); nothing outside lib/model/ includes it: other stages use the
+ * accessors of network.h. */
 #ifndef VF_NETWORK_IMPL_H
 #define VF_NETWORK_IMPL_H
 
