@@ -27,6 +27,11 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
 /* Dollars for tables: "$38.21" (bytes and counts: base/text.h). */
 void vf_human_usd(unsigned __int128 numerator, char *buf, size_t cap);
 
+/* The biggest cost driver of a summary (query/summary.h) in words; "" when there is none. */
+struct vf_driver;
+void vf_driver_text(const struct vf_driver *d, char *buf, size_t cap);
+#define VF_DRIVER_TEXT 1024
+
 /* Rows of top and timeline, one writer per format (out/rows_out.c picks one). */
 int vf_rows_table(const vpcflow_rows *r, FILE *out);
 int vf_rows_csv(const vpcflow_rows *r, FILE *out);

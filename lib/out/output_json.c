@@ -148,7 +148,9 @@ int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bil
     fputs(",\n", out);
     put_talkers(out, "internet-out", &s->receivers[VF_TALK_INTERNET_OUT]);
     fputs("},\n  \"cost_driver\": ", out);
-    put_json_text(out, s->driver);
+    char driver[VF_DRIVER_TEXT];
+    vf_driver_text(&s->driver, driver, sizeof driver);
+    put_json_text(out, driver);
     fprintf(out, ",\n  \"approximate\": %s, \"inputs\": ", s->approx ? "true" : "false");
     put_json_text(out, s->inputs);
     fputs(",\n  ", out);

@@ -122,7 +122,9 @@ int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bi
     if (s->approx)
         fprintf(out, "\n(talker tables reached the memory limit: figures may be overestimated by up to %llu bytes)\n",
                 (unsigned long long)s->approx_error);
-    fprintf(out, "\nBiggest cost driver: %s\n", s->driver[0] ? s->driver : "none (nothing in these logs costs money)");
+    char driver[VF_DRIVER_TEXT];
+    vf_driver_text(&s->driver, driver, sizeof driver);
+    fprintf(out, "\nBiggest cost driver: %s\n", driver[0] ? driver : "none (nothing in these logs costs money)");
     reconcile(out, s, bill);
     if (s->notes && *s->notes) {
         fprintf(out, "\nTo sharpen this answer:\n");

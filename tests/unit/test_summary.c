@@ -3,6 +3,8 @@
  * exemptions, the no-topology fallback, tiers, and errors naming the bad file. */
 #include "vpc.h"
 
+#include "query/summary.h"
+
 static void check_class(const vpcflow_summary *s, vpcflow_class c, uint64_t bytes, uint64_t flows, uint64_t micro,
                         int line)
 {
@@ -59,6 +61,12 @@ TEST(full_topology_exact_classes_and_cents)
     CHECK(strstr(json, "\"notes\": []") != NULL);
     CHECK(strstr(json, "\"cost_driver\": \"ec2 i-a 10.0.0.10 \xe2\x86\x92 internet 8.8.8.8: 10.0 GiB "
                        "internet-out, $0.90\"") != NULL);
+    /* the driver is facts in the result; the sentence is the writers' */
+    CHECK(s->driver.kind == VF_DRIVER_PAIR && s->driver.cls == VPCFLOW_CLASS_INTERNET_OUT);
+    CHECK_STR(s->driver.label, "ec2 i-a");
+    CHECK_EQ_U64(s->driver.ndst, 1);
+    CHECK_STR(s->driver.dst_label, "internet");
+    CHECK_EQ_U64(s->driver.bytes, 10 * GIB);
     free(json);
     vpcflow_summary_free(s);
 }
@@ -81,6 +89,11 @@ TEST(nat_gateway_can_be_the_biggest_driver)
     CHECK(strstr(json, "\"cost_driver\": \"nat-gateway nat-1 10.0.0.5 processed 100.0 GiB, $4.50 of NAT charges; "
                        "its largest peer is aws S3 us-east-1 (100.0 GiB) (a gateway endpoint would carry that free "
                        "of NAT charges)\"") != NULL);
+    CHECK(s->driver.kind == VF_DRIVER_NAT && s->driver.has_peer);
+    CHECK_STR(s->driver.label, "nat-gateway nat-1");
+    CHECK_STR(s->driver.peer, "aws S3 us-east-1");
+    CHECK_EQ_U64(s->driver.peer_bytes, 100 * GIB);
+    CHECK_EQ_U64(s->driver.bytes, 100 * GIB);
     free(json);
     vpcflow_summary_free(s);
 }
