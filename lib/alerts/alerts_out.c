@@ -304,9 +304,9 @@ static int write_table(const vpcflow_alerts *list, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out)
+int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_output kind, FILE *out)
 {
-    if (kind == VPCFLOW_ALERTS_TABLE)
+    if (kind == VPCFLOW_OUTPUT_TABLE)
         return write_table(list, out);
     for (size_t i = 0; i < list->n; i++)
         if (vpcflow_alert_write_json(&list->item[i].a, out) < 0)

@@ -32,7 +32,10 @@ struct vf_driver;
 void vf_driver_text(const struct vf_driver *d, char *buf, size_t cap);
 #define VF_DRIVER_TEXT 1024
 
-/* Rows of top and timeline, one writer per format (out/rows_out.c picks one). */
+/* The summary and the rows of top and timeline, one writer per format (out/rows_out.c picks
+ * one). */
+int vf_summary_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+int vf_summary_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
 int vf_rows_table(const vpcflow_rows *r, FILE *out);
 int vf_rows_csv(const vpcflow_rows *r, FILE *out);
 int vf_rows_json(const vpcflow_rows *r, FILE *out);

@@ -116,7 +116,7 @@ static void put_reconcile(FILE *out, const vpcflow_summary *s, const vpcflow_bil
     fputc('}', out);
 }
 
-int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+int vf_summary_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
 {
     const vpcflow_scan_stats *st = &s->stats;
     fprintf(out,

@@ -90,7 +90,7 @@ static void reconcile(FILE *out, const vpcflow_summary *s, const vpcflow_bill *b
                  "  regions, other days) or charges that are not per byte (NAT and endpoint hours)\n");
 }
 
-int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+int vf_summary_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
 {
     const vpcflow_scan_stats *st = &s->stats;
     char n[32], a[32], b[32], logged[32], unique[32];

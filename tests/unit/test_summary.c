@@ -22,7 +22,7 @@ static char *json_of(const vpcflow_summary *s)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    vpcflow_summary_write_json(s, NULL, f);
+    vpcflow_summary_write(s, NULL, VPCFLOW_OUTPUT_JSON, f);
     fclose(f);
     return buf;
 }
@@ -95,6 +95,56 @@ TEST(nat_gateway_can_be_the_biggest_driver)
     CHECK_EQ_U64(s->driver.peer_bytes, 100 * GIB);
     CHECK_EQ_U64(s->driver.bytes, 100 * GIB);
     free(json);
+    vpcflow_summary_free(s);
+}
+
+/* One output-kind enum for every writer; the older names are aliases of it. */
+_Static_assert(VPCFLOW_ROWS_TABLE == VPCFLOW_OUTPUT_TABLE && VPCFLOW_ROWS_CSV == VPCFLOW_OUTPUT_CSV &&
+                   VPCFLOW_ROWS_JSON == VPCFLOW_OUTPUT_JSON && VPCFLOW_ALERTS_JSON == VPCFLOW_OUTPUT_JSON &&
+                   VPCFLOW_ALERTS_TABLE == VPCFLOW_OUTPUT_TABLE,
+               "old output-kind names are aliases");
+
+static char *written(const vpcflow_summary *s, int how)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    switch (how) {
+    case 0:
+        vpcflow_summary_write_json(s, NULL, f);
+        break;
+    case 1:
+        vpcflow_summary_write_table(s, NULL, f);
+        break;
+    case 2:
+        vpcflow_summary_write(s, NULL, VPCFLOW_OUTPUT_JSON, f);
+        break;
+    default:
+        vpcflow_summary_write(s, NULL, VPCFLOW_OUTPUT_TABLE, f);
+    }
+#pragma GCC diagnostic pop
+    fclose(f);
+    return buf;
+}
+
+TEST(summary_write_kind_and_its_old_names)
+{
+    vpcflow_status st;
+    vpcflow_error err;
+    vpcflow_summary *s = run(write_logs(0, "kinds.log"), (inputs){1, 1, 1, NULL, 0, 0}, &st, &err);
+    CHECK(st == VPCFLOW_OK);
+    if (!s)
+        return;
+    char *old_json = written(s, 0), *old_table = written(s, 1), *json = written(s, 2), *table = written(s, 3);
+    CHECK_STR(json, old_json);
+    CHECK_STR(table, old_table);
+    CHECK(json[0] == '{' && strstr(table, "Biggest cost driver: ec2 i-a 10.0.0.10") != NULL);
+    free(old_json);
+    free(old_table);
+    free(json);
+    free(table);
     vpcflow_summary_free(s);
 }
 
