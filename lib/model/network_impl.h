@@ -5,6 +5,7 @@
 #define VF_NETWORK_IMPL_H
 
 #include "base/map.h"
+#include "base/text.h"
 #include "model/network.h"
 
 struct vf_network {
@@ -21,8 +22,7 @@ struct vf_network {
     vf_map by_addr;   /* address -> facts index of its owner */
     vf_map nat_pairs; /* (client, peer) seen on a NAT gateway's inside leg */
     uint16_t home_region, global_region;
-    char *notes;
-    size_t notes_len;
+    vf_text notes; /* growing: one line per note */
     uint64_t unlisted;
 };
 
