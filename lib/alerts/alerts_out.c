@@ -173,21 +173,13 @@ static const int right[NCELLS] = {0, 0, 0, 0, 0, 1, 1, 0};
 /* Column widths of a streamed table (a batch table measures its cells instead). */
 static const size_t stream_width[NCELLS] = {20, 23, 8, 34, 24, 7, 10, 0};
 
-static size_t width_of(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xc0) != 0x80; /* characters, not bytes */
-    return w;
-}
-
 static void put_row(FILE *out, const char *const *cell, const size_t *width)
 {
     int last = NCELLS - 1;
     while (last > 0 && !cell[last][0])
         last--; /* no trailing blanks */
     for (int i = 0; i <= last; i++) {
-        size_t w = width_of(cell[i]);
+        size_t w = vf_text_width(cell[i]);
         size_t pad = width[i] > w ? width[i] - w : 0;
         if (right[i])
             fprintf(out, "%*s%s", (int)pad, "", cell[i]);
@@ -287,12 +279,12 @@ static int write_table(const vpcflow_alerts *list, FILE *out)
 {
     size_t width[NCELLS];
     for (int i = 0; i < NCELLS; i++)
-        width[i] = width_of(heads[i]);
+        width[i] = vf_text_width(heads[i]);
     cells c;
     for (size_t k = 0; k < list->n; k++) {
         alert_cells(&list->item[k].a, &c);
         for (int i = 0; i < NCELLS; i++)
-            width[i] = VF_MAX(width[i], width_of(c.cell[i]));
+            width[i] = VF_MAX(width[i], vf_text_width(c.cell[i]));
     }
     put_row(out, heads, width);
     for (size_t k = 0; k < list->n; k++) {

@@ -182,6 +182,14 @@ void vf_put_json_str(vf_text *t, const char *str, size_t n)
     vf_putc(t, '"');
 }
 
+size_t vf_text_width(const char *s)
+{
+    size_t w = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        w += (*p & 0xc0) != 0x80;
+    return w;
+}
+
 void vf_human_bytes(uint64_t b, char *buf, size_t cap)
 {
     static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};

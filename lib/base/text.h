@@ -48,6 +48,10 @@ void vf_put_json_str(vf_text *t, const char *s, size_t n);
  * or truncated sequence, an overlong form, a surrogate, beyond U+10FFFF. */
 size_t vf_utf8_len(const unsigned char *p, size_t n);
 
+/* Width of a NUL-terminated string in a table: its characters (bytes that are not UTF-8
+ * continuation bytes), not its bytes. */
+size_t vf_text_width(const char *s);
+
 /* Human units for tables: "1.9 TiB" (binary units up to EiB), "1,234,567". */
 void vf_human_bytes(uint64_t b, char *buf, size_t cap);
 void vf_human_count(uint64_t n, char *buf, size_t cap);

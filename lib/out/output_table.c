@@ -152,18 +152,14 @@ typedef struct grid {
 
 static void cell_width(grid *g, size_t c, const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xc0) != 0x80; /* count UTF-8 characters, not bytes */
+    size_t w = vf_text_width(s);
     if (w > g->width[c])
         g->width[c] = w;
 }
 
 static void put_cell(FILE *out, const grid *g, size_t c, const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xc0) != 0x80;
+    size_t w = vf_text_width(s);
     size_t pad = g->width[c] > w ? g->width[c] - w : 0;
     if (g->right[c])
         fprintf(out, "%*s%s", (int)pad, "", s);

@@ -88,6 +88,14 @@ TEST(csv_cells_quote_only_when_needed)
     }
 }
 
+TEST(table_width_counts_characters)
+{
+    CHECK_EQ_U64(vf_text_width(""), 0);
+    CHECK_EQ_U64(vf_text_width("abc"), 3);
+    CHECK_EQ_U64(vf_text_width("caf\xc3\xa9 \xe2\x86\x92"), 6);
+    CHECK_EQ_U64(vf_text_width("\xff\xfe"), 2); /* a byte that is not UTF-8 is one column */
+}
+
 TEST(human_units)
 {
     static const struct {
