@@ -182,6 +182,21 @@ void vf_put_json_str(vf_text *t, const char *str, size_t n)
     vf_putc(t, '"');
 }
 
+void vf_put_json_file(FILE *out, const char *s, size_t n)
+{
+    char buf[6 * 128 + 2]; /* 128 bytes, an escape at most 6 bytes each, and the quotes */
+    fputc('"', out);
+    for (size_t at = 0, end; at < n; at = end) {
+        end = VF_MIN(n, at + 128);
+        for (int back = 0; back < 3 && end < n && ((unsigned char)s[end] & 0xc0) == 0x80; back++)
+            end--; /* a valid sequence is at most 4 bytes: its lead is within 3 bytes back */
+        vf_text o = vf_text_fixed(buf, sizeof buf);
+        vf_put_json_str(&o, s + at, end - at);
+        fwrite(buf + 1, 1, o.len - 2, out); /* without the quotes */
+    }
+    fputc('"', out);
+}
+
 size_t vf_text_width(const char *s)
 {
     size_t w = 0;

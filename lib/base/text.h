@@ -9,6 +9,7 @@
 #define VF_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* A fixed buffer (grows 0: writes while there is room and counts what was asked, like
@@ -43,6 +44,10 @@ void vf_put_csv(vf_text *t, const char *s, size_t n);
 /* A JSON string with its quotes: '"', '\' and control characters escaped (\n, \r, \t short),
  * bytes that are not UTF-8 replaced by U+FFFD. */
 void vf_put_json_str(vf_text *t, const char *s, size_t n);
+
+/* The same JSON string written to out, escaped in bounded pieces (no allocation, any length);
+ * a piece never ends inside a UTF-8 sequence, so each sequence is escaped whole. */
+void vf_put_json_file(FILE *out, const char *s, size_t n);
 
 /* Length of the UTF-8 sequence at p (1 to 4), or 0 when the bytes there are not one: a stray
  * or truncated sequence, an overlong form, a surrogate, beyond U+10FFFF. */

@@ -41,27 +41,9 @@ static void put_usd(FILE *out, unsigned __int128 num)
     fputs(buf, out);
 }
 
-/* A JSON string of n bytes at s, escaped 128 bytes at a time (an escape is at most 6 bytes),
- * so that text of any length comes out whole; a piece never ends inside a UTF-8 sequence, so
- * that the escaper sees each sequence whole. */
-static void put_json_text_n(FILE *out, const char *s, size_t n)
-{
-    char buf[6 * 128 + 2];
-    fputc('"', out);
-    for (size_t at = 0, end; at < n; at = end) {
-        end = VF_MIN(n, at + 128);
-        for (int back = 0; back < 3 && end < n && ((unsigned char)s[end] & 0xc0) == 0x80; back++)
-            end--;
-        vf_text o = vf_text_fixed(buf, sizeof buf);
-        vf_put_json_str(&o, s + at, end - at);
-        fwrite(buf + 1, 1, o.len - 2, out); /* without the quotes */
-    }
-    fputc('"', out);
-}
-
 static void put_json_text(FILE *out, const char *s)
 {
-    put_json_text_n(out, s, strlen(s));
+    vf_put_json_file(out, s, strlen(s));
 }
 
 /* "notes": [...], one string per line of notes */
@@ -72,7 +54,7 @@ static void put_notes(FILE *out, const char *notes)
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         fputs(p == notes ? "\n    " : ",\n    ", out);
-        put_json_text_n(out, p, len);
+        vf_put_json_file(out, p, len);
         p += len + (nl != NULL);
     }
     fputs(notes && *notes ? "\n  ]" : "]", out);

@@ -44,6 +44,31 @@ TEST(json_strings_are_valid_utf8)
     }
 }
 
+/* Written to a FILE in pieces, a long string comes out as the builder writes it: a UTF-8
+ * sequence across a piece boundary (at 128 bytes) is not cut into two U+FFFD. */
+TEST(json_to_a_file_keeps_sequences_across_pieces)
+{
+    for (size_t pad = 124; pad <= 130; pad++)
+        for (size_t c = 0; c < sizeof json_cases / sizeof json_cases[0]; c++) {
+            char in[600];
+            memset(in, 'a', pad);
+            memcpy(in + pad, json_cases[c].in, json_cases[c].n);
+            memset(in + pad + json_cases[c].n, 'b', 300);
+            size_t n = pad + json_cases[c].n + 300;
+            vf_text want = VF_TEXT_GROWING;
+            vf_put_json_str(&want, in, n);
+            char *got = NULL;
+            size_t len = 0;
+            FILE *f = open_memstream(&got, &len);
+            vf_put_json_file(f, in, n);
+            fclose(f);
+            CHECK_EQ_U64(len, want.len);
+            CHECK(len == want.len && memcmp(got, want.buf, len) == 0);
+            free(got);
+            free(want.buf);
+        }
+}
+
 TEST(fixed_builder_counts_like_snprintf)
 {
     char buf[4] = "....";
