@@ -16,6 +16,8 @@ const char cmd_cat_help[] = "Usage: vpcflow cat [--output text|csv|jsonl] [--fie
                             "                     csv: a header of AWS field names, then one row per record;\n"
                             "                          empty cells for no value\n"
                             "                     jsonl: one JSON object per record, null for no value\n"
+                            "                     Bytes that are not UTF-8 are copied as they are to text and csv,\n"
+                            "                     and written as U+FFFD in jsonl (always valid JSON)\n"
                             "  -f, --fields LIST  print these fields, in this order (AWS names, comma separated);\n"
                             "                     a field a record's format lacks is printed as no value.\n"
                             "                     Default: the fields of each record's own format (for csv: the\n"

@@ -96,7 +96,7 @@ int cmd_summary(int argc, char **argv)
         return cli_fail(st, &err);
     }
     cli_after_scan(&common, vpcflow_summary_stats(s));
-    int rc = json ? vpcflow_summary_write_json(s, &bill, stdout) : vpcflow_summary_write_table(s, &bill, stdout);
+    int rc = vpcflow_summary_write(s, &bill, json ? VPCFLOW_OUTPUT_JSON : VPCFLOW_OUTPUT_TABLE, stdout);
     vpcflow_summary_free(s);
     return cli_output_status(rc < 0 || fflush(stdout) != 0);
 }

@@ -91,7 +91,7 @@ static int run(int argc, char **argv, int timeline)
     memset(&q, 0, sizeof q);
     q.size = sizeof q;
     q.limit = 10;
-    vpcflow_rows_format kind = VPCFLOW_ROWS_TABLE;
+    vpcflow_output kind = VPCFLOW_OUTPUT_TABLE;
     int opt;
     while ((opt = getopt_long(argc, argv, ":b:m:w:o:e:n:j:h", longopts, NULL)) != -1) {
         int r = cli_common_opt(&common, opt, optarg);
@@ -131,11 +131,11 @@ static int run(int argc, char **argv, int timeline)
             break;
         case 'o':
             if (strcmp(optarg, "csv") == 0)
-                kind = VPCFLOW_ROWS_CSV;
+                kind = VPCFLOW_OUTPUT_CSV;
             else if (strcmp(optarg, "json") == 0)
-                kind = VPCFLOW_ROWS_JSON;
+                kind = VPCFLOW_OUTPUT_JSON;
             else if (strcmp(optarg, "table") == 0 || strcmp(optarg, "text") == 0)
-                kind = VPCFLOW_ROWS_TABLE;
+                kind = VPCFLOW_OUTPUT_TABLE;
             else
                 return cli_usage(cmd, "--output takes table, csv or json, not '%s'", optarg);
             break;

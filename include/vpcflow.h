@@ -403,14 +403,49 @@ VPCFLOW_API const vpcflow_scan_stats *vpcflow_summary_stats(const vpcflow_summar
 VPCFLOW_API uint64_t vpcflow_summary_bytes_unique(const vpcflow_summary *s);
 VPCFLOW_API uint64_t vpcflow_summary_cost_micro_usd(const vpcflow_summary *s);
 
+/* ---- output kinds --------------------------------------------------------------------- */
+
+/* The one list of output kinds, for every writer (records, summary, rows, alerts). A writer
+ * given a kind it does not have writes its default: text for records, a table for the summary
+ * and rows, JSON lines for alerts. JSON strings are always valid UTF-8 (bytes that are not
+ * become U+FFFD); text, CSV and tables copy the bytes of the logs as they are. */
+typedef enum vpcflow_output {
+    VPCFLOW_OUTPUT_TEXT, /* records: space separated, "-" for no value: the AWS layout */
+    VPCFLOW_OUTPUT_CSV,  /* RFC 4180, empty for no value */
+    VPCFLOW_OUTPUT_JSON, /* records and alerts: one object per line; summary and rows: one object */
+    VPCFLOW_OUTPUT_TABLE /* aligned columns with human units, for people */
+} vpcflow_output;
+
+/* Older names of the output kind of rows and of alerts (source compatible). */
+typedef vpcflow_output vpcflow_rows_format;
+#define VPCFLOW_ROWS_TABLE VPCFLOW_OUTPUT_TABLE
+#define VPCFLOW_ROWS_CSV VPCFLOW_OUTPUT_CSV
+#define VPCFLOW_ROWS_JSON VPCFLOW_OUTPUT_JSON
+typedef vpcflow_output vpcflow_alerts_output;
+#define VPCFLOW_ALERTS_JSON VPCFLOW_OUTPUT_JSON
+#define VPCFLOW_ALERTS_TABLE VPCFLOW_OUTPUT_TABLE
+
+#if defined(__GNUC__)
+#define VPCFLOW_DEPRECATED(msg) __attribute__((deprecated(msg)))
+#else
+#define VPCFLOW_DEPRECATED(msg)
+#endif
+
 /* What the user's bill says, to reconcile with (0: not given). */
 typedef struct vpcflow_bill {
     double gb;  /* data-transfer GB on the bill */
     double usd; /* data-transfer dollars on the bill */
 } vpcflow_bill;
-/* The summary as the JSON object of docs/model.md §5 (plus more keys), or as tables for people. */
-VPCFLOW_API int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
-VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+/* The summary as the JSON object of docs/model.md §5 (plus more keys) (VPCFLOW_OUTPUT_JSON),
+ * or as tables for people (VPCFLOW_OUTPUT_TABLE). bill may be NULL. Returns 0, or -1 on a
+ * write error. */
+VPCFLOW_API int vpcflow_summary_write(const vpcflow_summary *s, const vpcflow_bill *bill, vpcflow_output kind,
+                                      FILE *out);
+/* Older names: vpcflow_summary_write with VPCFLOW_OUTPUT_JSON, VPCFLOW_OUTPUT_TABLE. */
+VPCFLOW_API int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+    VPCFLOW_DEPRECATED("use vpcflow_summary_write(s, bill, VPCFLOW_OUTPUT_JSON, out)");
+VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+    VPCFLOW_DEPRECATED("use vpcflow_summary_write(s, bill, VPCFLOW_OUTPUT_TABLE, out)");
 
 /* `top` and `timeline`: traffic grouped by any key. */
 typedef struct vpcflow_query_options {
@@ -440,8 +475,8 @@ VPCFLOW_API void vpcflow_rows_metrics(const vpcflow_rows *r, size_t i, vpcflow_c
  * exceed the truth by at most *error_bound (in the metric's unit). */
 VPCFLOW_API int vpcflow_rows_approximate(const vpcflow_rows *r, uint64_t *error_bound);
 VPCFLOW_API const vpcflow_scan_stats *vpcflow_rows_stats(const vpcflow_rows *r);
-typedef enum vpcflow_rows_format { VPCFLOW_ROWS_TABLE, VPCFLOW_ROWS_CSV, VPCFLOW_ROWS_JSON } vpcflow_rows_format;
-VPCFLOW_API int vpcflow_rows_write(const vpcflow_rows *r, vpcflow_rows_format kind, FILE *out);
+/* VPCFLOW_OUTPUT_TABLE, _CSV (raw integers) or _JSON (one object). */
+VPCFLOW_API int vpcflow_rows_write(const vpcflow_rows *r, vpcflow_output kind, FILE *out);
 
 /* ---- security alerts (docs/alerts.md) ---------------------------------------------- */
 
@@ -490,8 +525,6 @@ typedef struct vpcflow_alert {
     const char *const *examples; /* original record lines */
 } vpcflow_alert;
 
-typedef enum vpcflow_alerts_output { VPCFLOW_ALERTS_JSON, VPCFLOW_ALERTS_TABLE } vpcflow_alerts_output;
-
 /* One alert as a JSON line (ending in '\n'). Returns 0, or -1 on a write error. */
 VPCFLOW_API int vpcflow_alert_write_json(const vpcflow_alert *a, FILE *out);
 /* One alert as a table row of fixed column widths, for streams; the header line first. */
@@ -516,8 +549,8 @@ VPCFLOW_API const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts 
 /* Keys the run forgot (the least recently seen) to stay within options->memory_limit: their
  * alerts may be missing or undercounted. 0 when everything fitted. */
 VPCFLOW_API uint64_t vpcflow_alerts_evicted(const vpcflow_alerts *list);
-/* JSON lines, or an aligned table for people. */
-VPCFLOW_API int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out);
+/* JSON lines (VPCFLOW_OUTPUT_JSON), or an aligned table for people (VPCFLOW_OUTPUT_TABLE). */
+VPCFLOW_API int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_output kind, FILE *out);
 
 /* streaming */
 
@@ -562,12 +595,6 @@ VPCFLOW_API uint64_t vpcflow_watch_fired(const vpcflow_watch *w, size_t rule);
 VPCFLOW_API void vpcflow_watch_free(vpcflow_watch *w);
 
 /* ---- record output ------------------------------------------------------------------ */
-
-typedef enum vpcflow_output {
-    VPCFLOW_OUTPUT_TEXT, /* space separated, "-" for no value: the AWS layout */
-    VPCFLOW_OUTPUT_CSV,  /* RFC 4180, empty for no value */
-    VPCFLOW_OUTPUT_JSON  /* one object per line, null for no value, numbers as numbers */
-} vpcflow_output;
 
 /* A list of output columns: field names (AWS spelling), known or opaque. */
 typedef struct vpcflow_columns vpcflow_columns;

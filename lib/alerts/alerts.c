@@ -437,7 +437,7 @@ static int make_item(const vf_alert_engine *e, uint32_t g, const win *w, vf_aler
     const group *G = &e->groups[g];
     const vf_rule *r = &e->R->rule[G->rule];
     memset(it, 0, sizeof *it);
-    vf_sb json = {0}, text = {0};
+    vf_text json = VF_TEXT_GROWING, text = VF_TEXT_GROWING;
     char owner[160];
     vf_alert_render_key(e->o.net, r, e->keys + G->key_off, &json, &text, owner, sizeof owner);
     /* examples of both panes, ranked again */

@@ -16,6 +16,7 @@
 /* ---- internal ------------------------------------------------------------------------ */
 
 #include "query/keys.h"
+#include "base/text.h"
 
 enum { VF_RULE_INTERNAL_REJECT, VF_RULE_PORT_SCAN, VF_RULE_SENSITIVE_PORT, VF_RULE_EGRESS_SPIKE, VF_RULE_CUSTOM };
 enum { VF_SEV_LOW = 1, VF_SEV_MEDIUM, VF_SEV_HIGH };
@@ -122,19 +123,8 @@ void vf_alert_item_free(vf_alert_item *it);
 /* Appends an item (taking its storage); -1 when out of memory (the item is freed). */
 int vf_alerts_push(vpcflow_alerts *list, vf_alert_item *it);
 
-/* A growing string; oom is set (and text dropped) when memory runs out. */
-typedef struct vf_sb {
-    char *buf;
-    size_t len, cap;
-    int oom;
-} vf_sb;
-void vf_sb_put(vf_sb *s, const char *p, size_t n);
-void vf_sb_puts(vf_sb *s, const char *p);
-void vf_sb_printf(vf_sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* A JSON string with its quotes; bytes that are not UTF-8 become U+FFFD. */
-void vf_sb_json(vf_sb *s, const char *p, size_t n);
 /* The key of rule r as a JSON object and as text, and the owner label of its address. */
-void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned char *key, vf_sb *json, vf_sb *text,
+void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned char *key, vf_text *json, vf_text *text,
                          char *owner, size_t ocap);
 
 #endif

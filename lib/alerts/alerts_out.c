@@ -1,105 +1,10 @@
-/* alerts_out.c — alerts as JSON lines and tables, the batch list (order, storage), and the
- * batch run: a parallel scan with one engine per worker, merged at the end. */
+/* alerts_out.c — alerts as JSON lines and tables, and the batch list (order, storage). */
 #include "alerts/alerts.h"
-
-#include "query/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- growing strings ----------------------------------------------------------------- */
-
-void vf_sb_put(vf_sb *s, const char *p, size_t n)
-{
-    if (s->oom)
-        return;
-    if (s->len + n + 1 > s->cap) {
-        size_t ncap = s->cap ? s->cap : 256;
-        while (ncap < s->len + n + 1)
-            ncap *= 2;
-        char *nb = realloc(s->buf, ncap);
-        if (!nb) {
-            s->oom = 1;
-            return;
-        }
-        s->buf = nb;
-        s->cap = ncap;
-    }
-    memcpy(s->buf + s->len, p, n);
-    s->len += n;
-    s->buf[s->len] = 0;
-}
-
-void vf_sb_puts(vf_sb *s, const char *p)
-{
-    vf_sb_put(s, p, strlen(p));
-}
-
-void vf_sb_printf(vf_sb *s, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) { /* every caller writes short pieces */
-        s->oom = 1;
-        return;
-    }
-    vf_sb_put(s, tmp, (size_t)n);
-}
-
-/* Length of the UTF-8 sequence at p (1 to 4), or 0 when it is not valid UTF-8. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t len = p[0] >= 0xf0 && p[0] <= 0xf4 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
-    if (!len || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] >= 0xa0) || (p[0] == 0xf0 && p[1] < 0x90) ||
-        (p[0] == 0xf4 && p[1] >= 0x90))
-        return 0; /* overlong forms, surrogates, beyond U+10FFFF */
-    return len;
-}
-
-void vf_sb_json(vf_sb *s, const char *str, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)str;
-    vf_sb_put(s, "\"", 1);
-    size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run < n && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' && p[run] != '\\')
-            run++;
-        vf_sb_put(s, str + i, run - i);
-        i = run;
-        if (i >= n)
-            break;
-        unsigned char c = p[i];
-        size_t len;
-        if (c == '"' || c == '\\') {
-            char esc[2] = {'\\', (char)c};
-            vf_sb_put(s, esc, 2);
-            i++;
-        } else if (c < 0x20) {
-            vf_sb_printf(s, "\\u%04x", c);
-            i++;
-        } else if ((len = utf8_len(p + i, n - i)) != 0) {
-            vf_sb_put(s, str + i, len);
-            i += len;
-        } else {
-            vf_sb_puts(s, "\xef\xbf\xbd");
-            i++;
-        }
-    }
-    vf_sb_put(s, "\"", 1);
-}
 
 /* ---- keys ------------------------------------------------------------------------ */
 
@@ -109,7 +14,7 @@ static void addr_text(vpcflow_addr a, char *buf, size_t cap)
 }
 
 /* The key as JSON and as text, and the owner label of its address. */
-void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned char *key, vf_sb *json, vf_sb *text,
+void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned char *key, vf_text *json, vf_text *text,
                          char *owner, size_t ocap)
 {
     char a[64], b[64];
@@ -118,45 +23,45 @@ void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned c
     if (r->kind != VF_RULE_CUSTOM) {
         memcpy(&src, key, 16);
         addr_text(src, a, sizeof a);
-        vf_sb_puts(json, "{\"srcaddr\":");
-        vf_sb_json(json, a, strlen(a));
-        vf_sb_puts(text, a);
+        vf_puts(json, "{\"srcaddr\":");
+        vf_put_json_str(json, a, strlen(a));
+        vf_puts(text, a);
         if (r->kind == VF_RULE_SENSITIVE_PORT) {
             uint32_t port;
             memcpy(&dst, key + 16, 16);
             memcpy(&port, key + 32, 4);
             addr_text(dst, b, sizeof b);
-            vf_sb_puts(json, ",\"dstaddr\":");
-            vf_sb_json(json, b, strlen(b));
-            vf_sb_printf(json, ",\"dstport\":%u", port);
-            vf_sb_printf(text, " \xe2\x86\x92 %s%s%s:%u", vpcflow_addr_is_v4(dst) ? "" : "[", b,
-                         vpcflow_addr_is_v4(dst) ? "" : "]", port);
+            vf_puts(json, ",\"dstaddr\":");
+            vf_put_json_str(json, b, strlen(b));
+            vf_printf(json, ",\"dstport\":%u", port);
+            vf_printf(text, " \xe2\x86\x92 %s%s%s:%u", vpcflow_addr_is_v4(dst) ? "" : "[", b,
+                      vpcflow_addr_is_v4(dst) ? "" : "]", port);
             src = dst; /* the owner that matters is the one exposed */
         }
         vf_owner_label(n, src, owner, ocap);
-        vf_sb_puts(json, ",\"owner\":");
-        vf_sb_json(json, owner, strlen(owner));
-        vf_sb_puts(json, "}");
+        vf_puts(json, ",\"owner\":");
+        vf_put_json_str(json, owner, strlen(owner));
+        vf_puts(json, "}");
         return;
     }
     const vf_keys *k = &r->keys;
     size_t naddr = 0;
     for (size_t i = 0; i < k->n; i++)
         naddr += (size_t)vf_keys_addr(k, i, key, &src, 0) + (size_t)vf_keys_addr(k, i, key, &src, 1);
-    vf_sb_puts(json, "{");
+    vf_puts(json, "{");
     for (size_t i = 0; i < k->n; i++) {
         char val[256];
         int number;
         vf_keys_text(k, n, i, key, val, sizeof val, &number);
-        vf_sb_puts(json, i ? "," : "");
-        vf_sb_json(json, k->part[i].name, strlen(k->part[i].name));
-        vf_sb_puts(json, ":");
+        vf_puts(json, i ? "," : "");
+        vf_put_json_str(json, k->part[i].name, strlen(k->part[i].name));
+        vf_puts(json, ":");
         if (number)
-            vf_sb_puts(json, val);
+            vf_puts(json, val);
         else
-            vf_sb_json(json, val, strlen(val));
-        vf_sb_puts(text, i ? " " : "");
-        vf_sb_puts(text, val);
+            vf_put_json_str(json, val, strlen(val));
+        vf_puts(text, i ? " " : "");
+        vf_puts(text, val);
         for (int second = 0; second < 2; second++) {
             if (!vf_keys_addr(k, i, key, &src, second))
                 continue;
@@ -167,20 +72,20 @@ void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned c
             else
                 snprintf(name, sizeof name, "%s%s-owner", k->part[i].name,
                          k->part[i].kind == VF_K_PAIR ? (second ? "-dst" : "-src") : "");
-            vf_sb_puts(json, ",");
-            vf_sb_json(json, name, strlen(name));
-            vf_sb_puts(json, ":");
-            vf_sb_json(json, label, strlen(label));
+            vf_puts(json, ",");
+            vf_put_json_str(json, name, strlen(name));
+            vf_puts(json, ":");
+            vf_put_json_str(json, label, strlen(label));
             if (!owner[0])
                 snprintf(owner, ocap, "%s", label);
         }
     }
-    vf_sb_puts(json, "}");
+    vf_puts(json, "}");
 }
 
 /* ---- one alert ----------------------------------------------------------------------- */
 
-static int emit(vf_sb *s, FILE *out)
+static int emit(vf_text *s, FILE *out)
 {
     int bad = s->oom || fwrite(s->buf, 1, s->len, out) != s->len;
     free(s->buf);
@@ -189,27 +94,26 @@ static int emit(vf_sb *s, FILE *out)
 
 int vpcflow_alert_write_json(const vpcflow_alert *a, FILE *out)
 {
-    vf_sb s = {0};
-    vf_sb_puts(&s, "{\"rule\":");
-    vf_sb_json(&s, a->rule, strlen(a->rule));
-    vf_sb_puts(&s, ",\"severity\":");
-    vf_sb_json(&s, a->severity, strlen(a->severity));
-    vf_sb_puts(&s, ",\"key\":");
-    vf_sb_puts(&s, a->key_json);
-    vf_sb_printf(&s, ",\"first_seen\":%lld,\"last_seen\":%lld,\"window_start\":%lld,\"window_end\":%lld",
-                 (long long)a->first_seen, (long long)a->last_seen, (long long)a->window_start,
-                 (long long)a->window_end);
-    vf_sb_printf(&s, ",\"records\":%llu,\"bytes\":%llu", (unsigned long long)a->records, (unsigned long long)a->bytes);
+    vf_text s = VF_TEXT_GROWING;
+    vf_puts(&s, "{\"rule\":");
+    vf_put_json_str(&s, a->rule, strlen(a->rule));
+    vf_puts(&s, ",\"severity\":");
+    vf_put_json_str(&s, a->severity, strlen(a->severity));
+    vf_puts(&s, ",\"key\":");
+    vf_puts(&s, a->key_json);
+    vf_printf(&s, ",\"first_seen\":%lld,\"last_seen\":%lld,\"window_start\":%lld,\"window_end\":%lld",
+              (long long)a->first_seen, (long long)a->last_seen, (long long)a->window_start, (long long)a->window_end);
+    vf_printf(&s, ",\"records\":%llu,\"bytes\":%llu", (unsigned long long)a->records, (unsigned long long)a->bytes);
     if (a->flags & VPCFLOW_ALERT_HAS_PORTS)
-        vf_sb_printf(&s, ",\"ports\":%llu,\"hosts\":%llu", (unsigned long long)a->ports, (unsigned long long)a->hosts);
+        vf_printf(&s, ",\"ports\":%llu,\"hosts\":%llu", (unsigned long long)a->ports, (unsigned long long)a->hosts);
     if (a->flags & VPCFLOW_ALERT_HAS_BASELINE)
-        vf_sb_printf(&s, ",\"baseline_bytes\":%llu", (unsigned long long)a->baseline_bytes);
-    vf_sb_puts(&s, ",\"examples\":[");
+        vf_printf(&s, ",\"baseline_bytes\":%llu", (unsigned long long)a->baseline_bytes);
+    vf_puts(&s, ",\"examples\":[");
     for (size_t i = 0; i < a->nexamples; i++) {
-        vf_sb_puts(&s, i ? "," : "");
-        vf_sb_json(&s, a->examples[i], strlen(a->examples[i]));
+        vf_puts(&s, i ? "," : "");
+        vf_put_json_str(&s, a->examples[i], strlen(a->examples[i]));
     }
-    vf_sb_puts(&s, "]}\n");
+    vf_puts(&s, "]}\n");
     return emit(&s, out);
 }
 
@@ -219,18 +123,6 @@ static void utc(int64_t t, char *buf, size_t cap)
     struct tm tm;
     if (!gmtime_r(&tt, &tm) || !strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm))
         snprintf(buf, cap, "%lld", (long long)t);
-}
-
-static void human_bytes(uint64_t b, char *buf, size_t cap)
-{
-    static const char *const unit[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    double v = (double)b;
-    int i = 0;
-    while (v >= 1024 && i < 5) {
-        v /= 1024;
-        i++;
-    }
-    snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, unit[i]);
 }
 
 static void duration_text(int64_t s, char *buf, size_t cap)
@@ -256,14 +148,14 @@ static void alert_cells(const vpcflow_alert *a, cells *c)
 {
     utc(a->first_seen, c->time, sizeof c->time);
     snprintf(c->records, sizeof c->records, "%llu", (unsigned long long)a->records);
-    human_bytes(a->bytes, c->bytes, sizeof c->bytes);
+    vf_human_bytes(a->bytes, c->bytes, sizeof c->bytes);
     c->detail[0] = 0;
     if (a->flags & VPCFLOW_ALERT_HAS_PORTS)
         snprintf(c->detail, sizeof c->detail, "%llu port%s, %llu host%s", (unsigned long long)a->ports,
                  a->ports == 1 ? "" : "s", (unsigned long long)a->hosts, a->hosts == 1 ? "" : "s");
     if (a->flags & VPCFLOW_ALERT_HAS_BASELINE) {
         char base[24], win[32];
-        human_bytes(a->baseline_bytes, base, sizeof base);
+        vf_human_bytes(a->baseline_bytes, base, sizeof base);
         duration_text(a->window_end - a->window_start, win, sizeof win);
         if (a->baseline_bytes)
             snprintf(c->detail, sizeof c->detail, "%.0fx its baseline of %s per %s",
@@ -281,21 +173,13 @@ static const int right[NCELLS] = {0, 0, 0, 0, 0, 1, 1, 0};
 /* Column widths of a streamed table (a batch table measures its cells instead). */
 static const size_t stream_width[NCELLS] = {20, 23, 8, 34, 24, 7, 10, 0};
 
-static size_t width_of(const char *s)
-{
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xc0) != 0x80; /* characters, not bytes */
-    return w;
-}
-
 static void put_row(FILE *out, const char *const *cell, const size_t *width)
 {
     int last = NCELLS - 1;
     while (last > 0 && !cell[last][0])
         last--; /* no trailing blanks */
     for (int i = 0; i <= last; i++) {
-        size_t w = width_of(cell[i]);
+        size_t w = vf_text_width(cell[i]);
         size_t pad = width[i] > w ? width[i] - w : 0;
         if (right[i])
             fprintf(out, "%*s%s", (int)pad, "", cell[i]);
@@ -400,12 +284,12 @@ static int write_table(const vpcflow_alerts *list, FILE *out)
 {
     size_t width[NCELLS];
     for (int i = 0; i < NCELLS; i++)
-        width[i] = width_of(heads[i]);
+        width[i] = vf_text_width(heads[i]);
     cells c;
     for (size_t k = 0; k < list->n; k++) {
         alert_cells(&list->item[k].a, &c);
         for (int i = 0; i < NCELLS; i++)
-            width[i] = VF_MAX(width[i], width_of(c.cell[i]));
+            width[i] = VF_MAX(width[i], vf_text_width(c.cell[i]));
     }
     put_row(out, heads, width);
     for (size_t k = 0; k < list->n; k++) {
@@ -417,88 +301,12 @@ static int write_table(const vpcflow_alerts *list, FILE *out)
     return ferror(out) ? -1 : 0;
 }
 
-int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_alerts_output kind, FILE *out)
+int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_output kind, FILE *out)
 {
-    if (kind == VPCFLOW_ALERTS_TABLE)
+    if (kind == VPCFLOW_OUTPUT_TABLE)
         return write_table(list, out);
     for (size_t i = 0; i < list->n; i++)
         if (vpcflow_alert_write_json(&list->item[i].a, out) < 0)
             return -1;
     return 0;
-}
-
-/* ---- the batch run ------------------------------------------------------------------- */
-
-typedef struct batch {
-    vf_engine_options eo;
-    vf_alert_engine *total;
-    int failed;
-} batch;
-
-static void *batch_open(void *ctx, unsigned worker)
-{
-    batch *b = ctx;
-    (void)worker;
-    return vf_alert_engine_new(&b->eo);
-}
-
-static int batch_record(void *state, const vpcflow_record *rec)
-{
-    /* (unit, line) is the input order whatever thread reads the unit: examples do not
-     * depend on the thread count */
-    return vf_alert_engine_record(state, rec, rec->seq, rec->line_no) != 0;
-}
-
-static int batch_close(void *ctx, void *state)
-{
-    batch *b = ctx;
-    if (vf_alert_engine_merge(b->total, state) < 0)
-        b->failed = 1;
-    vf_alert_engine_free(state);
-    return b->failed;
-}
-
-vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths, const vpcflow_analysis_options *options,
-                                  const vpcflow_alert_rules *rules, vpcflow_alerts **out, vpcflow_error *err)
-{
-    *out = NULL;
-    vpcflow_alert_rules *defaults = NULL;
-    vpcflow_status st = VPCFLOW_OK;
-    if (!rules && (st = vpcflow_alert_rules_load(NULL, &defaults, err)) != VPCFLOW_OK)
-        return st;
-    vf_analysis a;
-    if ((st = vf_analysis_open(&a, paths, npaths, options, err)) != VPCFLOW_OK) {
-        vpcflow_alert_rules_free(defaults);
-        return st;
-    }
-    batch b;
-    memset(&b, 0, sizeof b);
-    b.eo.rules = rules ? rules : defaults;
-    b.eo.net = a.net;
-    b.eo.action = a.opt.action;
-    b.eo.since = a.opt.since;
-    b.eo.until = a.opt.until;
-    /* --memory: half for the merged state, half shared by the workers' states */
-    size_t workers = a.opt.scan.threads ? a.opt.scan.threads : vf_cpu_count();
-    b.eo.memory = a.memory_limit / 2 / workers;
-    vf_engine_options total = b.eo;
-    total.memory = a.memory_limit / 2;
-    b.total = vf_alert_engine_new(&total);
-    vpcflow_scan_stats stats;
-    if (!b.total)
-        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    else {
-        vpcflow_sink sink = {batch_open, batch_record, NULL, batch_close, &b, NULL};
-        st = vpcflow_scan(a.paths, a.npaths, &a.opt.scan, &sink, &stats, err);
-        if (st == VPCFLOW_ERR_STOPPED || (st == VPCFLOW_OK && b.failed))
-            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-    }
-    if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(b.total, out, err)) == VPCFLOW_OK) {
-        (*out)->stats = stats;
-        (*out)->evicted = vf_alert_engine_evicted(b.total);
-    }
-    vf_alert_engine_free(b.total);
-    vf_analysis_close(&a);
-    vpcflow_alert_rules_free(defaults);
-    return st;
 }

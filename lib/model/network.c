@@ -105,6 +105,7 @@ vpcflow_status vf_network_new(const vf_network_options *o, vf_network **out, vpc
     if (!n)
         return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     vf_prices_default(&n->prices);
+    n->notes.grows = 1;
     n->free_tier = o->free_tier;
     n->no_dedup = o->no_dedup;
     n->topo = vf_topology_new();
@@ -143,7 +144,7 @@ void vf_network_free(vf_network *n)
     vf_map_free(&n->by_addr);
     vf_map_free(&n->nat_pairs);
     free(n->facts);
-    free(n->notes);
+    free(n->notes.buf);
     free(n);
 }
 
@@ -216,21 +217,26 @@ void vf_network_note(vf_network *n, const char *fmt, ...)
     va_end(ap);
     if (len < 0)
         return;
-    size_t l = strlen(line);
-    if (vf_grow(&n->notes, &n->notes_cap, n->notes_len + l + 2, 1) < 0)
-        return;
-    memcpy(n->notes + n->notes_len, line, l);
-    n->notes_len += l;
-    n->notes[n->notes_len++] = '\n';
-    n->notes[n->notes_len] = 0;
+    vf_puts(&n->notes, line); /* a note longer than the line is cut, as vsnprintf cuts it */
+    vf_putc(&n->notes, '\n');
 }
 
 const char *vf_network_notes(const vf_network *n)
 {
-    return n->notes ? n->notes : "";
+    return n->notes.buf ? n->notes.buf : "";
 }
 
 uint64_t vf_network_unlisted_enis(const vf_network *n)
 {
     return n->unlisted;
+}
+
+void vf_network_set_unlisted_enis(vf_network *n, uint64_t count)
+{
+    n->unlisted = count;
+}
+
+int vf_network_nat_visible(const vf_network *n)
+{
+    return n->nat_visible;
 }

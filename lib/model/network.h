@@ -68,6 +68,9 @@ const char *vf_network_notes(const vf_network *n);
 void vf_network_note(vf_network *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Count of ENIs seen in logs but not in --enis, and one example. */
 uint64_t vf_network_unlisted_enis(const vf_network *n);
+void vf_network_set_unlisted_enis(vf_network *n, uint64_t count);
+/* 1 when the logs could show NAT gateways (v3+ pkt-* fields). */
+int vf_network_nat_visible(const vf_network *n);
 
 /* ---- the location of an address ------------------------------------------------------- */
 

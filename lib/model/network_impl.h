@@ -1,9 +1,11 @@
 /* network_impl.h — the inside of vf_network, shared by network.c, discover.c, classify.c and
- * flow.c (one concern each); nothing else includes it. */
+ * flow.c (one concern each); nothing outside lib/model/ includes it: other stages use the
+ * accessors of network.h. */
 #ifndef VF_NETWORK_IMPL_H
 #define VF_NETWORK_IMPL_H
 
 #include "base/map.h"
+#include "base/text.h"
 #include "model/network.h"
 
 struct vf_network {
@@ -20,8 +22,7 @@ struct vf_network {
     vf_map by_addr;   /* address -> facts index of its owner */
     vf_map nat_pairs; /* (client, peer) seen on a NAT gateway's inside leg */
     uint16_t home_region, global_region;
-    char *notes;
-    size_t notes_len, notes_cap;
+    vf_text notes; /* growing: one line per note */
     uint64_t unlisted;
 };
 

@@ -1,5 +1,5 @@
-/* output.c — the bounded text sink, column lists, and field values shared by every output
- * format: addresses canonical, times in seconds, numbers in plain decimal. */
+/* output.c — column lists and the field values shared by every record format: addresses
+ * canonical, times in seconds, numbers in plain decimal. */
 #include "out/output.h"
 
 #include "read/format.h"
@@ -8,111 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void vf_put(vf_out *o, const char *s, size_t n)
-{
-    if (o->len < o->cap)
-        memcpy(o->buf + o->len, s, VF_MIN(n, o->cap - o->len));
-    o->len += n;
-}
-
-void vf_putc(vf_out *o, char c)
-{
-    if (o->len < o->cap)
-        o->buf[o->len] = c;
-    o->len++;
-}
-
-void vf_puts(vf_out *o, const char *s)
-{
-    vf_put(o, s, strlen(s));
-}
-
-void vf_printf(vf_out *o, const char *fmt, ...)
-{
-    char tmp[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        vf_put(o, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    vf_put(o, big, (size_t)n);
-    free(big);
-}
-
-void vf_put_u64(vf_out *o, uint64_t v)
-{
-    char tmp[24];
-    size_t i = sizeof tmp;
-    do {
-        tmp[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    vf_put(o, tmp + i, sizeof tmp - i);
-}
-
-void vf_put_csv(vf_out *o, const char *s, size_t n)
-{
-    int quote = 0;
-    for (size_t i = 0; i < n && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-    if (!quote) {
-        vf_put(o, s, n);
-        return;
-    }
-    vf_putc(o, '"');
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '"')
-            vf_putc(o, '"');
-        vf_putc(o, s[i]);
-    }
-    vf_putc(o, '"');
-}
-
-void vf_put_json_str(vf_out *o, const char *s, size_t n)
-{
-    vf_putc(o, '"');
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        vf_put(o, s + run, i - run);
-        run = i + 1;
-        switch (c) {
-        case '"':
-            vf_puts(o, "\\\"");
-            break;
-        case '\\':
-            vf_puts(o, "\\\\");
-            break;
-        case '\n':
-            vf_puts(o, "\\n");
-            break;
-        case '\r':
-            vf_puts(o, "\\r");
-            break;
-        case '\t':
-            vf_puts(o, "\\t");
-            break;
-        default:
-            vf_printf(o, "\\u%04x", c);
-        }
-    }
-    vf_put(o, s + run, n - run);
-    vf_putc(o, '"');
-}
 
 /* ---- column lists -------------------------------------------------------------------- */
 
@@ -252,7 +147,7 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
     case VPCFLOW_T_U32:
     case VPCFLOW_T_U64:
     case VPCFLOW_T_TIME: {
-        vf_out o = {v->tmp, sizeof v->tmp, 0};
+        vf_text o = vf_text_fixed(v->tmp, sizeof v->tmp);
         vf_put_u64(&o, vf_record_number(rec, f));
         v->kind = VF_VAL_NUMBER;
         v->ptr = v->tmp;
@@ -263,19 +158,5 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
         v->kind = VF_VAL_TEXT;
         v->ptr = tok.ptr;
         v->len = tok.len;
-    }
-}
-
-size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind, const vpcflow_columns *cols, char *buf,
-                             size_t cap)
-{
-    vf_out o = {buf, cap, 0};
-    switch (kind) {
-    case VPCFLOW_OUTPUT_CSV:
-        return vf_csv_record(rec, cols, &o);
-    case VPCFLOW_OUTPUT_JSON:
-        return vf_json_record(rec, cols, &o);
-    default:
-        return vf_text_record(rec, cols, &o);
     }
 }

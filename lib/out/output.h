@@ -1,24 +1,10 @@
 /* output.h — shared pieces of the output writers (output_text.c, output_csv.c,
- * output_json.c): a bounded text sink with snprintf semantics and field value lookup. */
+ * output_json.c): column lists and field value lookup; text building is base/text.h. */
 #ifndef VF_OUTPUT_H
 #define VF_OUTPUT_H
 
 #include "base/internal.h"
-
-/* Writes into buf while there is room and always counts what was asked, like snprintf. */
-typedef struct vf_out {
-    char *buf;
-    size_t cap, len;
-} vf_out;
-
-void vf_put(vf_out *o, const char *s, size_t n);
-void vf_putc(vf_out *o, char c);
-void vf_puts(vf_out *o, const char *s);
-void vf_printf(vf_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void vf_put_u64(vf_out *o, uint64_t v);
-/* CSV cell (quoted when it holds a comma, quote, CR or LF) and JSON string (with quotes). */
-void vf_put_csv(vf_out *o, const char *s, size_t n);
-void vf_put_json_str(vf_out *o, const char *s, size_t n);
+#include "base/text.h"
 
 /* The value of one output column in a record. */
 typedef enum vf_val_kind { VF_VAL_ABSENT, VF_VAL_NUMBER, VF_VAL_TEXT } vf_val_kind;
@@ -38,13 +24,24 @@ struct vpcflow_columns {
 /* Value of output column i of cols for rec (cols NULL: column i of the record itself). */
 void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, size_t i, vf_val *v);
 
-/* Human units for tables: "1.9 TiB", "1,234,567", "$38.21". */
-void vf_human_bytes(uint64_t b, char *buf, size_t cap);
-void vf_human_count(uint64_t n, char *buf, size_t cap);
+/* Dollars for tables: "$38.21" (bytes and counts: base/text.h). */
 void vf_human_usd(unsigned __int128 numerator, char *buf, size_t cap);
 
-size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o);
-size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o);
-size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o);
+/* The biggest cost driver of a summary (query/summary.h) in words; "" when there is none. */
+struct vf_driver;
+void vf_driver_text(const struct vf_driver *d, char *buf, size_t cap);
+#define VF_DRIVER_TEXT 1024
+
+/* The summary and the rows of top and timeline, one writer per format (out/rows_out.c picks
+ * one). */
+int vf_summary_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+int vf_summary_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out);
+int vf_rows_table(const vpcflow_rows *r, FILE *out);
+int vf_rows_csv(const vpcflow_rows *r, FILE *out);
+int vf_rows_json(const vpcflow_rows *r, FILE *out);
+
+size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
+size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
+size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
 
 #endif

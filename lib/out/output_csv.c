@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o)
+size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o)
 {
     size_t n = cols ? cols->n : rec->format->ncols;
     for (size_t i = 0; i < n; i++) {
@@ -24,7 +24,7 @@ size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_
 
 size_t vpcflow_columns_csv_header(const vpcflow_columns *cols, char *buf, size_t cap)
 {
-    vf_out o = {buf, cap, 0};
+    vf_text o = vf_text_fixed(buf, cap);
     for (size_t i = 0; i < cols->n; i++) {
         if (i)
             vf_putc(&o, ',');
@@ -47,7 +47,7 @@ static int has_owner(const vpcflow_rows *r, size_t k, int second)
 static void csv_cell(FILE *out, const char *s)
 {
     char buf[600];
-    vf_out o = {buf, sizeof buf, 0};
+    vf_text o = vf_text_fixed(buf, sizeof buf);
     vf_put_csv(&o, s, strlen(s));
     fwrite(buf, 1, VF_MIN(o.len, sizeof buf), out);
 }

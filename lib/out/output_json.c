@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o)
+size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o)
 {
     size_t n = cols ? cols->n : rec->format->ncols;
     vf_putc(o, '{');
@@ -41,23 +41,9 @@ static void put_usd(FILE *out, unsigned __int128 num)
     fputs(buf, out);
 }
 
-/* A JSON string of n bytes at s, escaped 128 bytes at a time (an escape is at most 6 bytes),
- * so that text of any length comes out whole. */
-static void put_json_text_n(FILE *out, const char *s, size_t n)
-{
-    char buf[6 * 128 + 2];
-    fputc('"', out);
-    for (size_t at = 0; at < n; at += 128) {
-        vf_out o = {buf, sizeof buf, 0};
-        vf_put_json_str(&o, s + at, VF_MIN(n - at, 128));
-        fwrite(buf + 1, 1, o.len - 2, out); /* without the quotes */
-    }
-    fputc('"', out);
-}
-
 static void put_json_text(FILE *out, const char *s)
 {
-    put_json_text_n(out, s, strlen(s));
+    vf_put_json_file(out, s, strlen(s));
 }
 
 /* "notes": [...], one string per line of notes */
@@ -68,7 +54,7 @@ static void put_notes(FILE *out, const char *notes)
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         fputs(p == notes ? "\n    " : ",\n    ", out);
-        put_json_text_n(out, p, len);
+        vf_put_json_file(out, p, len);
         p += len + (nl != NULL);
     }
     fputs(notes && *notes ? "\n  ]" : "]", out);
@@ -112,7 +98,7 @@ static void put_reconcile(FILE *out, const vpcflow_summary *s, const vpcflow_bil
     fputc('}', out);
 }
 
-int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+int vf_summary_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
 {
     const vpcflow_scan_stats *st = &s->stats;
     fprintf(out,
@@ -144,7 +130,9 @@ int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcflow_bill *bil
     fputs(",\n", out);
     put_talkers(out, "internet-out", &s->receivers[VF_TALK_INTERNET_OUT]);
     fputs("},\n  \"cost_driver\": ", out);
-    put_json_text(out, s->driver);
+    char driver[VF_DRIVER_TEXT];
+    vf_driver_text(&s->driver, driver, sizeof driver);
+    put_json_text(out, driver);
     fprintf(out, ",\n  \"approximate\": %s, \"inputs\": ", s->approx ? "true" : "false");
     put_json_text(out, s->inputs);
     fputs(",\n  ", out);

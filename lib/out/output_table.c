@@ -10,31 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-void vf_human_bytes(uint64_t b, char *buf, size_t cap)
-{
-    const char *u[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-    double v = (double)b;
-    int i = 0;
-    while (v >= 1024 && i < 6) {
-        v /= 1024;
-        i++;
-    }
-    snprintf(buf, cap, i ? "%.1f %s" : "%.0f %s", v, u[i]);
-}
-
-void vf_human_count(uint64_t n, char *buf, size_t cap)
-{
-    char digits[32];
-    int len = snprintf(digits, sizeof digits, "%llu", (unsigned long long)n);
-    size_t o = 0;
-    for (int i = 0; i < len && o + 2 < cap; i++) {
-        if (i && (len - i) % 3 == 0)
-            buf[o++] = ',';
-        buf[o++] = digits[i];
-    }
-    buf[o < cap ? o : cap - 1] = 0;
-}
-
 void vf_human_usd(unsigned __int128 num, char *buf, size_t cap)
 {
     const unsigned __int128 half_cent = ((unsigned __int128)5000000000ull << 30); /* $0.005 */
@@ -115,7 +90,7 @@ static void reconcile(FILE *out, const vpcflow_summary *s, const vpcflow_bill *b
                  "  regions, other days) or charges that are not per byte (NAT and endpoint hours)\n");
 }
 
-int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
+int vf_summary_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
 {
     const vpcflow_scan_stats *st = &s->stats;
     char n[32], a[32], b[32], logged[32], unique[32];
@@ -147,7 +122,9 @@ int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bi
     if (s->approx)
         fprintf(out, "\n(talker tables reached the memory limit: figures may be overestimated by up to %llu bytes)\n",
                 (unsigned long long)s->approx_error);
-    fprintf(out, "\nBiggest cost driver: %s\n", s->driver[0] ? s->driver : "none (nothing in these logs costs money)");
+    char driver[VF_DRIVER_TEXT];
+    vf_driver_text(&s->driver, driver, sizeof driver);
+    fprintf(out, "\nBiggest cost driver: %s\n", driver[0] ? driver : "none (nothing in these logs costs money)");
     reconcile(out, s, bill);
     if (s->notes && *s->notes) {
         fprintf(out, "\nTo sharpen this answer:\n");
@@ -175,18 +152,14 @@ typedef struct grid {
 
 static void cell_width(grid *g, size_t c, const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xc0) != 0x80; /* count UTF-8 characters, not bytes */
+    size_t w = vf_text_width(s);
     if (w > g->width[c])
         g->width[c] = w;
 }
 
 static void put_cell(FILE *out, const grid *g, size_t c, const char *s)
 {
-    size_t w = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        w += (*p & 0xc0) != 0x80;
+    size_t w = vf_text_width(s);
     size_t pad = g->width[c] > w ? g->width[c] - w : 0;
     if (g->right[c])
         fprintf(out, "%*s%s", (int)pad, "", s);
@@ -250,7 +223,7 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
 {
     grid g;
     memset(&g, 0, sizeof g);
-    static char upper[ROW_COLS][96];
+    char upper[ROW_COLS][96]; /* the key names in capitals, the headers of their columns */
     int ocols[VF_MAX_KEYS];
     for (size_t k = 0; k < r->nkeys; k++)
         ocols[k] = owner_cols(r, k); /* once: it looks at every row */

@@ -3,7 +3,7 @@
 
 #include "read/format.h"
 
-size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_out *o)
+size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o)
 {
     size_t n = cols ? cols->n : rec->format->ncols;
     for (size_t i = 0; i < n; i++) {

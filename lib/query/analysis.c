@@ -2,7 +2,7 @@
  * stdin spooling, and the notes on what inputs would make the answer sharper. */
 #include "query/analysis.h"
 
-#include "model/network_impl.h"
+#include "model/network.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -126,8 +126,9 @@ void vf_analysis_close(vf_analysis *a)
 void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
 {
     vf_network *n = a->net;
-    for (size_t i = 0; i < vf_topology_note_count(n->topo); i++)
-        vf_network_note(n, "%s", vf_topology_note(n->topo, i));
+    const vf_topology *topo = vf_network_topology(n);
+    for (size_t i = 0; i < vf_topology_note_count(topo); i++)
+        vf_network_note(n, "%s", vf_topology_note(topo, i));
     if (!vf_network_has_subnets(n))
         vf_network_note(n, "without --subnets (aws ec2 describe-subnets) AZs are unknown: internal traffic is "
                            "'internal-unknown' instead of same-az/cross-az");
@@ -136,7 +137,7 @@ void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
     else if (!vf_network_has_enis(n)) {
         vf_network_note(n, "without --enis (aws ec2 describe-network-interfaces) ENI owners are inferred from the "
                            "logs: owners are less precise and load-balancer and RDS exemptions cannot apply");
-        if (!n->nat_visible)
+        if (!vf_network_nat_visible(n))
             vf_network_note(n, "this log format has no pkt-srcaddr/pkt-dstaddr: NAT gateways cannot be recognised "
                                "without --enis, so traffic through them may be counted at the instance and at the "
                                "NAT");
@@ -146,7 +147,7 @@ void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
     char example[40];
     size_t unknown = vf_outcome_unknown_enis(o, example, sizeof example);
     if (vf_network_has_enis(n) && unknown) {
-        n->unlisted = unknown;
+        vf_network_set_unlisted_enis(n, unknown);
         vf_network_note(n, "%zu ENI%s in the logs %s not in --enis (e.g. %s): their traffic may be counted twice",
                         unknown, unknown == 1 ? "" : "s", unknown == 1 ? "is" : "are", example);
     }

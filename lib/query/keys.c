@@ -1,7 +1,7 @@
 /* keys.c — parsing, building and printing the group-by keys of top and timeline. */
 #include "query/keys.h"
 
-#include "model/network_impl.h"
+#include "model/network.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -63,18 +63,6 @@ const vpcflow_scan_stats *vpcflow_rows_stats(const vpcflow_rows *r)
     return &r->stats;
 }
 
-int vpcflow_rows_write(const vpcflow_rows *r, vpcflow_rows_format kind, FILE *out)
-{
-    switch (kind) {
-    case VPCFLOW_ROWS_CSV:
-        return vf_rows_csv(r, out);
-    case VPCFLOW_ROWS_JSON:
-        return vf_rows_json(r, out);
-    default:
-        return vf_rows_table(r, out);
-    }
-}
-
 uint64_t vf_row_metric(const vpcflow_rows *r, const vf_row *row)
 {
     if (strcmp(r->metric, "packets") == 0)

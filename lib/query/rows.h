@@ -48,11 +48,6 @@ typedef void (*vf_group_fn)(void *ctx, const vpcflow_record *rec, const vf_flow 
 vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options, int timeline,
                            vf_group_fn group, vpcflow_rows **out, vpcflow_error *err);
 
-/* One per output format. */
-int vf_rows_table(const vpcflow_rows *r, FILE *out);
-int vf_rows_csv(const vpcflow_rows *r, FILE *out);
-int vf_rows_json(const vpcflow_rows *r, FILE *out);
-
 /* Column headers: "dstaddr_owner", or for a pair "src_owner"/"dst_owner". */
 void vf_rows_owner_name(const vpcflow_rows *r, size_t k, int second, char *buf, size_t cap);
 /* "2026-11-01T10:00:00Z" */

@@ -5,8 +5,7 @@
 
 #include "query/query.h"
 
-#include "model/network_impl.h"
-#include "out/output.h"
+#include "model/network.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,12 +102,11 @@ typedef struct driver_key {
     uint8_t pad[13];
 } driver_key;
 
-/* What the destinations of a driver are, in words: "3 instances in use1-az2". */
-static void describe_dsts(const vf_network *n, const vf_agg *pairs, const driver_key *d, char *buf, size_t cap)
+/* The destinations of a driver: how many, what they are, where (out/ puts it in words). */
+static void describe_dsts(const vf_network *n, const vf_agg *pairs, const driver_key *d, vf_driver *out)
 {
     size_t count = 0;
     vpcflow_addr one = {0, 0};
-    char kind[128] = "";
     int mixed = 0;
     for (size_t i = 0; i < vf_agg_count(pairs); i++) {
         const pair_key *k = vf_agg_key(pairs, i);
@@ -122,30 +120,18 @@ static void describe_dsts(const vf_network *n, const vf_agg *pairs, const driver
         vf_owner_label(n, k->dst, label, sizeof label);
         label[strcspn(label, " ")] = 0;
         if (!count)
-            snprintf(kind, sizeof kind, "%s", label);
-        else if (strcmp(kind, label) != 0)
+            snprintf(out->dst_kind, sizeof out->dst_kind, "%s", label);
+        else if (strcmp(out->dst_kind, label) != 0)
             mixed = 1;
         one = k->dst;
         count++;
     }
-    char addr[64];
-    vpcflow_addr_format(one, addr, sizeof addr);
-    if (count == 1) {
-        char label[128];
-        vf_owner_label(n, one, label, sizeof label);
-        snprintf(buf, cap, "%s %s", label, addr);
-        return;
-    }
-    const char *noun = mixed                           ? "addresses"
-                       : strcmp(kind, "ec2") == 0      ? "instances"
-                       : strcmp(kind, "rds") == 0      ? "databases"
-                       : strcmp(kind, "internet") == 0 ? "internet addresses"
-                                                       : "addresses";
+    out->ndst = count;
+    out->dst_mixed = mixed;
+    out->dst = one;
+    vf_owner_label(n, one, out->dst_label, sizeof out->dst_label);
     const char *az = d->az ? vf_topology_az_name(vf_network_topology(n), d->az) : NULL;
-    if (az)
-        snprintf(buf, cap, "%zu %s in %s", count, noun, az);
-    else
-        snprintf(buf, cap, "%zu %s", count, noun);
+    snprintf(out->dst_az, sizeof out->dst_az, "%s", az ? az : "");
 }
 
 /* Who a NAT gateway's traffic is with: an owner (all of S3 in a region together), not an IP. */
@@ -178,9 +164,9 @@ static void peer_label(const vf_network *n, const peer_key *k, vpcflow_addr exam
         vf_owner_label(n, example, buf, cap);
 }
 
-/* The NAT gateway that processed the most, and what its traffic was mostly with, in words.
- * Returns its cost. */
-static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, char *buf, size_t cap)
+/* The NAT gateway that processed the most, and what its traffic was mostly with, into *out
+ * (left alone when no NAT processed anything). Returns its cost. */
+static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, vf_driver *out)
 {
     vf_agg *by_nat = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_COST, 0);
     vf_agg *by_peer = vf_agg_new(sizeof(peer_key), 0, VF_RANK_BYTES, 0);
@@ -210,7 +196,8 @@ static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, ch
         }
         size_t np;
         size_t *tp = vf_agg_top(by_peer, 1, &np);
-        char label[128], addr[64], bytes[32], usd[32], plabel[160] = "", pbytes[32] = "";
+        memset(out, 0, sizeof *out);
+        out->kind = VF_DRIVER_NAT;
         if (tp && np) {
             const peer_key *pk = vf_agg_key(by_peer, tp[0]);
             for (size_t i = 0; i < vf_agg_count(pairs); i++) { /* an address of that peer, for its label */
@@ -224,19 +211,15 @@ static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, ch
                     break;
                 }
             }
-            peer_label(n, pk, example, plabel, sizeof plabel);
-            vf_human_bytes(vf_agg_metrics(by_peer, tp[0])->bytes, pbytes, sizeof pbytes);
+            out->has_peer = 1;
+            peer_label(n, pk, example, out->peer, sizeof out->peer);
+            out->peer_bytes = vf_agg_metrics(by_peer, tp[0])->bytes;
         }
         free(tp);
-        vf_owner_label(n, nat, label, sizeof label);
-        vpcflow_addr_format(nat, addr, sizeof addr);
-        vf_human_bytes(m->bytes, bytes, sizeof bytes);
-        vf_usd_format(m->cost, 2, usd, sizeof usd);
-        snprintf(buf, cap, "%s %s processed %s, $%s of NAT charges; its largest peer is %s (%s)%s", label, addr, bytes,
-                 usd, plabel, pbytes,
-                 strncmp(plabel, "aws S3", 6) == 0 || strncmp(plabel, "aws DYNAMODB", 12) == 0
-                     ? " (a gateway endpoint would carry that free of NAT charges)"
-                     : "");
+        vf_owner_label(n, nat, out->label, sizeof out->label);
+        out->addr = nat;
+        out->bytes = m->bytes;
+        out->cost = m->cost;
     }
     free(top);
 done:
@@ -270,24 +253,23 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
     }
     size_t nt;
     size_t *top = vf_agg_top(by, 1, &nt);
+    vf_driver *dr = &s->driver;
     if (top && nt && vf_agg_metrics(by, top[0])->cost > 0) {
         const driver_key *d = vf_agg_key(by, top[0]);
         const vf_metrics *m = vf_agg_metrics(by, top[0]);
-        char label[128], addr[64], dsts[256], bytes[32], usd[32];
-        vf_owner_label(n, d->src, label, sizeof label);
-        vpcflow_addr_format(d->src, addr, sizeof addr);
-        describe_dsts(n, pairs, d, dsts, sizeof dsts);
-        vf_human_bytes(m->bytes, bytes, sizeof bytes);
-        vf_usd_format(m->cost, 2, usd, sizeof usd);
-        const char *what = d->cls == VPCFLOW_CLASS_CROSS_AZ       ? "cross-AZ"
-                           : d->cls == VPCFLOW_CLASS_INTERNET_OUT ? "internet-out"
-                                                                  : "inter-region";
-        snprintf(s->driver, sizeof s->driver, "%s %s \xe2\x86\x92 %s: %s %s, $%s", label, addr, dsts, bytes, what, usd);
+        dr->kind = VF_DRIVER_PAIR;
+        dr->cls = (vpcflow_class)d->cls;
+        dr->addr = d->src;
+        vf_owner_label(n, d->src, dr->label, sizeof dr->label);
+        describe_dsts(n, pairs, d, dr);
+        dr->bytes = m->bytes;
+        dr->cost = m->cost;
     }
-    char nat[sizeof s->driver];
+    vf_driver nat;
+    memset(&nat, 0, sizeof nat);
     unsigned __int128 pair_cost = top && nt ? vf_agg_metrics(by, top[0])->cost : 0;
-    if (nat_driver(pairs, n, nat, sizeof nat) > pair_cost)
-        memcpy(s->driver, nat, sizeof nat);
+    if (nat_driver(pairs, n, &nat) > pair_cost)
+        *dr = nat;
     free(top);
     vf_agg_free(by);
 }

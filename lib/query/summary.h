@@ -23,6 +23,29 @@ typedef struct vf_talker_list {
 /* Which classes get talker lists: cross-az and internet-out (the two largest bills). */
 enum { VF_TALK_CROSS_AZ, VF_TALK_INTERNET_OUT, VF_TALK_COUNT };
 
+/* The biggest single cost driver, as facts: out/ words them (the table's "Biggest cost driver"
+ * line, the JSON's "cost_driver"). */
+enum { VF_DRIVER_NONE, VF_DRIVER_PAIR, VF_DRIVER_NAT };
+typedef struct vf_driver {
+    int kind;               /* VF_DRIVER_NONE: nothing in the logs costs money */
+    vpcflow_addr addr;      /* the sender (PAIR) or the NAT gateway (NAT) */
+    char label[128];        /* its owner label */
+    uint64_t bytes;         /* what it sent in its class (PAIR), what it processed (NAT) */
+    unsigned __int128 cost; /* exact numerator */
+    /* PAIR: the sender's class and its destinations (those in one AZ for cross-AZ) */
+    vpcflow_class cls;
+    size_t ndst;
+    vpcflow_addr dst; /* the last one, and its owner label: the destination when ndst is 1 */
+    char dst_label[128];
+    char dst_kind[128]; /* the first word of the destinations' labels ("ec2", "rds") */
+    int dst_mixed;      /* the destinations are not all of one kind */
+    char dst_az[64];    /* their AZ (cross-AZ), or "" */
+    /* NAT: what its traffic was mostly with */
+    int has_peer;
+    char peer[160]; /* "aws S3 us-east-1", "the internet", an owner label */
+    uint64_t peer_bytes;
+} vf_driver;
+
 struct vpcflow_summary {
     vpcflow_scan_stats stats;
     uint64_t bytes_unique;
@@ -32,9 +55,9 @@ struct vpcflow_summary {
     uint64_t nat_bytes;
     unsigned __int128 nat_cost, total_cost;
     vf_talker_list senders[VF_TALK_COUNT], receivers[VF_TALK_COUNT];
-    char driver[1024]; /* the biggest single cost driver, in words; "" when nothing costs */
-    char *notes;       /* lines for the user */
-    int approx;        /* talker tables overflowed the memory limit */
+    vf_driver driver;
+    char *notes; /* lines for the user */
+    int approx;  /* talker tables overflowed the memory limit */
     uint64_t approx_error;
     char inputs[256];            /* which topology inputs were given */
     const vf_prices *prices_src; /* for the reconcile lines */

@@ -3,6 +3,8 @@
  * exemptions, the no-topology fallback, tiers, and errors naming the bad file. */
 #include "vpc.h"
 
+#include "query/summary.h"
+
 static void check_class(const vpcflow_summary *s, vpcflow_class c, uint64_t bytes, uint64_t flows, uint64_t micro,
                         int line)
 {
@@ -20,7 +22,7 @@ static char *json_of(const vpcflow_summary *s)
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
-    vpcflow_summary_write_json(s, NULL, f);
+    vpcflow_summary_write(s, NULL, VPCFLOW_OUTPUT_JSON, f);
     fclose(f);
     return buf;
 }
@@ -59,6 +61,12 @@ TEST(full_topology_exact_classes_and_cents)
     CHECK(strstr(json, "\"notes\": []") != NULL);
     CHECK(strstr(json, "\"cost_driver\": \"ec2 i-a 10.0.0.10 \xe2\x86\x92 internet 8.8.8.8: 10.0 GiB "
                        "internet-out, $0.90\"") != NULL);
+    /* the driver is facts in the result; the sentence is the writers' */
+    CHECK(s->driver.kind == VF_DRIVER_PAIR && s->driver.cls == VPCFLOW_CLASS_INTERNET_OUT);
+    CHECK_STR(s->driver.label, "ec2 i-a");
+    CHECK_EQ_U64(s->driver.ndst, 1);
+    CHECK_STR(s->driver.dst_label, "internet");
+    CHECK_EQ_U64(s->driver.bytes, 10 * GIB);
     free(json);
     vpcflow_summary_free(s);
 }
@@ -81,7 +89,62 @@ TEST(nat_gateway_can_be_the_biggest_driver)
     CHECK(strstr(json, "\"cost_driver\": \"nat-gateway nat-1 10.0.0.5 processed 100.0 GiB, $4.50 of NAT charges; "
                        "its largest peer is aws S3 us-east-1 (100.0 GiB) (a gateway endpoint would carry that free "
                        "of NAT charges)\"") != NULL);
+    CHECK(s->driver.kind == VF_DRIVER_NAT && s->driver.has_peer);
+    CHECK_STR(s->driver.label, "nat-gateway nat-1");
+    CHECK_STR(s->driver.peer, "aws S3 us-east-1");
+    CHECK_EQ_U64(s->driver.peer_bytes, 100 * GIB);
+    CHECK_EQ_U64(s->driver.bytes, 100 * GIB);
     free(json);
+    vpcflow_summary_free(s);
+}
+
+/* One output-kind enum for every writer; the older names are aliases of it. */
+_Static_assert(VPCFLOW_ROWS_TABLE == VPCFLOW_OUTPUT_TABLE && VPCFLOW_ROWS_CSV == VPCFLOW_OUTPUT_CSV &&
+                   VPCFLOW_ROWS_JSON == VPCFLOW_OUTPUT_JSON && VPCFLOW_ALERTS_JSON == VPCFLOW_OUTPUT_JSON &&
+                   VPCFLOW_ALERTS_TABLE == VPCFLOW_OUTPUT_TABLE,
+               "old output-kind names are aliases");
+
+static char *written(const vpcflow_summary *s, int how)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    switch (how) {
+    case 0:
+        vpcflow_summary_write_json(s, NULL, f);
+        break;
+    case 1:
+        vpcflow_summary_write_table(s, NULL, f);
+        break;
+    case 2:
+        vpcflow_summary_write(s, NULL, VPCFLOW_OUTPUT_JSON, f);
+        break;
+    default:
+        vpcflow_summary_write(s, NULL, VPCFLOW_OUTPUT_TABLE, f);
+    }
+#pragma GCC diagnostic pop
+    fclose(f);
+    return buf;
+}
+
+TEST(summary_write_kind_and_its_old_names)
+{
+    vpcflow_status st;
+    vpcflow_error err;
+    vpcflow_summary *s = run(write_logs(0, "kinds.log"), (inputs){1, 1, 1, NULL, 0, 0}, &st, &err);
+    CHECK(st == VPCFLOW_OK);
+    if (!s)
+        return;
+    char *old_json = written(s, 0), *old_table = written(s, 1), *json = written(s, 2), *table = written(s, 3);
+    CHECK_STR(json, old_json);
+    CHECK_STR(table, old_table);
+    CHECK(json[0] == '{' && strstr(table, "Biggest cost driver: ec2 i-a 10.0.0.10") != NULL);
+    free(old_json);
+    free(old_table);
+    free(json);
+    free(table);
     vpcflow_summary_free(s);
 }
 
