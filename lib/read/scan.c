@@ -157,6 +157,16 @@ static void hook_warn(void *ctx, const char *input, uint64_t line, const char *m
     pthread_mutex_unlock(&S->lock);
 }
 
+/* A path expansion's warning (a file named twice): before the workers start. */
+static void expand_warn(void *ctx, const char *path, const char *message)
+{
+    scan *S = ctx;
+    if (S->opt.diag) {
+        vpcflow_diag d = {1, path, 0, message};
+        S->opt.diag(S->opt.ctx, &d);
+    }
+}
+
 /* ---- processing one unit ------------------------------------------------------------- */
 
 static int grow_buf(worker *W, size_t need)
@@ -663,7 +673,7 @@ vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcfl
     size_t nexp = 0;
     vpcflow_status st = setup(&S, options, err);
     if (st == VPCFLOW_OK)
-        st = vf_expand_paths(paths, npaths, &expanded, &nexp, err);
+        st = vf_expand_paths(paths, npaths, expand_warn, &S, &expanded, &nexp, err);
     if (st == VPCFLOW_OK)
         st = plan(&S, expanded, nexp, err);
     if (st == VPCFLOW_OK)
