@@ -115,5 +115,5 @@ int cmd_cat(int argc, char **argv)
         cli_error("write error on standard output");
         return EXIT_RUNTIME;
     }
-    return EXIT_OK;
+    return cli_done(&common);
 }

@@ -150,7 +150,7 @@ static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
         cli_error("write error on standard output");
         return EXIT_RUNTIME;
     }
-    return EXIT_OK;
+    return cli_done(common);
 }
 
 int cmd_filter(int argc, char **argv)

@@ -163,7 +163,7 @@ static int run(int argc, char **argv, int timeline)
         cli_error("write error on standard output");
         return EXIT_RUNTIME;
     }
-    return EXIT_OK;
+    return cli_done(&common);
 }
 
 int cmd_top(int argc, char **argv)

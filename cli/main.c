@@ -30,7 +30,9 @@ static const char main_help[] =
     "  0  success (malformed lines are counted and reported, but not fatal without --strict)\n"
     "  1  runtime error: a file cannot be opened or read, out of memory, a write failed\n"
     "  2  bad input or usage: unknown option, bad pattern or format, corrupt or truncated\n"
-    "     gzip, a malformed line with --strict\n";
+    "     gzip, a malformed line with --strict\n"
+    "  3  partial result: some inputs could not be read, or not wholly (each is named on\n"
+    "     stderr, what was read counts; --strict makes the first one fatal instead)\n";
 
 static void help_fields(void)
 {

@@ -52,6 +52,25 @@ static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
     return VPCFLOW_OK;
 }
 
+/* The scan's diagnostics: failed inputs are kept for the JSON outputs, all go to the caller. */
+static void analysis_diag(void *ctx, const vpcflow_diag *d)
+{
+    vf_analysis *a = ctx;
+    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED) {
+        size_t li = strlen(d->input) + 1, lm = strlen(d->message) + 1;
+        char *nt = realloc(a->failed.text, a->failed.len + li + lm);
+        if (nt) {
+            memcpy(nt + a->failed.len, d->input, li);
+            memcpy(nt + a->failed.len + li, d->message, lm);
+            a->failed.text = nt;
+            a->failed.len += li + lm;
+            a->failed.n++;
+        }
+    }
+    if (a->diag)
+        a->diag(a->diag_ctx, d);
+}
+
 vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
                                 vpcflow_error *err)
 {
@@ -59,6 +78,10 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     if (o)
         memcpy(&a->opt, o, VF_MIN(o->size ? o->size : sizeof a->opt, sizeof a->opt));
     a->opt.scan.size = sizeof a->opt.scan;
+    a->diag = a->opt.scan.diag;
+    a->diag_ctx = a->opt.scan.ctx;
+    a->opt.scan.diag = analysis_diag;
+    a->opt.scan.ctx = a;
     /* --memory covers everything: keep the fixed buffers (per worker: a 4 MiB line buffer, a
      * 1 MiB input buffer, caches; plus the program) out of the group tables' share */
     size_t total = a->opt.memory_limit ? a->opt.memory_limit : (size_t)512 << 20;
@@ -106,6 +129,7 @@ void vf_analysis_close(vf_analysis *a)
         free(a->spool);
     }
     free(a->paths);
+    free(a->failed.text);
     memset(a, 0, sizeof *a);
 }
 

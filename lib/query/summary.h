@@ -34,6 +34,7 @@ struct vpcflow_summary {
     vf_talker_list senders[VF_TALK_COUNT], receivers[VF_TALK_COUNT];
     char driver[1024]; /* the biggest single cost driver, in words; "" when nothing costs */
     char *notes;       /* lines for the user */
+    vf_failed failed;  /* inputs not read, or not wholly */
     int approx;        /* talker tables overflowed the memory limit */
     uint64_t approx_error;
     char inputs[256];            /* which topology inputs were given */

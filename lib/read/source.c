@@ -229,8 +229,10 @@ static vpcflow_status walk(const char *dir, seen *w, path_list *out, int depth, 
         memcpy(full + k, names.v[i], nlen + 1);
         struct stat sb;
         int dup = 0;
-        if (stat(full, &sb) < 0) {
-            st = vf_error(err, VPCFLOW_ERR_IO, full, 0, 0, "cannot read: %s", strerror(errno));
+        if (stat(full, &sb) < 0) { /* a dangling link: kept, reading it fails as one input */
+            if (push(out, full) < 0)
+                st = vf_error(err, VPCFLOW_ERR_IO, dir, 0, 0, "out of memory");
+            full = NULL;
         } else if ((S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)) &&
                    (dup = already_seen(w, full, &sb, S_ISDIR(sb.st_mode))) < 0) {
             st = vf_error(err, VPCFLOW_ERR_IO, dir, 0, 0, "out of memory");
@@ -268,8 +270,9 @@ vpcflow_status vf_expand_paths(const char *const *paths, size_t n, void (*warn)(
             }
             if (push(&l, vf_strndup(paths[i], strlen(paths[i]))) < 0)
                 st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
-        } else if (stat(paths[i], &sb) < 0) {
-            st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "cannot open: %s", strerror(errno));
+        } else if (stat(paths[i], &sb) < 0) { /* kept: reading it fails, as one input among others */
+            if (push(&l, vf_strndup(paths[i], strlen(paths[i]))) < 0)
+                st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
         } else if ((S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)) &&
                    (dup = already_seen(&w, paths[i], &sb, S_ISDIR(sb.st_mode))) < 0) {
             st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
