@@ -94,7 +94,24 @@ static int help(int argc, char **argv)
     return EXIT_OK;
 }
 
+static int run(int argc, char **argv);
+
+/* Whatever the command, output that could not be written (a full disk, a closed pipe, help
+ * sent to /dev/full) is an error, found at the latest when stdout is closed. */
 int main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    int failed = ferror(stdout);
+    if (fclose(stdout) != 0)
+        failed = 1;
+    if (failed && rc != EXIT_RUNTIME) {
+        cli_error("write error on standard output");
+        rc = EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     opterr = 0; /* commands report bad options themselves (cli_bad_option) */
     if (argc < 2) {

@@ -56,6 +56,10 @@ static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
 static void analysis_diag(void *ctx, const vpcflow_diag *d)
 {
     vf_analysis *a = ctx;
+    vpcflow_diag named = *d;
+    if (a->spool && d->input && strcmp(d->input, a->spool) == 0) /* the copy of stdin is "-" */
+        named.input = "-";
+    d = &named;
     if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED) {
         size_t li = strlen(d->input) + 1, lm = strlen(d->message) + 1;
         char *nt = realloc(a->failed.text, a->failed.len + li + lm);
@@ -113,12 +117,19 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     }
     if (need_discovery) {
         st = vf_network_discover(a->net, a->paths, a->npaths, &a->opt.scan, err);
+        vf_analysis_name_stdin(a, err);
         if (st != VPCFLOW_OK) {
             vf_analysis_close(a);
             return st;
         }
     }
     return VPCFLOW_OK;
+}
+
+void vf_analysis_name_stdin(const vf_analysis *a, vpcflow_error *err)
+{
+    if (a->spool && err && strcmp(err->file, a->spool) == 0)
+        snprintf(err->file, sizeof err->file, "-");
 }
 
 void vf_analysis_close(vf_analysis *a)
