@@ -134,7 +134,7 @@ vpcflow_status vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t n
     }
     /* end: after the first '\n' at or after nominal_end - 1, the next chunk's start */
     size_t e = w.len;
-    if (nominal_end < size) {
+    if (nominal_end < size && nominal_end - 1 - from < w.len) { /* (else the file shrank: all of it) */
         size_t look = (size_t)(nominal_end - 1 - from), line = s;
         const char *nl = look > s ? memrchr(b->buf + s, '\n', look - s) : NULL;
         if (nl)

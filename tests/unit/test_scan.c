@@ -4,8 +4,11 @@
 
 #include "vpcflow.h"
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- a sink that keeps every record as "input:line text" in input order ------------------ */
@@ -591,6 +594,86 @@ TEST(a_line_over_64_mib_is_one_malformed_line)
             CHECK(r->st == VPCFLOW_ERR_INPUT);
             CHECK_EQ_U64(r->err.line, 3);
         }
+    free(data);
+}
+
+/* A sink that changes the file being read at its first record: appends to it, cuts it in
+ * half, or rewrites its first bytes with the same bytes (same size, new time). */
+typedef struct change_ctx {
+    const char *path;
+    int mode, done;
+    uint64_t records;
+} change_ctx;
+
+static void *c_open(void *ctx, unsigned w)
+{
+    (void)w;
+    return ctx;
+}
+
+static int c_record(void *state, const vpcflow_record *r)
+{
+    change_ctx *c = state;
+    c->records++;
+    if (c->done++)
+        return 0;
+    struct stat sb;
+    stat(c->path, &sb);
+    int fd = open(c->path, O_WRONLY | (c->mode == 0 ? O_APPEND : 0));
+    struct timespec pause = {0, 20000000};
+    nanosleep(&pause, NULL); /* a later modification time, whatever the clock's grain */
+    if (c->mode == 0)
+        CHECK(write(fd, r->line.ptr, r->line.len) == (ssize_t)r->line.len);
+    else if (c->mode == 1)
+        CHECK(ftruncate(fd, sb.st_size / 2) == 0);
+    else
+        CHECK(pwrite(fd, "2", 1, 0) == 1);
+    close(fd);
+    return 0;
+}
+
+static int c_close(void *ctx, void *state)
+{
+    (void)ctx;
+    (void)state;
+    return 0;
+}
+
+TEST(a_file_changed_while_read_is_reported)
+{
+    const char *rec = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1700000000 1700000060 ACCEPT OK\n";
+    size_t rl = strlen(rec);
+    char *data = malloc(200 * rl);
+    for (int i = 0; i < 200; i++)
+        memcpy(data + i * rl, rec, rl);
+    static const char *const what[] = {"grows", "shrinks", "is rewritten"};
+    for (int mode = 0; mode < 3; mode++) {
+        const char *path = t_file(0, "changing.log", data, 200 * rl);
+        change_ctx c = {path, mode, 0, 0};
+        result res;
+        memset(&res, 0, sizeof res);
+        vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1, .chunk_bytes = 4096, .diag = s_diag, .ctx = &res};
+        vpcflow_sink sink = {c_open, c_record, NULL, c_close, &c};
+        vpcflow_scan_stats stats;
+        vpcflow_error err;
+        vpcflow_status st = vpcflow_scan(&path, 1, &opt, &sink, &stats, &err);
+        if (!strstr(res.diags, "file changed while reading"))
+            printf("  the file %s: %llu records; %s", what[mode], (unsigned long long)c.records, res.diags);
+        CHECK(st == VPCFLOW_OK);
+        CHECK_EQ_U64(stats.inputs_failed, 1);
+        CHECK(strstr(res.diags, "changing.log:0 file changed while reading (") != NULL);
+        CHECK(strstr(res.diags, "longer than") == NULL); /* a short read is not a long line */
+        if (mode == 1)
+            CHECK(c.records > 0 && c.records < 200);
+        else
+            CHECK_EQ_U64(c.records, 200);
+        opt.strict = 1;
+        path = t_file(0, "changing.log", data, 200 * rl);
+        c = (change_ctx){path, mode, 0, 0};
+        CHECK(vpcflow_scan(&path, 1, &opt, &sink, &stats, &err) == VPCFLOW_ERR_INPUT);
+        if (mode != 1) /* (a cut line may be the first error) */
+            CHECK(strstr(err.message, "file changed while reading") != NULL);
+    }
     free(data);
 }
 
