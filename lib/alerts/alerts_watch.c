@@ -543,11 +543,15 @@ vpcflow_status vpcflow_watch_run(vpcflow_watch *w, const char *const *paths, siz
         vpcflow_status st = input_init(w, &w->in[i], paths[i], i);
         if (st == VPCFLOW_OK)
             st = vf_follow_open(&w->in[i].f, paths[i], w->o.from_end, &w->err);
+        if (st == VPCFLOW_OK && w->in[i].f.waiting && w->o.exit_at_eof) /* nothing to wait for */
+            st = vf_error(&w->err, VPCFLOW_ERR_IO, paths[i], 0, 0, "cannot open: %s", strerror(ENOENT));
         if (st != VPCFLOW_OK) {
             w->st = st;
             return result(w, err);
         }
         w->in[i].opened = 1;
+        if (w->in[i].f.waiting)
+            diag(w, 1, paths[i], 0, "does not exist yet: waiting for it to appear");
     }
     while (!stopping(w)) {
         int busy = 0, open_inputs = 0;
