@@ -117,7 +117,8 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     }
     if (need_discovery) {
         st = vf_network_discover(a->net, a->paths, a->npaths, &a->opt.scan, err);
-        vf_analysis_name_stdin(a, err);
+        if (st != VPCFLOW_OK)
+            vf_analysis_name_stdin(a, err);
         if (st != VPCFLOW_OK) {
             vf_analysis_close(a);
             return st;

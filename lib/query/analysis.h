@@ -28,7 +28,8 @@ typedef struct vf_analysis {
 vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
                                 vpcflow_error *err);
 void vf_analysis_close(vf_analysis *a);
-/* An error about the temporary copy of stdin names "-", the input the user gave. */
+/* An error (err filled: call it only after a failure) about the temporary copy of stdin names
+ * "-", the input the user gave. */
 void vf_analysis_name_stdin(const vf_analysis *a, vpcflow_error *err);
 /* Hands the list of failed inputs over (the analysis keeps none). */
 static inline vf_failed vf_analysis_take_failed(vf_analysis *a)
