@@ -8,8 +8,9 @@
 #include <getopt.h>
 #include <stdint.h>
 
-/* Exit statuses (documented in `vpcflow --help`). */
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2 };
+/* Exit statuses (documented in `vpcflow --help`). EXIT_PARTIAL: the output covers only what
+ * could be read; some inputs could not be read, or not wholly (each is named on stderr). */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_PARTIAL = 3 };
 
 typedef struct cli_common {
     const char *format;
@@ -18,6 +19,7 @@ typedef struct cli_common {
     int quiet;
     int progress; /* -1 auto (when stderr is a terminal), 0 off, 1 on */
     int progress_shown;
+    uint64_t inputs_failed; /* from the last scan: inputs not read, or not wholly */
 } cli_common;
 
 /* Long options every reading command takes; their short codes are above 0x100. */
@@ -49,6 +51,9 @@ int cli_common_opt(cli_common *c, int opt, const char *arg);
 void cli_scan_options(cli_common *c, vpcflow_scan_options *o);
 /* Prints what the scan found worth saying (malformed total) and clears the progress line. */
 void cli_after_scan(cli_common *c, const vpcflow_scan_stats *s);
+/* The exit status of a command whose scan succeeded: EXIT_PARTIAL when some inputs could not
+ * be read (wholly), else EXIT_OK. */
+int cli_done(const cli_common *c);
 
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -59,6 +64,8 @@ int cli_exit_status(vpcflow_status st);
 /* The exit status once a command has written its output: when failed is nonzero, one line
  * "write error on standard output" and EXIT_RUNTIME; otherwise EXIT_OK. */
 int cli_output_status(int failed);
+/* The exit status of a command that scanned and wrote: cli_output_status, then cli_done. */
+int cli_finish(const cli_common *c, int write_failed);
 /* After getopt_long returned '?' or ':' (optstrings start with ':' and opterr is 0): one line
  * naming the unknown option or the option missing its value; returns EXIT_INPUT. */
 int cli_bad_option(const char *cmd, int opt, char **argv);

@@ -265,7 +265,7 @@ int cmd_alerts(int argc, char **argv)
         cli_error("write error on standard output");
         return EXIT_RUNTIME;
     }
-    return EXIT_OK;
+    return cli_done(&c.common);
 }
 
 /* ---- watch ------------------------------------------------------------------------- */

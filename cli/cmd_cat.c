@@ -112,5 +112,5 @@ int cmd_cat(int argc, char **argv)
     record_out_free(&c);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
-    return cli_output_status(write_failed);
+    return cli_finish(&common, write_failed);
 }

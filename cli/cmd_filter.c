@@ -146,7 +146,7 @@ static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
     cli_after_scan(common, &stats);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
-    return cli_output_status(write_failed);
+    return cli_finish(common, write_failed);
 }
 
 int cmd_filter(int argc, char **argv)

@@ -98,5 +98,5 @@ int cmd_summary(int argc, char **argv)
     cli_after_scan(&common, vpcflow_summary_stats(s));
     int rc = vpcflow_summary_write(s, &bill, json ? VPCFLOW_OUTPUT_JSON : VPCFLOW_OUTPUT_TABLE, stdout);
     vpcflow_summary_free(s);
-    return cli_output_status(rc < 0 || fflush(stdout) != 0);
+    return cli_finish(&common, rc < 0 || fflush(stdout) != 0);
 }

@@ -164,7 +164,7 @@ static int run(int argc, char **argv, int timeline)
     cli_after_scan(&common, vpcflow_rows_stats(rows));
     int rc = vpcflow_rows_write(rows, kind, stdout);
     vpcflow_rows_free(rows);
-    return cli_output_status(rc < 0 || fflush(stdout) != 0);
+    return cli_finish(&common, rc < 0 || fflush(stdout) != 0);
 }
 
 int cmd_top(int argc, char **argv)

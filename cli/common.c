@@ -13,7 +13,10 @@ const char cli_common_help[] =
     "  --format SPEC     format of inputs without a header line, in AWS syntax:\n"
     "                    '${version} ${srcaddr} ...' (default: the version 2 default format)\n"
     "  -j, --threads N   worker threads (default: one per CPU)\n"
-    "  --strict          stop at the first malformed line (exit status 2)\n"
+    "  --strict          stop at the first malformed line or unreadable input (exit\n"
+    "                    status 1 or 2); without it an input that cannot be read (missing,\n"
+    "                    truncated gzip, changed while read) is named on stderr, what was read\n"
+    "                    of it counts, the others are read, and the exit status is 3\n"
     "  --quiet           print no warnings or malformed-line reports\n"
     "  --progress        show progress on stderr (default: when stderr is a terminal)\n"
     "  --no-progress     never show progress\n"
@@ -147,7 +150,9 @@ static void on_diag(void *ctx, const vpcflow_diag *d)
     if (c->quiet)
         return;
     clear_progress(c);
-    if (d->is_warning) {
+    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED)
+        fprintf(stderr, "vpcflow: %s: %s\n", d->input, d->message);
+    else if (d->is_warning) {
         if (d->line)
             fprintf(stderr, "vpcflow: warning: %s:%llu: %s\n", d->input, (unsigned long long)d->line, d->message);
         else
@@ -202,6 +207,24 @@ void cli_after_scan(cli_common *c, const vpcflow_scan_stats *s)
         fprintf(stderr, "vpcflow: %llu malformed line%s skipped%s\n", n, n == 1 ? "" : "s",
                 n > 10 ? " (the first 10 are listed above)" : "");
     }
+    c->inputs_failed = s->inputs_failed;
+    if (s->inputs_failed && !c->quiet) {
+        unsigned long long n = (unsigned long long)s->inputs_failed;
+        fprintf(stderr,
+                "vpcflow: %llu of %llu input%s could not be read completely (named above): the result is partial\n", n,
+                (unsigned long long)s->inputs, s->inputs == 1 ? "" : "s");
+    }
+}
+
+int cli_done(const cli_common *c)
+{
+    return c->inputs_failed ? EXIT_PARTIAL : EXIT_OK;
+}
+
+int cli_finish(const cli_common *c, int write_failed)
+{
+    int rc = cli_output_status(write_failed);
+    return rc != EXIT_OK ? rc : cli_done(c);
 }
 
 int cli_bad_option(const char *cmd, int opt, char **argv)

@@ -30,7 +30,9 @@ static const char main_help[] =
     "  0  success (malformed lines are counted and reported, but not fatal without --strict)\n"
     "  1  runtime error: a file cannot be opened or read, out of memory, a write failed\n"
     "  2  bad input or usage: unknown option, bad pattern or format, corrupt or truncated\n"
-    "     gzip, a malformed line with --strict\n";
+    "     gzip, a malformed line with --strict\n"
+    "  3  partial result: some inputs could not be read, or not wholly (each is named on\n"
+    "     stderr, what was read counts; --strict makes the first one fatal instead)\n";
 
 static void help_fields(void)
 {
@@ -92,7 +94,24 @@ static int help(int argc, char **argv)
     return c->run(2, args);
 }
 
+static int run(int argc, char **argv);
+
+/* Whatever the command, output that could not be written (a full disk, a closed pipe, help
+ * sent to /dev/full) is an error, found at the latest when stdout is closed. */
 int main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    int failed = ferror(stdout);
+    if (fclose(stdout) != 0)
+        failed = 1;
+    if (failed && rc != EXIT_RUNTIME) {
+        cli_error("write error on standard output");
+        rc = EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static int run(int argc, char **argv)
 {
     opterr = 0; /* commands report bad options themselves (cli_bad_option) */
     if (argc < 2) {

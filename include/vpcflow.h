@@ -308,9 +308,12 @@ VPCFLOW_API int vpcflow_class_lookup(const char *name, size_t len);
 /* ---- scanning inputs ------------------------------------------------------------------ */
 
 /* A diagnostic the scan reports through options.diag: malformed lines (the first
- * `report_limit` of them in input order), and warnings such as an unknown field name. */
+ * `report_limit` of them in input order), warnings such as an unknown field name or a file
+ * named twice, and (without strict) each input that could not be read, or not wholly: its
+ * message says what is wrong and how much of it was read and counted. */
+enum { VPCFLOW_DIAG_MALFORMED = 0, VPCFLOW_DIAG_WARNING = 1, VPCFLOW_DIAG_INPUT_FAILED = 2 };
 typedef struct vpcflow_diag {
-    int is_warning; /* 0: a malformed line; 1: a warning */
+    int is_warning; /* VPCFLOW_DIAG_MALFORMED (0), _WARNING (1) or _INPUT_FAILED (2) */
     const char *input;
     uint64_t line;
     const char *message;
@@ -320,7 +323,9 @@ typedef struct vpcflow_scan_options {
     size_t size;           /* sizeof(vpcflow_scan_options) */
     const char *format;    /* format for inputs without a header line; NULL: the default format */
     unsigned threads;      /* worker threads; 0: one per online CPU */
-    int strict;            /* the first malformed line ends the scan with VPCFLOW_ERR_INPUT */
+    int strict;            /* the first malformed line, or the first input that cannot be read (wholly),
+                              ends the scan with an error; without it the scan reads every input it
+                              can and counts the others in stats.inputs_failed */
     unsigned report_limit; /* malformed lines passed to diag; 0 means 10 */
     size_t chunk_bytes;    /* work unit for large plain files; 0: 4 MiB */
     void (*diag)(void *ctx, const vpcflow_diag *d);
@@ -355,12 +360,17 @@ typedef struct vpcflow_scan_stats {
     uint64_t records_malformed;
     uint64_t packets, bytes;       /* sums over `records` */
     int64_t first_start, last_end; /* over `records`; 0 when none */
+    uint64_t inputs_failed;        /* inputs not read, or not wholly (a partial result; see diag) */
 } vpcflow_scan_stats;
 
 /* Reads every path (a file, a directory walked recursively in sorted order, or "-" for stdin),
  * plain or gzip, S3 header files, CloudWatch Logs exports and subscription payloads, and hands
  * each well-formed record (NODATA and SKIPDATA included) to the sink. Malformed lines are
- * counted and reported through options->diag; they stop the scan only in strict mode. */
+ * counted and reported through options->diag; they stop the scan only in strict mode. An input
+ * that cannot be read (missing, truncated or corrupt gzip, a bad payload, changed while read)
+ * does not stop the others without strict: what was read of it counts, it is reported through
+ * diag and counted in stats->inputs_failed, and the scan returns VPCFLOW_OK (a partial result),
+ * unless every input failed and no line was read (then the first failure is the error). */
 VPCFLOW_API vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcflow_scan_options *options,
                                         const vpcflow_sink *sink, vpcflow_scan_stats *stats, vpcflow_error *err);
 

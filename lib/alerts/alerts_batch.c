@@ -67,6 +67,8 @@ vpcflow_status vpcflow_alerts_run(const char *const *paths, size_t npaths, const
     else {
         vpcflow_sink sink = {batch_open, batch_record, NULL, batch_close, &b, NULL};
         st = vpcflow_scan(a.paths, a.npaths, &a.opt.scan, &sink, &stats, err);
+        if (st != VPCFLOW_OK)
+            vf_analysis_name_stdin(&a, err);
         if (st == VPCFLOW_ERR_STOPPED || (st == VPCFLOW_OK && b.failed))
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }

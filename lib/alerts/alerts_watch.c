@@ -36,6 +36,8 @@ typedef struct winput {
     char *doc; /* a payload document spanning lines */
     size_t dlen, dcap;
     int in_doc, depth, in_str, esc;
+    int skipping;      /* dropping the rest of a line longer than MAX_LINE */
+    uint64_t text_off; /* bytes of text before buf[0] */
 } winput;
 
 struct vpcflow_watch {
@@ -259,6 +261,7 @@ static int process(vpcflow_watch *w, winput *in, int final)
     }
     if (!rc && run)
         rc = vf_lines_feed(&in->L, run, p);
+    in->text_off += (uint64_t)(p - in->buf);
     memmove(in->buf, p, (size_t)(end - p));
     in->len = (size_t)(end - p);
     if (!rc && final && in->in_doc)
@@ -402,6 +405,20 @@ static vpcflow_status result(vpcflow_watch *w, vpcflow_error *err)
 
 static int make_room(vpcflow_watch *w, winput *in);
 
+/* After n new bytes at the end of in->buf: while a long line is being skipped, they are
+ * dropped up to and including its '\n'. */
+static void skip_rest(winput *in, size_t n)
+{
+    if (!in->skipping)
+        return;
+    char *fresh = in->buf + in->len - n, *nl = memchr(fresh, '\n', n);
+    size_t drop = nl ? (size_t)(nl + 1 - fresh) : n;
+    memmove(fresh, fresh + drop, n - drop);
+    in->len -= drop;
+    in->text_off += drop;
+    in->skipping = !nl;
+}
+
 vpcflow_status vpcflow_watch_feed(vpcflow_watch *w, const char *data, size_t len, vpcflow_error *err)
 {
     int end = len == 0;
@@ -417,6 +434,7 @@ vpcflow_status vpcflow_watch_feed(vpcflow_watch *w, const char *data, size_t len
         size_t k = VF_MIN(len, in->cap - in->len);
         memcpy(in->buf + in->len, data, k);
         in->len += k;
+        skip_rest(in, k);
         data += k;
         len -= k;
         process(w, in, 0);
@@ -433,10 +451,12 @@ static int make_room(vpcflow_watch *w, winput *in)
 {
     if (in->cap - in->len >= READ_CHUNK / 4)
         return 0;
-    if (in->cap >= MAX_LINE) {
-        in->len = 0; /* no line end in 64 MiB: not flow-log text */
-        in->L.stats.records_malformed++;
-        return report_bad(w, in->name, in->L.line_no + 1, "line longer than 64 MiB");
+    if (in->cap >= MAX_LINE) { /* no line end in 64 MiB: one malformed line, dropped to its end */
+        uint64_t start = in->text_off;
+        in->text_off += in->len;
+        in->len = 0;
+        in->skipping = 1;
+        return vf_lines_skip_long(&in->L, start, MAX_LINE);
     }
     size_t ncap = in->cap * 2;
     char *nb = realloc(in->buf, ncap + VF_PAD + 1);
@@ -465,6 +485,7 @@ static int step(vpcflow_watch *w, winput *in)
     }
     if (n > 0) {
         in->len += (size_t)n;
+        skip_rest(in, (size_t)n);
         process(w, in, 0);
         return 1;
     }
@@ -473,6 +494,8 @@ static int step(vpcflow_watch *w, winput *in)
         diag(w, 1, in->name, 0, in->f.why);
         process(w, in, 1); /* what is left belongs to the old file */
         vf_lines_begin(&in->L, in->name, in->seq, 1, NULL, 0, 0);
+        in->skipping = 0;
+        in->text_off = 0;
         return 1;
     case VF_FOLLOW_END:
         process(w, in, 1);
@@ -520,11 +543,15 @@ vpcflow_status vpcflow_watch_run(vpcflow_watch *w, const char *const *paths, siz
         vpcflow_status st = input_init(w, &w->in[i], paths[i], i);
         if (st == VPCFLOW_OK)
             st = vf_follow_open(&w->in[i].f, paths[i], w->o.from_end, &w->err);
+        if (st == VPCFLOW_OK && w->in[i].f.waiting && w->o.exit_at_eof) /* nothing to wait for */
+            st = vf_error(&w->err, VPCFLOW_ERR_IO, paths[i], 0, 0, "cannot open: %s", strerror(ENOENT));
         if (st != VPCFLOW_OK) {
             w->st = st;
             return result(w, err);
         }
         w->in[i].opened = 1;
+        if (w->in[i].f.waiting)
+            diag(w, 1, paths[i], 0, "does not exist yet: waiting for it to appear");
     }
     while (!stopping(w)) {
         int busy = 0, open_inputs = 0;

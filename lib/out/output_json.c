@@ -98,6 +98,25 @@ static void put_reconcile(FILE *out, const vpcflow_summary *s, const vpcflow_bil
     fputc('}', out);
 }
 
+/* `"failed_inputs": [{"input": …, "error": …}, …],` when some inputs could not be read. */
+static void put_failed(FILE *out, const vf_failed *f)
+{
+    if (!f->n)
+        return;
+    fputs("\"failed_inputs\": [", out);
+    const char *p = f->text;
+    for (size_t i = 0; i < f->n; i++) {
+        const char *msg = p + strlen(p) + 1;
+        fputs(i ? ",\n    {\"input\": " : "\n    {\"input\": ", out);
+        put_json_text(out, p);
+        fputs(", \"error\": ", out);
+        put_json_text(out, msg);
+        fputc('}', out);
+        p = msg + strlen(msg) + 1;
+    }
+    fputs("],\n  ", out);
+}
+
 int vf_summary_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
 {
     const vpcflow_scan_stats *st = &s->stats;
@@ -136,6 +155,7 @@ int vf_summary_json(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *ou
     fprintf(out, ",\n  \"approximate\": %s, \"inputs\": ", s->approx ? "true" : "false");
     put_json_text(out, s->inputs);
     fputs(",\n  ", out);
+    put_failed(out, &s->failed);
     put_notes(out, s->notes);
     put_reconcile(out, s, bill);
     fputs("}\n", out);
@@ -202,6 +222,7 @@ int vf_rows_json(const vpcflow_rows *r, FILE *out)
             (unsigned long long)r->stats.records, (unsigned long long)r->stats.records_malformed,
             r->approx ? "true" : "false", (unsigned long long)r->error_bound);
     fputs(",\n  ", out);
+    put_failed(out, &r->failed);
     put_notes(out, r->notes);
     fputs("}\n", out);
     return ferror(out) ? -1 : 0;

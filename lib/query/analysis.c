@@ -56,6 +56,29 @@ static vpcflow_status spool_stdin(vf_analysis *a, vpcflow_error *err)
     return VPCFLOW_OK;
 }
 
+/* The scan's diagnostics: failed inputs are kept for the JSON outputs, all go to the caller. */
+static void analysis_diag(void *ctx, const vpcflow_diag *d)
+{
+    vf_analysis *a = ctx;
+    vpcflow_diag named = *d;
+    if (a->spool && d->input && strcmp(d->input, a->spool) == 0) /* the copy of stdin is "-" */
+        named.input = "-";
+    d = &named;
+    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED) {
+        size_t li = strlen(d->input) + 1, lm = strlen(d->message) + 1;
+        char *nt = realloc(a->failed.text, a->failed.len + li + lm);
+        if (nt) {
+            memcpy(nt + a->failed.len, d->input, li);
+            memcpy(nt + a->failed.len + li, d->message, lm);
+            a->failed.text = nt;
+            a->failed.len += li + lm;
+            a->failed.n++;
+        }
+    }
+    if (a->diag)
+        a->diag(a->diag_ctx, d);
+}
+
 vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
                                 vpcflow_error *err)
 {
@@ -63,6 +86,10 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     if (o)
         memcpy(&a->opt, o, VF_MIN(o->size ? o->size : sizeof a->opt, sizeof a->opt));
     a->opt.scan.size = sizeof a->opt.scan;
+    a->diag = a->opt.scan.diag;
+    a->diag_ctx = a->opt.scan.ctx;
+    a->opt.scan.diag = analysis_diag;
+    a->opt.scan.ctx = a;
     /* --memory covers everything the run holds, the program itself aside: per reading thread
      * a 4 MiB line buffer, a 1 MiB input buffer, the decoder's and the caches' state; a little
      * for the network and the run; and the group tables, which get the rest. Threads are
@@ -104,12 +131,20 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     }
     if (need_discovery) {
         st = vf_network_discover(a->net, a->paths, a->npaths, &a->opt.scan, err);
+        if (st != VPCFLOW_OK)
+            vf_analysis_name_stdin(a, err);
         if (st != VPCFLOW_OK) {
             vf_analysis_close(a);
             return st;
         }
     }
     return VPCFLOW_OK;
+}
+
+void vf_analysis_name_stdin(const vf_analysis *a, vpcflow_error *err)
+{
+    if (a->spool && err && strcmp(err->file, a->spool) == 0)
+        snprintf(err->file, sizeof err->file, "-");
 }
 
 void vf_analysis_close(vf_analysis *a)
@@ -120,6 +155,7 @@ void vf_analysis_close(vf_analysis *a)
         free(a->spool);
     }
     free(a->paths);
+    free(a->failed.text);
     memset(a, 0, sizeof *a);
 }
 

@@ -6,8 +6,18 @@
 
 #include "model/network.h"
 
+/* The inputs a scan could not read, or not wholly: entries "input\0message\0", in input order. */
+typedef struct vf_failed {
+    char *text;
+    size_t len, n;
+} vf_failed;
+
 typedef struct vf_analysis {
     vpcflow_analysis_options opt;
+    /* the caller's diag (the scan's goes through the analysis, which keeps the failed inputs) */
+    void (*diag)(void *ctx, const vpcflow_diag *d);
+    void *diag_ctx;
+    vf_failed failed;
     vf_network *net;
     const char **paths; /* inputs, with "-" replaced by the spool file when needed */
     size_t npaths;
@@ -18,6 +28,16 @@ typedef struct vf_analysis {
 vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
                                 vpcflow_error *err);
 void vf_analysis_close(vf_analysis *a);
+/* An error (err filled: call it only after a failure) about the temporary copy of stdin names
+ * "-", the input the user gave. */
+void vf_analysis_name_stdin(const vf_analysis *a, vpcflow_error *err);
+/* Hands the list of failed inputs over (the analysis keeps none). */
+static inline vf_failed vf_analysis_take_failed(vf_analysis *a)
+{
+    vf_failed f = a->failed;
+    a->failed = (vf_failed){0};
+    return f;
+}
 /* The --action and --since/--until filters. */
 static inline int vf_analysis_wants(const vf_analysis *a, const vpcflow_record *r)
 {

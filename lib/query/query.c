@@ -366,6 +366,8 @@ vpcflow_status vf_query_run(vf_analysis *a, const vf_query_spec *spec, vf_query_
     }
     vpcflow_sink sink = {q_open, q_record, q_end, q_close, &ctx, q_begin};
     st = vpcflow_scan(a->paths, a->npaths, &a->opt.scan, &sink, &out->stats, err);
+    if (st != VPCFLOW_OK)
+        vf_analysis_name_stdin(a, err);
     if (st == VPCFLOW_ERR_STOPPED)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (st == VPCFLOW_OK && settle(ctx.total, ctx.outcome, spec->key_size) < 0)

@@ -27,6 +27,7 @@ void vpcflow_rows_free(vpcflow_rows *r)
     }
     free(r->rows);
     free(r->notes);
+    free(r->failed.text);
     free(r);
 }
 

@@ -31,6 +31,7 @@ struct vpcflow_rows {
     uint64_t error_bound;
     vpcflow_scan_stats stats;
     char *notes;
+    vf_failed failed; /* inputs not read, or not wholly */
 };
 
 vpcflow_rows *vf_rows_new(void);

@@ -306,6 +306,7 @@ static vpcflow_status fill(vpcflow_summary *s, vf_analysis *a, vf_query_result *
     s->notes = vf_strndup(notes, strlen(notes));
     s->prices = *vf_network_prices(a->net);
     describe_inputs(s, a);
+    s->failed = vf_analysis_take_failed(a);
     return s->notes ? VPCFLOW_OK : VPCFLOW_ERR_IO;
 }
 
@@ -341,6 +342,7 @@ void vpcflow_summary_free(vpcflow_summary *s)
     if (!s)
         return;
     free(s->notes);
+    free(s->failed.text);
     free(s);
 }
 

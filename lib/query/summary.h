@@ -56,8 +56,9 @@ struct vpcflow_summary {
     unsigned __int128 nat_cost, total_cost;
     vf_talker_list senders[VF_TALK_COUNT], receivers[VF_TALK_COUNT];
     vf_driver driver;
-    char *notes; /* lines for the user */
-    int approx;  /* talker tables overflowed the memory limit */
+    char *notes;      /* lines for the user */
+    vf_failed failed; /* inputs not read, or not wholly */
+    int approx;       /* talker tables overflowed the memory limit */
     uint64_t approx_error;
     char inputs[256];            /* which topology inputs were given */
     const vf_prices *prices_src; /* for the reconcile lines */

@@ -191,6 +191,7 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
     vf_analysis_notes(a, q->outcome);
     const char *notes = vf_network_notes(a->net);
     r->notes = vf_strndup(notes, strlen(notes));
+    r->failed = vf_analysis_take_failed(a);
     return r->notes ? VPCFLOW_OK : VPCFLOW_ERR_IO;
 }
 

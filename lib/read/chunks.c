@@ -2,6 +2,7 @@
 #include "read/chunks.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -69,14 +70,16 @@ typedef struct window {
 } window;
 
 /* Sets *pos just after the first '\n' at or after buffer offset `look`, reading on as needed;
- * the end of the file when there is none. `line` is where the line being searched started
- * (or where the search did), for the max_line limit. */
+ * the end of the file when there is none; SIZE_MAX when the line, which started at buffer
+ * offset `line` (or before it), is longer than max_line. */
 static vpcflow_status line_end(window *w, size_t look, size_t line, size_t *pos, vpcflow_error *err)
 {
     for (;;) {
         const char *nl = look < w->len ? memchr(w->b->buf + look, '\n', w->len - look) : NULL;
         if (nl) {
             *pos = (size_t)(nl - w->b->buf) + 1;
+            if (*pos - line > w->max_line + 1) /* more than max_line bytes before its '\n' */
+                *pos = SIZE_MAX;
             return VPCFLOW_OK;
         }
         if (w->from + w->len >= w->size) { /* the file's last line */
@@ -84,8 +87,8 @@ static vpcflow_status line_end(window *w, size_t look, size_t line, size_t *pos,
             return VPCFLOW_OK;
         }
         if (w->len - line > w->max_line) {
-            return vf_error(err, VPCFLOW_ERR_INPUT, w->path, 0, 0, "line longer than %zu MiB (near byte %llu)",
-                            w->max_line >> 20, (unsigned long long)(w->from + line));
+            *pos = SIZE_MAX;
+            return VPCFLOW_OK;
         }
         size_t more = w->len < OVERREAD ? OVERREAD : w->len;
         if (reserve(w->b, w->len + more) < 0)
@@ -103,8 +106,10 @@ static vpcflow_status line_end(window *w, size_t look, size_t line, size_t *pos,
 }
 
 vpcflow_status vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end,
-                             size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err)
+                             size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, uint64_t *long_line,
+                             vpcflow_error *err)
 {
+    *long_line = UINT64_MAX;
     /* A chunk owns the lines that start in [nominal_off, nominal_end). Reading from the byte
      * before the chunk tells whether a line starts at nominal_off. */
     uint64_t from = nominal_off ? nominal_off - 1 : 0;
@@ -122,10 +127,25 @@ vpcflow_status vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t n
     vpcflow_status st = nominal_off ? line_end(&w, 0, 0, &s, err) : VPCFLOW_OK;
     if (st != VPCFLOW_OK)
         return st;
+    if (s == SIZE_MAX) { /* the whole chunk is inside a line longer than max_line */
+        *start = *end = 0;
+        memset(b->buf, 0, VF_PAD);
+        return VPCFLOW_OK;
+    }
     /* end: after the first '\n' at or after nominal_end - 1, the next chunk's start */
     size_t e = w.len;
-    if (nominal_end < size && (st = line_end(&w, (size_t)(nominal_end - 1 - from), s, &e, err)) != VPCFLOW_OK)
-        return st;
+    if (nominal_end < size && nominal_end - 1 - from < w.len) { /* (else the file shrank: all of it) */
+        size_t look = (size_t)(nominal_end - 1 - from), line = s;
+        const char *nl = look > s ? memrchr(b->buf + s, '\n', look - s) : NULL;
+        if (nl)
+            line = (size_t)(nl - b->buf) + 1; /* the start of the line that holds byte nominal_end - 1 */
+        if ((st = line_end(&w, look, line, &e, err)) != VPCFLOW_OK)
+            return st;
+        if (e == SIZE_MAX) { /* that line is too long: the chunk ends before it */
+            *long_line = from + line;
+            e = line;
+        }
+    }
     if (e < s)
         e = s; /* a chunk inside one long line: nothing of its own */
     if (e > s && b->buf[e - 1] != '\n') {

@@ -36,11 +36,14 @@ typedef struct vf_chunkbuf {
 
 /* Reads the lines of chunk [nominal_off, nominal_end) of the open file fd of size `size`
  * into b: on return [*start, *end) of b->buf holds exactly the chunk's lines, ending with
- * '\n' (added after a last line that lacks it), with VF_PAD readable bytes after. Returns
- * VPCFLOW_OK, VPCFLOW_ERR_IO (read error, out of memory) or VPCFLOW_ERR_INPUT (a line longer
- * than max_line), with err set. */
+ * '\n' (added after a last line that lacks it), with VF_PAD readable bytes after. A line
+ * longer than max_line is not read: when the chunk's last line is one, the chunk ends before
+ * it and *long_line is set to the file offset where it starts (else UINT64_MAX), for the
+ * caller to count it as one malformed line; a chunk wholly inside one owns nothing. Returns
+ * VPCFLOW_OK or VPCFLOW_ERR_IO (read error, out of memory), with err set. */
 vpcflow_status vf_chunk_read(int fd, const char *path, uint64_t size, uint64_t nominal_off, uint64_t nominal_end,
-                             size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, vpcflow_error *err);
+                             size_t max_line, vf_chunkbuf *b, size_t *start, size_t *end, uint64_t *long_line,
+                             vpcflow_error *err);
 void vf_chunkbuf_free(vf_chunkbuf *b);
 
 /* Offset of the first non-blank line in [p, end), or -1. */

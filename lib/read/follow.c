@@ -6,7 +6,12 @@
  *     more (a writer may have added lines before it was renamed), then the new one is read
  *     from its start;
  *   - no file: renamed and not yet recreated: keep the old one and look again later;
- *   - the same file, shorter than what was read: truncated, read it again from its start. */
+ *   - the same file, shorter than what was read: truncated, read it again from its start;
+ *   - the same file whose last bytes read are no longer what they were, or of the same size
+ *     with a new modification time: rewritten, read it again from its start.
+ * After a rotation the old file (plain text) stays open: lines a writer still appends to it
+ * are read, until the new file has data and the old one has none. A path that does not exist
+ * yet is looked for at each read. */
 #include "read/follow.h"
 
 #include <errno.h>
@@ -42,6 +47,8 @@ static vpcflow_status open_file(vf_follow *f, vpcflow_error *err)
     f->pos = 0;
     f->gzip = -1;
     f->raw_pos = f->raw_len = 0;
+    f->tail_len = 0;
+    f->at_end = 0;
     return VPCFLOW_OK;
 }
 
@@ -50,6 +57,7 @@ vpcflow_status vf_follow_open(vf_follow *f, const char *path, int from_end, vpcf
     memset(f, 0, sizeof *f);
     f->path = path;
     f->fd = -1;
+    f->old_fd = -1;
     f->gzip = -1;
     f->raw = malloc(RAW_CAP);
     f->gz = vf_gz_new();
@@ -63,6 +71,10 @@ vpcflow_status vf_follow_open(vf_follow *f, const char *path, int from_end, vpcf
         return VPCFLOW_OK;
     }
     vpcflow_status st = open_file(f, err);
+    if (st != VPCFLOW_OK && errno == ENOENT) {
+        f->waiting = 1; /* like tail -F: wait for it */
+        return VPCFLOW_OK;
+    }
     if (st != VPCFLOW_OK) {
         vf_follow_close(f);
         return st;
@@ -82,6 +94,9 @@ void vf_follow_close(vf_follow *f)
     if (f->fd >= 0 && !f->is_stdin)
         close(f->fd);
     f->fd = -1;
+    if (f->old_fd >= 0)
+        close(f->old_fd);
+    f->old_fd = -1;
     free(f->raw);
     f->raw = NULL;
     vf_gz_free(f->gz);
@@ -112,6 +127,10 @@ static long read_fd(vf_follow *f, void *buf, size_t cap, int *eof, vpcflow_error
         ssize_t n = read(f->fd, buf, cap);
         if (n > 0) {
             f->pos += (uint64_t)n;
+            size_t k = VF_MIN((size_t)n, sizeof f->tail), keep = VF_MIN(f->tail_len, sizeof f->tail - k);
+            memmove(f->tail, f->tail + f->tail_len - keep, keep);
+            memcpy(f->tail + keep, (const unsigned char *)buf + n - k, k);
+            f->tail_len = keep + k;
             return (long)n;
         }
         if (n == 0) {
@@ -188,12 +207,18 @@ static vf_follow_event look_again(vf_follow *f, vpcflow_error *err, int *failed)
             f->draining = 1; /* one more read of the old file first */
             return VF_FOLLOW_DATA;
         }
-        int old = f->fd;
+        int old = f->fd, old_plain = f->gzip == 0;
         if (open_file(f, err) != VPCFLOW_OK) {
             f->fd = old; /* gone again between stat and open: keep trying */
             return VF_FOLLOW_NONE;
         }
-        close(old);
+        if (f->old_fd >= 0)
+            close(f->old_fd);
+        f->old_fd = -1;
+        if (old_plain)
+            f->old_fd = old; /* a writer may still add lines to it */
+        else
+            close(old);
         f->draining = 0;
         f->rotations++;
         f->why = "rotated: following the new file";
@@ -217,12 +242,78 @@ static vf_follow_event look_again(vf_follow *f, vpcflow_error *err, int *failed)
     return VF_FOLLOW_NONE;
 }
 
+/* Before reading on after the end of the file: was it rewritten meanwhile (the bytes before
+ * the position read changed, or the same size with a new time)? Then it is read again from
+ * its start. Returns 1 when it was. */
+static int rewritten(vf_follow *f)
+{
+    struct stat sb;
+    if (fstat(f->fd, &sb) != 0 || (uint64_t)sb.st_size < f->pos)
+        return 0; /* shorter: look_again calls it truncated */
+    int changed = (uint64_t)sb.st_size == f->pos && f->pos &&
+                  (sb.st_mtim.tv_sec != f->mtime.tv_sec || sb.st_mtim.tv_nsec != f->mtime.tv_nsec);
+    unsigned char now[sizeof f->tail];
+    if (!changed && f->tail_len && f->gzip == 0 &&
+        (pread(f->fd, now, f->tail_len, (off_t)(f->pos - f->tail_len)) != (ssize_t)f->tail_len ||
+         memcmp(now, f->tail, f->tail_len) != 0))
+        changed = 1;
+    if (!changed)
+        return 0;
+    if (lseek(f->fd, 0, SEEK_SET) < 0)
+        return 0;
+    f->pos = 0;
+    f->gzip = -1;
+    f->raw_pos = f->raw_len = 0;
+    f->tail_len = 0;
+    f->truncations++;
+    f->why = "rewritten: reading it again from the start";
+    return 1;
+}
+
+/* Lines still written to the file before the last rotation. */
+static long read_old(vf_follow *f, char *out, size_t cap)
+{
+    ssize_t n;
+    do
+        n = read(f->old_fd, out, cap);
+    while (n < 0 && errno == EINTR);
+    if (n > 0)
+        return (long)n;
+    if (f->pos > 0 || n < 0) { /* the new file has data and the old none: done with it */
+        close(f->old_fd);
+        f->old_fd = -1;
+    }
+    return 0;
+}
+
 long vf_follow_read(vf_follow *f, char *out, size_t cap, vf_follow_event *ev, vpcflow_error *err)
 {
     *ev = VF_FOLLOW_NONE;
     if (f->ended) {
         *ev = VF_FOLLOW_END;
         return 0;
+    }
+    if (f->waiting) {
+        if (open_file(f, err) != VPCFLOW_OK)
+            return 0; /* not there yet */
+        f->waiting = 0;
+        f->why = "appeared: following it";
+        *ev = VF_FOLLOW_RESTART;
+        return 0;
+    }
+    if (f->old_fd >= 0) {
+        long n = read_old(f, out, cap);
+        if (n > 0) {
+            *ev = VF_FOLLOW_DATA;
+            return n;
+        }
+    }
+    if (!f->is_stdin && f->at_end) {
+        f->at_end = 0;
+        if (rewritten(f)) {
+            *ev = VF_FOLLOW_RESTART;
+            return 0;
+        }
     }
     for (int tries = 0; tries < 3; tries++) {
         int eof;
@@ -244,7 +335,13 @@ long vf_follow_read(vf_follow *f, char *out, size_t cap, vf_follow_event *ev, vp
         vf_follow_event e = look_again(f, err, &failed);
         if (failed)
             return -1;
-        if (e != VF_FOLLOW_DATA) { /* DATA means: drain the old file, then look again */
+        if (e != VF_FOLLOW_DATA) {     /* DATA means: drain the old file, then look again */
+            if (e == VF_FOLLOW_NONE) { /* at the end: remember the file as it is */
+                struct stat sb;
+                if (fstat(f->fd, &sb) == 0)
+                    f->mtime = sb.st_mtim;
+                f->at_end = 1;
+            }
             *ev = e;
             return 0;
         }

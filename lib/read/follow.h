@@ -27,14 +27,23 @@ typedef struct vf_follow {
     vf_gz *gz;
     unsigned char *raw; /* gzip input not yet inflated */
     size_t raw_pos, raw_len;
-    int draining; /* rotated: read the old file to its end before switching */
-    int ended;    /* stdin closed */
-    int corrupt;  /* the last error was corrupt gzip data, not a failed read */
+    int draining;           /* rotated: read the old file to its end before switching */
+    int old_fd;             /* the file before the last rotation (plain text): lines a writer still adds
+                               to it are read until the new file has data and the old one none */
+    int waiting;            /* the path does not exist yet: look for it at each read */
+    int at_end;             /* the last read found the end of the file: check for a rewrite first */
+    struct timespec mtime;  /* of the file when its end was last reached */
+    unsigned char tail[64]; /* the last bytes read from the file, to recognise a rewrite */
+    size_t tail_len;
+    int ended;   /* stdin closed */
+    int corrupt; /* the last error was corrupt gzip data, not a failed read */
     uint64_t rotations, truncations;
-    const char *why; /* what the last RESTART was: "rotated", "truncated" */
+    const char *why; /* what the last RESTART was: "rotated", "truncated", "rewritten" */
 } vf_follow;
 
-/* Opens path ("-": standard input). from_end starts a file at its current end. */
+/* Opens path ("-": standard input). from_end starts a file at its current end. A path that
+ * does not exist yet is waited for (f->waiting; tail -F): its first data comes after a
+ * RESTART whose why says it appeared. */
 vpcflow_status vf_follow_open(vf_follow *f, const char *path, int from_end, vpcflow_error *err);
 /* Reads what is there now into out: returns the byte count with VF_FOLLOW_DATA, else 0 and
  * the event in *ev; -1 on an error (err set: a read error, corrupt gzip). */

@@ -4,13 +4,16 @@
 #include "read/gzip.h"
 
 #include <isa-l/igzip_lib.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct vf_gz {
     struct inflate_state st;
-    int in_member;  /* inside a member (header seen, end not yet) */
-    int any_member; /* at least one member started */
+    int in_member;       /* inside a member (header seen, end not yet) */
+    int any_member;      /* at least one member started */
+    const char *pending; /* an error met after some output: returned by the next call */
+    char msg[160];
 };
 
 vf_gz *vf_gz_new(void)
@@ -32,6 +35,7 @@ void vf_gz_reset(vf_gz *gz)
     gz->st.crc_flag = ISAL_GZIP;
     gz->in_member = 0;
     gz->any_member = 0;
+    gz->pending = NULL;
 }
 
 static const char *isal_why(int rc)
@@ -48,11 +52,43 @@ static const char *isal_why(int rc)
     }
 }
 
+/* An error: the text decoded before it is returned first, the error on the next call. */
+static long fail(vf_gz *gz, const char **why, const char *msg, size_t produced)
+{
+    if (produced) {
+        gz->pending = msg;
+        return (long)produced;
+    }
+    *why = msg;
+    return -1;
+}
+
+/* A member's trailer did not match: which of its CRC and its size (ISIZE) is wrong. `end` is
+ * just after the trailer when it lies in [start, end). */
+static const char *trailer_why(vf_gz *gz, const unsigned char *start, const unsigned char *end)
+{
+    if (end - start >= 8) {
+        const unsigned char *t = end - 4;
+        uint32_t isize = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+        if (isize != gz->st.total_out) {
+            snprintf(gz->msg, sizeof gz->msg,
+                     "corrupt gzip data (ISIZE mismatch: the trailer says %lu bytes, %lu were decoded)",
+                     (unsigned long)isize, (unsigned long)gz->st.total_out);
+            return gz->msg;
+        }
+    }
+    return "corrupt gzip data (CRC mismatch)";
+}
+
 long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_eof, char *out, size_t out_cap,
                    int *done, const char **why)
 {
     size_t produced = 0;
     *done = 0;
+    if (gz->pending) {
+        *why = gz->pending;
+        return -1;
+    }
     while (produced < out_cap) {
         if (!gz->in_member) {
             /* between members: skip zero padding, expect a new gzip header or the end */
@@ -62,10 +98,8 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
             }
             if (*in_len == 0) {
                 if (at_eof) {
-                    if (!gz->any_member) {
-                        *why = "empty gzip file";
-                        return -1;
-                    }
+                    if (!gz->any_member)
+                        return fail(gz, why, "empty gzip file", produced);
                     *done = 1;
                 }
                 return (long)produced;
@@ -73,13 +107,11 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
             if (*in_len < 2) {
                 if (!at_eof)
                     return (long)produced; /* wait for more input to see the magic */
-                *why = "trailing data after the gzip stream";
-                return -1;
+                return fail(gz, why, "trailing data after the gzip stream", produced);
             }
-            if (!vf_is_gzip(*in, *in_len)) {
-                *why = gz->any_member ? "trailing data after the gzip stream" : "not gzip data";
-                return -1;
-            }
+            if (!vf_is_gzip(*in, *in_len))
+                return fail(gz, why, gz->any_member ? "trailing data after the gzip stream" : "not gzip data",
+                            produced);
             isal_inflate_reset(&gz->st);
             gz->st.crc_flag = ISAL_GZIP;
             gz->in_member = 1;
@@ -98,10 +130,10 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
         *in += used;
         *in_len -= used;
         produced += room - gz->st.avail_out;
-        if (rc < 0) {
-            *why = isal_why(rc);
-            return -1;
-        }
+        if (rc == ISAL_INCORRECT_CHECKSUM && gz->st.block_state == ISAL_BLOCK_FINISH)
+            return fail(gz, why, trailer_why(gz, *in - used, *in), produced);
+        if (rc < 0)
+            return fail(gz, why, isal_why(rc), produced);
         if (gz->st.block_state == ISAL_BLOCK_FINISH) {
             gz->in_member = 0;
             continue;
@@ -109,10 +141,8 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
         if (gz->st.avail_out == 0)
             break;
         if (*in_len == 0) { /* all input consumed, member not finished */
-            if (at_eof) {
-                *why = "truncated gzip data (unexpected end of file)";
-                return -1;
-            }
+            if (at_eof)
+                return fail(gz, why, "truncated gzip data (unexpected end of file)", produced);
             break;
         }
     }

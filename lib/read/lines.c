@@ -232,6 +232,14 @@ static int report_bad(vf_lines *L, const char *fmt, ...)
     return L->hooks.bad ? L->hooks.bad(L->hooks.ctx, &bad) : 0;
 }
 
+int vf_lines_skip_long(vf_lines *L, uint64_t offset, size_t max_line)
+{
+    L->line_no++;
+    L->stats.lines++;
+    return report_bad(L, "line longer than %zu MiB (it starts at byte %llu)", max_line >> 20,
+                      (unsigned long long)offset);
+}
+
 /* Handles a line that is a header; returns 1 when it was one. */
 static int take_header(vf_lines *L, const char *p, size_t len)
 {
@@ -367,6 +375,7 @@ void vf_scan_stats_add(vpcflow_scan_stats *t, const vpcflow_scan_stats *s)
     t->records_nodata += s->records_nodata;
     t->records_skipdata += s->records_skipdata;
     t->records_malformed += s->records_malformed;
+    t->inputs_failed += s->inputs_failed;
     t->packets = vf_sat_add(t->packets, s->packets);
     t->bytes = vf_sat_add(t->bytes, s->bytes);
     if (s->first_start && (!t->first_start || s->first_start < t->first_start))

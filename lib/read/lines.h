@@ -67,6 +67,11 @@ void vf_lines_begin(vf_lines *L, const char *input, uint64_t seq, uint64_t first
  * VF_PAD bytes after end are readable. Returns 0, or nonzero when a hook asked to stop. */
 int vf_lines_feed(vf_lines *L, const char *p, const char *end);
 
+/* Counts the next line as one malformed line that was too long to be read (longer than
+ * max_line bytes), starting at byte `offset` of the input's text; the reader skips it to its
+ * end. Returns nonzero when a hook asked to stop (strict). */
+int vf_lines_skip_long(vf_lines *L, uint64_t offset, size_t max_line);
+
 /* Readable (and initialised) bytes every buffer must have after its last line: parsers load 8
  * bytes at a time. */
 #define VF_PAD 64

@@ -26,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,11 @@ typedef struct in_file {
     const char *path;
     uint64_t size;
     int plain; /* a regular file of text: read in chunks with pread */
+    struct timespec mtime;
+    /* when it could not be read, or not wholly (set under the scan's lock) */
+    vpcflow_status fail_st;
+    uint64_t fail_seq;
+    vpcflow_error *fail;
 } in_file;
 
 typedef struct unit {
@@ -113,6 +119,43 @@ static void set_error(scan *S, uint64_t seq, vpcflow_status st, const vpcflow_er
         ;
 }
 
+/* An input that cannot be read, or not wholly. With strict it ends the scan like any error;
+ * otherwise the scan goes on with the other inputs, and the input is reported at the end
+ * (the first failure of each input in input order). */
+static void input_error(scan *S, size_t input, uint64_t seq, vpcflow_status st, const vpcflow_error *err)
+{
+    if (S->opt.strict || st == VPCFLOW_ERR_STOPPED) {
+        set_error(S, seq, st, err);
+        return;
+    }
+    in_file *in = &S->inputs[input];
+    pthread_mutex_lock(&S->lock);
+    if (!in->fail)
+        in->fail = malloc(sizeof *in->fail);
+    else if (seq >= in->fail_seq)
+        goto done;
+    if (in->fail) {
+        *in->fail = *err;
+        in->fail_st = st;
+        in->fail_seq = seq;
+    } else if (S->st == VPCFLOW_OK) /* out of memory for the report: end the scan */
+        set_error(S, seq, VPCFLOW_ERR_IO, err);
+done:
+    pthread_mutex_unlock(&S->lock);
+}
+
+/* Appends " (what)" to an error's message: how much of the input was read. */
+static void add_note(vpcflow_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(vpcflow_error *err, const char *fmt, ...)
+{
+    size_t l = strlen(err->message);
+    va_list ap;
+    va_start(ap, fmt);
+    if (l < sizeof err->message)
+        vsnprintf(err->message + l, sizeof err->message - l, fmt, ap);
+    va_end(ap);
+}
+
 static int stopped(const scan *S, uint64_t seq)
 {
     return seq > atomic_load(&S->stop_seq);
@@ -155,6 +198,16 @@ static void hook_warn(void *ctx, const char *input, uint64_t line, const char *m
     pthread_mutex_lock(&S->lock);
     S->opt.diag(S->opt.ctx, &d);
     pthread_mutex_unlock(&S->lock);
+}
+
+/* A path expansion's warning (a file named twice): before the workers start. */
+static void expand_warn(void *ctx, const char *path, const char *message)
+{
+    scan *S = ctx;
+    if (S->opt.diag) {
+        vpcflow_diag d = {1, path, 0, message};
+        S->opt.diag(S->opt.ctx, &d);
+    }
 }
 
 /* ---- processing one unit ------------------------------------------------------------- */
@@ -208,8 +261,38 @@ static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
     vf_payload_free(&t);
     return 0;
 fail:
-    set_error(S, u->seq, st, &err);
+    input_error(S, u->input, u->seq, st, &err);
     return -1;
+}
+
+/* After a regular file was read to its end: did it change meanwhile (its size or its time of
+ * modification)? What was read counts; the input is reported as not wholly read. */
+static void check_changed(scan *S, const unit *u, int fd, uint64_t read)
+{
+    in_file *in = &S->inputs[u->input];
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return;
+    if ((uint64_t)sb.st_size == read && sb.st_mtim.tv_sec == in->mtime.tv_sec &&
+        sb.st_mtim.tv_nsec == in->mtime.tv_nsec)
+        return;
+    vpcflow_error e;
+    vf_error(&e, VPCFLOW_ERR_INPUT, in->path, 0, 0,
+             "file changed while reading (%llu bytes when reading began, %llu now): what was read is counted",
+             (unsigned long long)read, (unsigned long long)sb.st_size);
+    input_error(S, u->input, u->seq, VPCFLOW_ERR_INPUT, &e);
+}
+
+/* Says how much of a streamed input was read before it failed, and how much of it counts. */
+static void stream_note(vpcflow_error *err, const vf_source *src, const vf_lines *L, uint64_t text_off)
+{
+    struct stat sb;
+    if (!src->is_stdin && fstat(src->fd, &sb) == 0 && S_ISREG(sb.st_mode))
+        add_note(err, " (after %llu of %llu bytes", (unsigned long long)src->bytes_in, (unsigned long long)sb.st_size);
+    else
+        add_note(err, " (after %llu bytes", (unsigned long long)src->bytes_in);
+    add_note(err, "; %llu complete line%s before it, %llu bytes of text, counted)", (unsigned long long)L->line_no,
+             L->line_no == 1 ? "" : "s", (unsigned long long)text_off);
 }
 
 static void run_stream(worker *W, const unit *u)
@@ -219,25 +302,38 @@ static void run_stream(worker *W, const unit *u)
     vpcflow_error err;
     vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, W->inbuf, &err);
     if (st != VPCFLOW_OK) {
-        set_error(S, u->seq, st, &err);
+        input_error(S, u->input, u->seq, st, &err);
         return;
     }
     if (grow_buf(W, STREAM_BUF) < 0) {
         vf_error(&err, VPCFLOW_ERR_IO, src.name, 0, 0, "out of memory");
-        set_error(S, u->seq, VPCFLOW_ERR_IO, &err);
+        input_error(S, u->input, u->seq, VPCFLOW_ERR_IO, &err);
         vf_source_close(&src);
         return;
     }
     vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 0);
     size_t len = 0;
-    int detected = 0;
+    int detected = 0, skipping = 0; /* skipping: the rest of a line longer than MAX_LINE */
+    uint64_t text_off = 0;          /* bytes of text before W->buf[0] */
     for (;;) {
         if (stopped(S, u->seq))
             break;
         long n = vf_source_read(&src, W->buf + len, W->cap - len, &err);
         if (n < 0) {
-            set_error(S, u->seq, src.status, &err);
+            stream_note(&err, &src, &W->L, text_off);
+            input_error(S, u->input, u->seq, src.status, &err);
             break;
+        }
+        if (skipping && n > 0) {
+            const char *nl = memchr(W->buf, '\n', (size_t)n);
+            size_t drop = nl ? (size_t)(nl + 1 - W->buf) : (size_t)n;
+            memmove(W->buf, W->buf + drop, (size_t)n - drop);
+            text_off += drop;
+            W->bytes_text += drop;
+            n -= (long)drop;
+            skipping = !nl;
+            if (n == 0)
+                continue;
         }
         len += (size_t)n;
         memset(W->buf + len, 0, VF_PAD); /* the padding parsers may read is initialised */
@@ -259,19 +355,27 @@ static void run_stream(worker *W, const unit *u)
             break;
         }
         const char *nl = memrchr(W->buf, '\n', len);
+        if (!nl && len == W->cap && W->cap < MAX_LINE && grow_buf(W, W->cap * 2) < 0) {
+            vf_error(&err, VPCFLOW_ERR_IO, src.name, 0, 0, "out of memory");
+            stream_note(&err, &src, &W->L, text_off);
+            input_error(S, u->input, u->seq, VPCFLOW_ERR_IO, &err);
+            break;
+        }
         if (!nl) {
             if (len == W->cap) {
-                if (W->cap >= MAX_LINE || grow_buf(W, W->cap * 2) < 0) {
-                    vf_error(&err, VPCFLOW_ERR_INPUT, src.name, W->L.line_no + 1, 0, "line longer than %zu MiB",
-                             MAX_LINE >> 20);
-                    set_error(S, u->seq, VPCFLOW_ERR_INPUT, &err);
+                /* no line end in MAX_LINE bytes: one malformed line, skipped to its end */
+                if (vf_lines_skip_long(&W->L, text_off, MAX_LINE))
                     break;
-                }
+                text_off += len;
+                W->bytes_text += len;
+                len = 0;
+                skipping = 1;
             }
             continue;
         }
         size_t used = (size_t)(nl + 1 - W->buf);
         W->bytes_text += used;
+        text_off += used;
         if (vf_lines_feed(&W->L, W->buf, W->buf + used))
             break;
         memmove(W->buf, W->buf + used, len - used);
@@ -283,6 +387,8 @@ static void run_stream(worker *W, const unit *u)
     W->bytes_in = 0;
     if (src.is_stdin)
         atomic_fetch_add(&S->stdin_bytes, src.bytes_in);
+    else if (src.done && !stopped(S, u->seq))
+        check_changed(S, u, src.fd, src.bytes_in);
     vf_source_close(&src);
 }
 
@@ -355,16 +461,22 @@ static void run_plain(worker *W, unit *u)
     const in_file *in = &S->inputs[u->input];
     vpcflow_error err;
     size_t s = 0, e = 0;
+    uint64_t long_line = UINT64_MAX;
     int fd = open(in->path, O_RDONLY | O_CLOEXEC);
     vpcflow_status st;
     if (fd < 0)
         st = vf_error(&err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
     else
-        st = vf_chunk_read(fd, in->path, in->size, u->off, u->end, MAX_LINE, &W->cb, &s, &e, &err);
+        st = vf_chunk_read(fd, in->path, in->size, u->off, u->end, MAX_LINE, &W->cb, &s, &e, &long_line, &err);
+    if (st == VPCFLOW_OK && u->last_of_input)
+        check_changed(S, u, fd, in->size);
     if (fd >= 0)
         close(fd);
     if (st != VPCFLOW_OK) {
-        set_error(S, u->seq, st, &err);
+        if (u->off)
+            add_note(&err, " (bytes %llu to %llu of %llu were not read)", (unsigned long long)u->off,
+                     (unsigned long long)in->size, (unsigned long long)in->size);
+        input_error(S, u->input, u->seq, st, &err);
         if (u->chained)
             publish(S, u, &(vf_chain){1, 1, 0, NULL, 0, 0});
         return;
@@ -380,12 +492,14 @@ static void run_plain(worker *W, unit *u)
         }
         if (!u->last_of_input) {
             vf_chain done = end_state(W, u, &start, p, end);
+            done.end_line += long_line != UINT64_MAX;
             publish(S, u, &done);
         }
         vf_lines_begin(&W->L, in->path, u->seq, start.end_line + 1, start.fmt, start.cw_mode, start.started);
     }
-    if (end > p)
-        vf_lines_feed(&W->L, p, end);
+    int stop = end > p && vf_lines_feed(&W->L, p, end);
+    if (!stop && long_line != UINT64_MAX)
+        vf_lines_skip_long(&W->L, long_line, MAX_LINE);
     W->bytes_text += e - s;
     atomic_fetch_add(&S->bytes_done, u->end - u->off);
 }
@@ -474,17 +588,15 @@ static int add_unit(scan *S, size_t *cap, const unit *u)
 }
 
 /* Is the input a regular file of plain text (not gzip, payload or Parquet)? Those are read in
- * chunks; everything else is streamed. */
-static int is_plain(in_file *in, vpcflow_error *err, vpcflow_status *st)
+ * chunks; everything else is streamed (a file that cannot be opened too: it fails there, as
+ * one input among others). */
+static int is_plain(in_file *in)
 {
-    *st = VPCFLOW_OK;
     if (strcmp(in->path, "-") == 0)
         return 0;
     int fd = open(in->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        *st = vf_error(err, VPCFLOW_ERR_IO, in->path, 0, 0, "cannot open: %s", strerror(errno));
+    if (fd < 0)
         return 0;
-    }
     struct stat sb;
     unsigned char head[4096];
     ssize_t n = 0;
@@ -493,6 +605,8 @@ static int is_plain(in_file *in, vpcflow_error *err, vpcflow_status *st)
                 !vf_payload_detect((const char *)head, (size_t)n) && memcmp(head, "PAR1", 4) != 0;
     close(fd);
     in->size = plain ? (uint64_t)sb.st_size : 0;
+    if (plain)
+        in->mtime = sb.st_mtim;
     return plain;
 }
 
@@ -506,18 +620,17 @@ static vpcflow_status plan(scan *S, char **paths, size_t n, vpcflow_error *err)
     for (size_t i = 0; i < n; i++) {
         in_file *in = &S->inputs[i];
         in->path = paths[i];
-        vpcflow_status st;
         unit u = {0};
         u.input = i;
-        in->plain = is_plain(in, err, &st);
-        if (st != VPCFLOW_OK)
-            return st;
+        in->plain = is_plain(in);
         if (!in->plain) {
             u.streamed = 1;
             u.last_of_input = 1;
             struct stat sb;
-            if (strcmp(in->path, "-") != 0 && stat(in->path, &sb) == 0)
+            if (strcmp(in->path, "-") != 0 && stat(in->path, &sb) == 0) {
                 S->bytes_total += (uint64_t)sb.st_size;
+                in->mtime = sb.st_mtim;
+            }
             if (add_unit(S, &ucap, &u) < 0)
                 return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
             continue;
@@ -570,8 +683,22 @@ static void report(scan *S)
     free(all);
 }
 
+/* The inputs that could not be read, or not wholly, in input order (all but `skip`, which is
+ * returned as the error). */
+static void report_failed(scan *S, size_t skip)
+{
+    for (size_t i = 0; i < S->ninputs && S->opt.diag; i++) {
+        if (!S->inputs[i].fail || i == skip)
+            continue;
+        vpcflow_diag d = {VPCFLOW_DIAG_INPUT_FAILED, S->inputs[i].path, 0, S->inputs[i].fail->message};
+        S->opt.diag(S->opt.ctx, &d);
+    }
+}
+
 static void cleanup(scan *S)
 {
+    for (size_t i = 0; i < S->ninputs; i++)
+        free(S->inputs[i].fail);
     for (unsigned i = 0; i < S->nworkers; i++) {
         vf_gz_free(S->workers[i].gz);
         free(S->workers[i].inbuf);
@@ -665,7 +792,7 @@ vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcfl
     size_t nexp = 0;
     vpcflow_status st = setup(&S, options, err);
     if (st == VPCFLOW_OK)
-        st = vf_expand_paths(paths, npaths, &expanded, &nexp, err);
+        st = vf_expand_paths(paths, npaths, expand_warn, &S, &expanded, &nexp, err);
     if (st == VPCFLOW_OK)
         st = plan(&S, expanded, nexp, err);
     if (st == VPCFLOW_OK)
@@ -678,7 +805,13 @@ vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcfl
     if (st == VPCFLOW_OK && S.nunits && run_workers(&S, worker_parse) < 0)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot start threads");
     report(&S);
+    size_t first_failed = SIZE_MAX;
     vpcflow_scan_stats total = {0};
+    for (size_t i = 0; i < S.ninputs; i++)
+        if (S.inputs[i].fail) {
+            total.inputs_failed++;
+            first_failed = VF_MIN(first_failed, i);
+        }
     for (unsigned i = 0; i < S.nworkers; i++) {
         worker *W = &S.workers[i];
         if (sink->close && W->state && sink->close(sink->ctx, W->state) && st == VPCFLOW_OK && !S.st)
@@ -688,6 +821,14 @@ vpcflow_status vpcflow_scan(const char *const *paths, size_t npaths, const vpcfl
     }
     total.inputs = S.ninputs;
     total.bytes_in = S.bytes_total + atomic_load(&S.stdin_bytes);
+    /* every input failed and nothing was read: that is an error, not a partial result */
+    int nothing = total.inputs_failed == S.ninputs && total.lines == 0 && S.ninputs;
+    report_failed(&S, nothing ? first_failed : SIZE_MAX);
+    if (nothing && st == VPCFLOW_OK && S.st == VPCFLOW_OK) {
+        S.st = S.inputs[first_failed].fail_st;
+        S.err = *S.inputs[first_failed].fail;
+        total.inputs_failed = 0; /* not a partial result: a failed one */
+    }
     if (stats)
         *stats = total;
     if (st == VPCFLOW_OK && S.st != VPCFLOW_OK) {

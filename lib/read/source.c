@@ -2,6 +2,8 @@
  * decompressing gzip on the fly. */
 #include "read/source.h"
 
+#include "base/map.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -160,10 +162,40 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static vpcflow_status walk(const char *dir, path_list *out, int depth, vpcflow_error *err)
+/* What a path expansion has seen: every file and directory by device and inode, so that a
+ * file named twice (or reached again through a link) is read once, and a link back up the
+ * tree is not walked again. */
+typedef struct seen {
+    vf_map ids;      /* {dev, ino} -> index in names */
+    path_list names; /* the first path of each */
+    void (*warn)(void *ctx, const char *path, const char *message);
+    void *ctx;
+} seen;
+
+/* 1 when the object sb was already met under another path (a warning is given), 0 when new,
+ * -1 when out of memory. */
+static int already_seen(seen *w, const char *path, const struct stat *sb, int is_dir)
+{
+    uint64_t key[2] = {(uint64_t)sb->st_dev, (uint64_t)sb->st_ino};
+    uint32_t idx = (uint32_t)w->names.n;
+    int r = vf_map_add(&w->ids, key, &idx);
+    if (r < 0)
+        return -1;
+    if (r == 1)
+        return push(&w->names, vf_strndup(path, strlen(path))) < 0 ? -1 : 0;
+    if (w->warn) {
+        char msg[1200];
+        snprintf(msg, sizeof msg, "the same %s as '%s': skipped (read once)", is_dir ? "directory" : "file",
+                 w->names.v[idx]);
+        w->warn(w->ctx, path, msg);
+    }
+    return 1;
+}
+
+static vpcflow_status walk(const char *dir, seen *w, path_list *out, int depth, vpcflow_error *err)
 {
     if (depth > 64)
-        return vf_error(err, VPCFLOW_ERR_INPUT, dir, 0, 0, "directory tree deeper than 64 levels (a link loop?)");
+        return vf_error(err, VPCFLOW_ERR_INPUT, dir, 0, 0, "directory tree deeper than 64 levels");
     DIR *d = opendir(dir);
     if (!d)
         return vf_error(err, VPCFLOW_ERR_IO, dir, 0, 0, "cannot open directory: %s", strerror(errno));
@@ -196,36 +228,63 @@ static vpcflow_status walk(const char *dir, path_list *out, int depth, vpcflow_e
             full[k++] = '/';
         memcpy(full + k, names.v[i], nlen + 1);
         struct stat sb;
-        if (stat(full, &sb) < 0) {
-            st = vf_error(err, VPCFLOW_ERR_IO, full, 0, 0, "cannot read: %s", strerror(errno));
-            free(full);
+        int dup = 0;
+        if (stat(full, &sb) < 0) { /* a dangling link: kept, reading it fails as one input */
+            if (push(out, full) < 0)
+                st = vf_error(err, VPCFLOW_ERR_IO, dir, 0, 0, "out of memory");
+            full = NULL;
+        } else if ((S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)) &&
+                   (dup = already_seen(w, full, &sb, S_ISDIR(sb.st_mode))) < 0) {
+            st = vf_error(err, VPCFLOW_ERR_IO, dir, 0, 0, "out of memory");
+        } else if (dup) {
         } else if (S_ISDIR(sb.st_mode)) {
-            st = walk(full, out, depth + 1, err);
-            free(full);
+            st = walk(full, w, out, depth + 1, err);
         } else if (S_ISREG(sb.st_mode)) {
             if (push(out, full) < 0)
                 st = vf_error(err, VPCFLOW_ERR_IO, dir, 0, 0, "out of memory");
-        } else
-            free(full);
+            full = NULL;
+        }
+        free(full);
     }
     vf_free_paths(names.v, names.n);
     return st;
 }
 
-vpcflow_status vf_expand_paths(const char *const *paths, size_t n, char ***out, size_t *nout, vpcflow_error *err)
+vpcflow_status vf_expand_paths(const char *const *paths, size_t n, void (*warn)(void *, const char *, const char *),
+                               void *ctx, char ***out, size_t *nout, vpcflow_error *err)
 {
     path_list l = {0};
+    seen w = {.warn = warn, .ctx = ctx};
     vpcflow_status st = VPCFLOW_OK;
+    int have_stdin = 0;
+    if (vf_map_init(&w.ids, 2 * sizeof(uint64_t)) < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < n && st == VPCFLOW_OK; i++) {
         struct stat sb;
-        if (strcmp(paths[i], "-") == 0 || (stat(paths[i], &sb) == 0 && !S_ISDIR(sb.st_mode))) {
+        int dup = 0;
+        if (strcmp(paths[i], "-") == 0) {
+            if (have_stdin++) {
+                if (warn)
+                    warn(ctx, "-", "standard input given again: skipped (read once)");
+                continue;
+            }
             if (push(&l, vf_strndup(paths[i], strlen(paths[i]))) < 0)
                 st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
-        } else if (stat(paths[i], &sb) < 0) {
-            st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "cannot open: %s", strerror(errno));
+        } else if (stat(paths[i], &sb) < 0) { /* kept: reading it fails, as one input among others */
+            if (push(&l, vf_strndup(paths[i], strlen(paths[i]))) < 0)
+                st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
+        } else if ((S_ISDIR(sb.st_mode) || S_ISREG(sb.st_mode)) &&
+                   (dup = already_seen(&w, paths[i], &sb, S_ISDIR(sb.st_mode))) < 0) {
+            st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
+        } else if (dup) {
+        } else if (!S_ISDIR(sb.st_mode)) {
+            if (push(&l, vf_strndup(paths[i], strlen(paths[i]))) < 0)
+                st = vf_error(err, VPCFLOW_ERR_IO, paths[i], 0, 0, "out of memory");
         } else
-            st = walk(paths[i], &l, 0, err);
+            st = walk(paths[i], &w, &l, 0, err);
     }
+    vf_map_free(&w.ids);
+    vf_free_paths(w.names.v, w.names.n);
     if (st != VPCFLOW_OK) {
         vf_free_paths(l.v, l.n);
         return st;
@@ -257,7 +316,7 @@ vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, cons
 {
     char **files = NULL;
     size_t n = 0;
-    vpcflow_status st = vf_expand_paths(paths, npaths, &files, &n, err);
+    vpcflow_status st = vf_expand_paths(paths, npaths, NULL, NULL, &files, &n, err);
     if (st != VPCFLOW_OK)
         return st;
     if (n == 0 || strcmp(files[0], "-") == 0) {

@@ -31,9 +31,13 @@ long vf_source_read(vf_source *s, char *out, size_t cap, vpcflow_error *err);
 void vf_source_close(vf_source *s);
 
 /* Expands paths: files as given, directories walked recursively in sorted order (entries
- * whose names start with '.' skipped), "-" kept. Returns a malloc'ed array of malloc'ed
- * strings. */
-vpcflow_status vf_expand_paths(const char *const *paths, size_t n, char ***out, size_t *nout, vpcflow_error *err);
+ * whose names start with '.' skipped), "-" kept. Each file (and directory) is taken once, by
+ * device and inode: a path naming one already taken (given twice, or reached again through a
+ * symbolic link, a link loop included) is skipped, and warn (if not NULL) is told so with the
+ * path and a message naming the first path. Returns a malloc'ed array of malloc'ed strings. */
+vpcflow_status vf_expand_paths(const char *const *paths, size_t n,
+                               void (*warn)(void *ctx, const char *path, const char *message), void *ctx, char ***out,
+                               size_t *nout, vpcflow_error *err);
 void vf_free_paths(char **paths, size_t n);
 
 #endif

@@ -7,8 +7,11 @@
 
 #include <libdeflate.h>
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- a sink that keeps every record as "input:line text" in input order ------------------ */
@@ -213,23 +216,61 @@ TEST(truncated_and_corrupt_gzip_name_the_file)
     char buf[8192];
     size_t n = fread(buf, 1, sizeof buf, f);
     fclose(f);
-    result *r = scan1(t_file(1, "cut.log.gz", buf, n - 9), (scan_opts){0});
-    CHECK(r->st == VPCFLOW_ERR_INPUT);
-    CHECK(strstr(r->err.file, "cut.log.gz") != NULL);
-    CHECK_STR(r->err.message, "truncated gzip data (unexpected end of file)");
-    buf[n / 2] ^= 0x55;
-    r = scan1(t_file(1, "bad.log.gz", buf, n), (scan_opts){0});
-    CHECK(r->st == VPCFLOW_ERR_INPUT);
-    CHECK(strstr(r->err.file, "bad.log.gz") != NULL);
-    CHECK(strstr(r->err.message, "corrupt gzip data") != NULL);
-    buf[n / 2] ^= 0x55;
-    memcpy(buf + n, "junk", 4);
-    r = scan1(t_file(1, "trail.log.gz", buf, n + 4), (scan_opts){0});
-    CHECK(r->st == VPCFLOW_ERR_INPUT);
-    CHECK_STR(r->err.message, "trailing data after the gzip stream");
-    memset(buf + n, 0, 16); /* zero padding after the last member is tolerated */
-    r = scan1(t_file(1, "pad.log.gz", buf, n + 16), (scan_opts){0});
-    CHECK(r->st == VPCFLOW_OK && r->stats.records == 30);
+    const char *good = t_file(2, "good.log", data, strlen(data));
+    /* each damaged file: with --strict it is the error; without, the good file next to it and
+     * the records decoded before the damage count, and the file is reported once */
+    static const struct {
+        const char *name;
+        int cut, flip, junk, trailer_flip;
+        const char *why;
+        uint64_t records; /* counted of the damaged file without strict (UINT64_MAX: any) */
+    } cases[] = {
+        {"cut.log.gz", 9, 0, 0, 0, "truncated gzip data (unexpected end of file) (after ", 30},
+        {"bad.log.gz", 0, 1, 0, 0, "corrupt gzip data", UINT64_MAX},
+        {"trail.log.gz", 0, 0, 1, 0, "trailing data after the gzip stream (after ", 30},
+        {"crc.log.gz", 0, 0, 0, 8, "corrupt gzip data (CRC mismatch)", 30},
+        {"isize.log.gz", 0, 0, 0, 1, "corrupt gzip data (ISIZE mismatch: the trailer says ", 30},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char copy[8192];
+        memcpy(copy, buf, n);
+        size_t len = n - (size_t)cases[i].cut;
+        if (cases[i].flip)
+            copy[n / 2] ^= 0x55;
+        if (cases[i].junk) {
+            memcpy(copy + n, "junk", 4);
+            len += 4;
+        }
+        if (cases[i].trailer_flip)
+            copy[n - (size_t)cases[i].trailer_flip] ^= 0x10;
+        const char *path = t_file(1, cases[i].name, copy, len);
+        result *r = scan1(path, (scan_opts){.strict = 1});
+        CHECK(r->st == VPCFLOW_ERR_INPUT);
+        CHECK(strstr(r->err.file, cases[i].name) != NULL);
+        if (cases[i].records != UINT64_MAX) /* (garbage decoded before a corrupt block may fail first) */
+            CHECK(strncmp(r->err.message, cases[i].why, strlen(cases[i].why)) == 0);
+        const char *both[] = {path, good};
+        r = scan(both, 2, (scan_opts){0});
+        CHECK(r->st == VPCFLOW_OK);
+        CHECK_EQ_U64(r->stats.inputs_failed, 1);
+        if (cases[i].records != UINT64_MAX)
+            CHECK_EQ_U64(r->stats.records, 30 + cases[i].records);
+        char want[256];
+        snprintf(want, sizeof want, "%s:0 %s", cases[i].name, cases[i].why);
+        CHECK(strstr(r->diags, want) != NULL);
+    }
+    memcpy(buf + n, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16); /* zero padding after the last member is tolerated */
+    result *r = scan1(t_file(1, "pad.log.gz", buf, n + 16), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->stats.records == 30 && r->stats.inputs_failed == 0);
+    /* nothing readable at all: an error, not a partial result */
+    r = scan1(t_file(1, "empty.log.gz", buf, 12), (scan_opts){0});
+    CHECK(r->st == VPCFLOW_ERR_INPUT && r->stats.inputs_failed == 0);
+    const char *missing[] = {"/nonexistent/a.log", good};
+    r = scan(missing, 2, (scan_opts){0});
+    CHECK(r->st == VPCFLOW_OK && r->stats.inputs_failed == 1 && r->stats.records == 30);
+    CHECK(strstr(r->diags, "a.log:0 cannot open: No such file or directory") != NULL);
+    r = scan(missing, 2, (scan_opts){.strict = 1});
+    CHECK(r->st == VPCFLOW_ERR_IO);
 }
 
 TEST(malformed_lines_reported_in_order_first_ten)
@@ -522,12 +563,120 @@ TEST(long_lines_are_handled)
     CHECK(r->st == VPCFLOW_OK);
     CHECK_EQ_U64(r->stats.records, 1);
     CHECK_EQ_U64(r->stats.records_malformed, 1);
-    size_t big = (65u << 20);
-    data = realloc(data, big + 1);
-    memset(data, 'y', big);
-    r = scan1(t_gzfile(0, "huge.log.gz", data, big, 1), (scan_opts){0});
-    CHECK(r->st == VPCFLOW_ERR_INPUT);
-    CHECK_STR(r->err.message, "line longer than 64 MiB");
+    free(data);
+}
+
+/* A line over 64 MiB is one malformed line, named by its line number and the byte where it
+ * starts; the lines around it count. The same in a gzip stream and in a plain file read in
+ * chunks (the line spans many of them), with any thread count. */
+TEST(a_line_over_64_mib_is_one_malformed_line)
+{
+    const char *rec = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1700000000 1700000060 ACCEPT OK\n";
+    size_t rl = strlen(rec), big = 65u << 20, n = 2 * rl + big + 1 + 2 * rl;
+    char *data = malloc(n);
+    memcpy(data, rec, rl);
+    memcpy(data + rl, rec, rl);
+    memset(data + 2 * rl, 'y', big);
+    data[2 * rl + big] = '\n';
+    memcpy(data + 2 * rl + big + 1, rec, rl);
+    memcpy(data + 3 * rl + big + 1, rec, rl);
+    const char *paths[] = {t_gzfile(0, "huge.log.gz", data, n, 1), t_file(1, "huge.log", data, n)};
+    char want[256];
+    for (int i = 0; i < 2; i++)
+        for (unsigned threads = 1; threads <= 4; threads += 3) {
+            result *r = scan1(paths[i], (scan_opts){.threads = threads});
+            CHECK(r->st == VPCFLOW_OK);
+            CHECK_EQ_U64(r->stats.records, 4);
+            CHECK_EQ_U64(r->stats.records_malformed, 1);
+            CHECK_EQ_U64(r->stats.lines, 5);
+            CHECK_EQ_U64(r->stats.inputs_failed, 0);
+            snprintf(want, sizeof want, "E %s:3 line longer than 64 MiB (it starts at byte %zu)\n",
+                     i ? "huge.log" : "huge.log.gz", 2 * rl);
+            CHECK_STR(r->diags, want);
+            r = scan1(paths[i], (scan_opts){.threads = threads, .strict = 1});
+            CHECK(r->st == VPCFLOW_ERR_INPUT);
+            CHECK_EQ_U64(r->err.line, 3);
+        }
+    free(data);
+}
+
+/* A sink that changes the file being read at its first record: appends to it, cuts it in
+ * half, or rewrites its first bytes with the same bytes (same size, new time). */
+typedef struct change_ctx {
+    const char *path;
+    int mode, done;
+    uint64_t records;
+} change_ctx;
+
+static void *c_open(void *ctx, unsigned w)
+{
+    (void)w;
+    return ctx;
+}
+
+static int c_record(void *state, const vpcflow_record *r)
+{
+    change_ctx *c = state;
+    c->records++;
+    if (c->done++)
+        return 0;
+    struct stat sb;
+    stat(c->path, &sb);
+    int fd = open(c->path, O_WRONLY | (c->mode == 0 ? O_APPEND : 0));
+    struct timespec pause = {0, 20000000};
+    nanosleep(&pause, NULL); /* a later modification time, whatever the clock's grain */
+    if (c->mode == 0)
+        CHECK(write(fd, r->line.ptr, r->line.len) == (ssize_t)r->line.len);
+    else if (c->mode == 1)
+        CHECK(ftruncate(fd, sb.st_size / 2) == 0);
+    else
+        CHECK(pwrite(fd, "2", 1, 0) == 1);
+    close(fd);
+    return 0;
+}
+
+static int c_close(void *ctx, void *state)
+{
+    (void)ctx;
+    (void)state;
+    return 0;
+}
+
+TEST(a_file_changed_while_read_is_reported)
+{
+    const char *rec = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1700000000 1700000060 ACCEPT OK\n";
+    size_t rl = strlen(rec);
+    char *data = malloc(200 * rl);
+    for (int i = 0; i < 200; i++)
+        memcpy(data + i * rl, rec, rl);
+    static const char *const what[] = {"grows", "shrinks", "is rewritten"};
+    for (int mode = 0; mode < 3; mode++) {
+        const char *path = t_file(0, "changing.log", data, 200 * rl);
+        change_ctx c = {path, mode, 0, 0};
+        result res;
+        memset(&res, 0, sizeof res);
+        vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1, .chunk_bytes = 4096, .diag = s_diag, .ctx = &res};
+        vpcflow_sink sink = {c_open, c_record, NULL, c_close, &c, NULL};
+        vpcflow_scan_stats stats;
+        vpcflow_error err;
+        vpcflow_status st = vpcflow_scan(&path, 1, &opt, &sink, &stats, &err);
+        if (!strstr(res.diags, "file changed while reading"))
+            printf("  the file %s: %llu records; %s", what[mode], (unsigned long long)c.records, res.diags);
+        CHECK(st == VPCFLOW_OK);
+        CHECK_EQ_U64(stats.inputs_failed, 1);
+        CHECK(strstr(res.diags, "changing.log:0 file changed while reading (") != NULL);
+        CHECK(strstr(res.diags, "longer than") == NULL); /* a short read is not a long line */
+        if (mode == 1)
+            CHECK(c.records > 0 && c.records < 200);
+        else
+            CHECK_EQ_U64(c.records, 200);
+        opt.strict = 1;
+        path = t_file(0, "changing.log", data, 200 * rl);
+        c = (change_ctx){path, mode, 0, 0};
+        CHECK(vpcflow_scan(&path, 1, &opt, &sink, &stats, &err) == VPCFLOW_ERR_INPUT);
+        if (mode != 1) /* (a cut line may be the first error) */
+            CHECK(strstr(err.message, "file changed while reading") != NULL);
+    }
     free(data);
 }
 
