@@ -76,7 +76,7 @@ tsan_SAN    := -fsanitize=thread
 .PHONY: $(VARIANTS:%=variant-%) check-build check-command
 $(VARIANTS:%=variant-%): variant-%:
 	@$(MAKE) --no-print-directory BUILD=build/$* OPT="$($*_OPT)" SAN="$($*_SAN)" \
-	    CFLAGS="$($*_CFLAGS)" LDFLAGS="$($*_LDFLAGS)" tests
+	    CFLAGS="$(CFLAGS) $($*_CFLAGS)" LDFLAGS="$(LDFLAGS) $($*_LDFLAGS)" tests
 
 # The test suite, defined once: what `make check` builds and the tests/run.sh command it runs.
 # scripts/test.sh builds check-build (with -k) and execs `make -s check-command`'s line, so that
