@@ -1,7 +1,10 @@
 # Makefile — builds libvpcflow (static and shared), the vpcflow tool, tests, fuzzers, bench.
 #
 #   make            library + tool in build/
-#   make check      the whole test suite (what CI runs): unit, CLI golden, ASan+UBSan, valgrind, fuzz smoke
+#   make check      the whole test suite (what CI and scripts/test.sh run): structure checks, unit
+#                   and CLI cases in the normal build and in each build variant (ASan+UBSan,
+#                   TSan), valgrind, fuzz smoke; tests/run.sh ends it with "N passed, N failed"
+#   make check-fast the normal build's unit and CLI cases and the structure checks only
 #   make bench      throughput next to DuckDB and PostgreSQL (docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make format     clang-format every source (make format-check: only check)
@@ -29,7 +32,7 @@ GEN_SRC  := $(sort $(wildcard bench/gen*.c))
 GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o)
 TOOLS    := $(if $(GEN_SRC),$(BUILD)/vpcflow-gen)
 
-.PHONY: all lib tools tests check check-fast check-asan fuzz fuzz-smoke bench clean format format-check symbols demo
+.PHONY: all lib tools tests check check-fast fuzz fuzz-smoke bench clean format format-check symbols demo
 
 all: $(BUILD)/vpcflow $(BUILD)/libvpcflow.so tools
 
@@ -60,31 +63,57 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/tests/unit/t.o $(BUILD)/libvp
 
 tests: $(TESTS) $(BUILD)/vpcflow $(TOOLS)
 
-# The test suite: unit programs and CLI cases in this build, again under ASan+UBSan, unit
-# programs and golden cases under valgrind, and each fuzz target for a bounded time.
-# tests/run.sh prints "N passed, N failed".
-check: tests
-	$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
-	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" tests
-	$(MAKE) --no-print-directory fuzz
-	tests/run.sh --build $(BUILD) --asan build/asan --valgrind --fuzz build/fuzz
+# Build variants of the test suite: each is this Makefile again with BUILD=build/NAME and the
+# NAME_OPT, NAME_SAN, NAME_CFLAGS, NAME_LDFLAGS below. To add one: append NAME to VARIANTS, set
+# its flags here and give tests/run.sh a function variant_NAME (what runs in it, with which
+# environment). `make variant-NAME` builds one; `make check` builds them all (in parallel with -j).
+VARIANTS    := asan tsan
+asan_OPT    := -O1 -g -fno-omit-frame-pointer
+asan_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=all
+tsan_OPT    := -O1 -g -fno-omit-frame-pointer
+tsan_SAN    := -fsanitize=thread
+
+.PHONY: $(VARIANTS:%=variant-%) check-build check-command
+$(VARIANTS:%=variant-%): variant-%:
+	@$(MAKE) --no-print-directory BUILD=build/$* OPT="$($*_OPT)" SAN="$($*_SAN)" \
+	    CFLAGS="$(CFLAGS) $($*_CFLAGS)" LDFLAGS="$(LDFLAGS) $($*_LDFLAGS)" tests
+
+# The test suite, defined once: what `make check` builds and the tests/run.sh command it runs.
+# scripts/test.sh builds check-build (with -k) and execs `make -s check-command`'s line, so that
+# its last line is run.sh's "N passed, N failed" even when something fails.
+CHECK_RUN := tests/run.sh --build $(BUILD) $(foreach v,$(VARIANTS),--variant $(v)=build/$(v)) \
+             --valgrind --fuzz build/fuzz --structure
+
+check-build: tests $(VARIANTS:%=variant-%) fuzz
+
+check: check-build
+	$(CHECK_RUN)
+
+check-command:
+	@echo $(CHECK_RUN)
 
 check-fast: tests
-	tests/run.sh --build $(BUILD)
+	tests/run.sh --build $(BUILD) --structure
 
 symbols: $(BUILD)/libvpcflow.so
 	@bad=$$(nm -D --defined-only $< | awk '$$2 ~ /[TDBRW]/ {print $$3}' | grep -v '^vpcflow_' || true); \
 	if [ -n "$$bad" ]; then echo "exported symbols without the vpcflow_ prefix:"; echo "$$bad"; exit 1; fi; \
 	echo "symbols: every exported symbol starts with vpcflow_"
 
-# libFuzzer targets: tests/fuzz/<name>/fuzz.c, corpus in tests/fuzz/<name>/corpus/
-FUZZ_DIRS := $(sort $(dir $(wildcard tests/fuzz/*/fuzz.c)))
-FUZZ_BINS := $(FUZZ_DIRS:tests/fuzz/%/=build/fuzz/%)
+# libFuzzer targets: tests/fuzz/<name>/fuzz.c, corpus in tests/fuzz/<name>/corpus/. The library
+# is compiled once for all of them (build/fuzz-obj) and each target links those objects.
+FUZZ_DIRS   := $(sort $(dir $(wildcard tests/fuzz/*/fuzz.c)))
+FUZZ_BINS   := $(FUZZ_DIRS:tests/fuzz/%/=build/fuzz/%)
+FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzz-obj/%.o)
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Ilib -MMD -MP
 fuzz: $(FUZZ_BINS)
-build/fuzz/%: tests/fuzz/%/fuzz.c $(LIB_SRC) $(LIB_HDR) include/vpcflow.h
-	@mkdir -p build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Ilib \
-	    -o $@ $< $(LIB_SRC) $(LDLIBS)
+build/fuzz-obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build/fuzz/%: tests/fuzz/%/fuzz.c $(FUZZ_OBJ)
+	@mkdir -p build/fuzz build/fuzz-obj
+	clang $(FUZZ_CFLAGS) -MF build/fuzz-obj/fuzz-$*.d -fsanitize=fuzzer,address,undefined \
+	    -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
 bench: all
 	bench/run.sh
@@ -104,4 +133,4 @@ format-check:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) build/fuzz-obj -name '*.d' 2>/dev/null)
