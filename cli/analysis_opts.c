@@ -229,3 +229,19 @@ void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_optio
     o->memory_limit = a->memory;
     o->no_dedup = a->no_dedup;
 }
+
+int cli_getopt(int argc, char **argv, const char *optstring, const struct option *longopts, cli_common *c,
+               cli_analysis *an)
+{
+    int opt;
+    while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+        int r = cli_common_opt(c, opt, optarg);
+        if (!r && an)
+            r = cli_analysis_opt(an, opt, optarg);
+        if (r < 0)
+            return CLI_OPT_BAD;
+        if (!r)
+            return opt;
+    }
+    return -1;
+}

@@ -16,22 +16,6 @@ typedef struct cli_analysis {
     int no_dedup;
 } cli_analysis;
 
-enum {
-    OPT_SUBNETS = OPT_FIRST_OWN,
-    OPT_ENIS,
-    OPT_IPRANGES,
-    OPT_TOPOLOGY,
-    OPT_PRICES,
-    OPT_REGION,
-    OPT_FREE_TIER,
-    OPT_ACTION,
-    OPT_SINCE,
-    OPT_UNTIL,
-    OPT_MEMORY,
-    OPT_NO_DEDUP,
-    OPT_ANALYSIS_LAST /* commands number their own options from here */
-};
-
 #define CLI_ANALYSIS_LONGOPTS                                                                                          \
     {"subnets", required_argument, 0, OPT_SUBNETS}, {"enis", required_argument, 0, OPT_ENIS},                          \
         {"ip-ranges", required_argument, 0, OPT_IPRANGES}, {"topology", required_argument, 0, OPT_TOPOLOGY},           \
@@ -46,6 +30,12 @@ enum {
 extern const char cli_analysis_help[];
 void cli_analysis_init(cli_analysis *a);
 int cli_analysis_opt(cli_analysis *a, int opt, const char *arg);
+/* getopt_long for a subcommand: handles the common options (and, when an is not NULL, the
+ * analysing ones) on the way and returns the next option of the command's own, -1 at the end,
+ * or CLI_OPT_BAD after a bad value of a shared option (its message was printed). */
+#define CLI_OPT_BAD (-2)
+int cli_getopt(int argc, char **argv, const char *optstring, const struct option *longopts, cli_common *c,
+               cli_analysis *an);
 void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_options *o);
 /* "512M", "2G", "1T" (powers of 1024, an optional "iB"/"B"): 0, or -1 when it is not a size,
  * -2 when it is larger than 2^64 - 1 bytes. */

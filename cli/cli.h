@@ -22,7 +22,8 @@ typedef struct cli_common {
     uint64_t inputs_failed; /* from the last scan: inputs not read, or not wholly */
 } cli_common;
 
-/* Long options every reading command takes; their short codes are above 0x100. */
+/* Codes of the long options above 0x100: those every reading command takes (CLI_COMMON_LONGOPTS),
+ * then those of the analysing commands (CLI_ANALYSIS_LONGOPTS, analysis_opts.h). */
 enum {
     OPT_FORMAT = 0x100,
     OPT_THREADS,
@@ -31,7 +32,19 @@ enum {
     OPT_PROGRESS,
     OPT_NO_PROGRESS,
     OPT_HELP,
-    OPT_FIRST_OWN /* commands number their own options from here */
+    OPT_SUBNETS,
+    OPT_ENIS,
+    OPT_IPRANGES,
+    OPT_TOPOLOGY,
+    OPT_PRICES,
+    OPT_REGION,
+    OPT_FREE_TIER,
+    OPT_ACTION,
+    OPT_SINCE,
+    OPT_UNTIL,
+    OPT_MEMORY,
+    OPT_NO_DEDUP,
+    OPT_ANALYSIS_LAST /* commands number their own options from here */
 };
 #define CLI_COMMON_LONGOPTS                                                                                            \
     {"format", required_argument, 0, OPT_FORMAT}, {"threads", required_argument, 0, OPT_THREADS},                      \

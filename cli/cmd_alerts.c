@@ -131,14 +131,9 @@ static int parse(alerts_cli *c, int argc, char **argv, int watch)
                                              {0}};
     const char *cmd = watch ? "watch" : "alerts";
     int opt;
-    while ((opt = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
-        int r = cli_common_opt(&c->common, opt, optarg);
-        if (!r)
-            r = cli_analysis_opt(&c->an, opt, optarg);
-        if (r < 0)
+    while ((opt = cli_getopt(argc, argv, ":o:j:h", longopts, &c->common, &c->an)) != -1) {
+        if (opt == CLI_OPT_BAD)
             return EXIT_INPUT;
-        if (r)
-            continue;
         uint64_t v;
         static const char *const watch_only[] = {"--exit-at-eof", "--from-end", "--poll", "--lateness", "--max-keys"};
         if (!watch && opt >= OPT_EXIT_AT_EOF && opt <= OPT_MAX_KEYS)

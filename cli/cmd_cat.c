@@ -1,5 +1,5 @@
 /* cmd_cat.c — `vpcflow cat`: print the normalized records of every input, in input order. */
-#include "cli.h"
+#include "analysis_opts.h"
 #include "record_out.h"
 
 #include <stdio.h>
@@ -63,12 +63,9 @@ int cmd_cat(int argc, char **argv)
     c.kind = VPCFLOW_OUTPUT_TEXT;
     const char *fields = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":o:f:j:h", longopts, NULL)) != -1) {
-        int r = cli_common_opt(&common, opt, optarg);
-        if (r < 0)
+    while ((opt = cli_getopt(argc, argv, ":o:f:j:h", longopts, &common, NULL)) != -1) {
+        if (opt == CLI_OPT_BAD)
             return EXIT_INPUT;
-        if (r)
-            continue;
         switch (opt) {
         case 'o':
             if (record_out_parse_kind(optarg, 0, &c.kind) < 0)
@@ -79,9 +76,7 @@ int cmd_cat(int argc, char **argv)
             break;
         case 'h':
         case OPT_HELP:
-            fputs(cmd_cat_help, stdout);
-            fputs("\n", stdout);
-            fputs(cli_common_help, stdout);
+            printf("%s\n%s", cmd_cat_help, cli_common_help);
             return EXIT_OK;
         default:
             return cli_bad_option("cat", opt, argv);

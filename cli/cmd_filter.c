@@ -1,5 +1,5 @@
 /* cmd_filter.c — `vpcflow filter`: print the records that match a CloudWatch filter pattern. */
-#include "cli.h"
+#include "analysis_opts.h"
 #include "record_out.h"
 #include "vpcflow.h"
 
@@ -165,12 +165,9 @@ int cmd_filter(int argc, char **argv)
     int kind_given = 0;
     const char *fields = NULL;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":o:f:cvj:h", longopts, NULL)) != -1) {
-        int r = cli_common_opt(&common, opt, optarg);
-        if (r < 0)
+    while ((opt = cli_getopt(argc, argv, ":o:f:cvj:h", longopts, &common, NULL)) != -1) {
+        if (opt == CLI_OPT_BAD)
             return EXIT_INPUT;
-        if (r)
-            continue;
         switch (opt) {
         case 'o':
             if (record_out_parse_kind(optarg, 1, &c.out.kind) < 0)
@@ -188,9 +185,7 @@ int cmd_filter(int argc, char **argv)
             break;
         case 'h':
         case OPT_HELP:
-            fputs(cmd_filter_help, stdout);
-            fputs("\n", stdout);
-            fputs(cli_common_help, stdout);
+            printf("%s\n%s", cmd_filter_help, cli_common_help);
             return EXIT_OK;
         default:
             return cli_bad_option("filter", opt, argv);

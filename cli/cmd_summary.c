@@ -52,14 +52,9 @@ int cmd_summary(int argc, char **argv)
     int json = 0;
     vpcflow_bill bill = {0, 0};
     int opt;
-    while ((opt = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
-        int r = cli_common_opt(&common, opt, optarg);
-        if (!r)
-            r = cli_analysis_opt(&an, opt, optarg);
-        if (r < 0)
+    while ((opt = cli_getopt(argc, argv, ":o:j:h", longopts, &common, &an)) != -1) {
+        if (opt == CLI_OPT_BAD)
             return EXIT_INPUT;
-        if (r)
-            continue;
         switch (opt) {
         case 'o':
             if (strcmp(optarg, "json") == 0)

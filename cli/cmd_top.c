@@ -93,14 +93,9 @@ static int run(int argc, char **argv, int timeline)
     q.limit = 10;
     vpcflow_output kind = VPCFLOW_OUTPUT_TABLE;
     int opt;
-    while ((opt = getopt_long(argc, argv, ":b:m:w:o:e:n:j:h", longopts, NULL)) != -1) {
-        int r = cli_common_opt(&common, opt, optarg);
-        if (!r)
-            r = cli_analysis_opt(&an, opt, optarg);
-        if (r < 0)
+    while ((opt = cli_getopt(argc, argv, ":b:m:w:o:e:n:j:h", longopts, &common, &an)) != -1) {
+        if (opt == CLI_OPT_BAD)
             return EXIT_INPUT;
-        if (r)
-            continue;
         uint64_t v;
         switch (opt) {
         case 'b':

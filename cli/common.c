@@ -31,13 +31,18 @@ void cli_common_init(cli_common *c)
     c->progress = -1;
 }
 
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+    fputs(prefix, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("vpcflow: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say("vpcflow: ", fmt, ap);
     va_end(ap);
 }
 
@@ -45,9 +50,7 @@ void cli_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("vpcflow: warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    say("vpcflow: warning: ", fmt, ap);
     va_end(ap);
 }
 
