@@ -90,9 +90,10 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
     }
     vpcflow_format *fmt = NULL;
     vpcflow_error err;
-    if (vpcflow_format_parse(line, len, &fmt, &err) != VPCFLOW_OK) {
+    vpcflow_status st = vpcflow_format_parse(line, len, &fmt, &err);
+    if (st != VPCFLOW_OK) {
         pthread_mutex_unlock(&reg->lock);
-        *why = "invalid header line (a field appears twice?)";
+        *why = st == VPCFLOW_ERR_INPUT ? "invalid header line (a field appears twice?)" : "out of memory";
         return NULL;
     }
     if (reg->nhdrs == reg->cap) {
@@ -108,6 +109,12 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
         reg->cap = ncap;
     }
     reg->hdrs[reg->nhdrs].text = vf_strndup(line, len);
+    if (!reg->hdrs[reg->nhdrs].text) { /* a NULL text would crash the next lookup's strlen */
+        pthread_mutex_unlock(&reg->lock);
+        vpcflow_format_free(fmt);
+        *why = "out of memory";
+        return NULL;
+    }
     reg->hdrs[reg->nhdrs].fmt = fmt;
     reg->nhdrs++;
     for (uint32_t i = 0; i < fmt->ncols; i++) {
