@@ -72,7 +72,7 @@ for c in "${COMMANDS[@]}"; do
     for ((n = 1; n <= count; n += stride)); do
         RUNS=$((RUNS + 1))
         rm -f "$TMP/report"
-        VF_FAIL_ALLOC=$n VF_ALLOC_REPORT=$TMP/report LD_PRELOAD=$SHIM timeout 20 "$VPCFLOW" "${args[@]}" \
+        timeout 20 env VF_FAIL_ALLOC=$n VF_ALLOC_REPORT="$TMP/report" LD_PRELOAD="$SHIM" "$VPCFLOW" "${args[@]}" \
             >"$TMP/out" 2>"$TMP/err"
         rc=$?
         what="$c, allocation $n of $count failing"
