@@ -94,7 +94,7 @@ for c in "${COMMANDS[@]}"; do
         else
             fail "$what: exit 1 without a message about memory: $(head -3 "$TMP/err")"
         fi ;;
-        2) if grep -qE 'JSON syntax error|is not JSON|corrupt gzip|payload data: out of memory|too many distinct' "$TMP/err"; then
+        2) if grep -qE 'JSON syntax error|invalid JSON|is not JSON|corrupt gzip|truncated gzip|payload data: out of memory|too many distinct' "$TMP/err"; then
             known "$what: exit 2: $(head -1 "$TMP/err")"
         else
             fail "$what: exit 2: $(head -3 "$TMP/err")"
