@@ -7,6 +7,7 @@
 #   make check-fast the normal build's unit and CLI cases and the structure checks only
 #   make bench      throughput next to DuckDB and PostgreSQL (docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang)
+#   make inject     build the failure-injection shims build/inject/*.so (LD_PRELOAD)
 #   make format     clang-format every source (make format-check: only check)
 
 CC      ?= cc
@@ -32,7 +33,7 @@ GEN_SRC  := $(sort $(wildcard bench/gen*.c))
 GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o)
 TOOLS    := $(if $(GEN_SRC),$(BUILD)/vpcflow-gen)
 
-.PHONY: all lib tools tests check check-fast fuzz fuzz-smoke bench clean format format-check symbols demo
+.PHONY: all lib tools tests check check-fast fuzz fuzz-smoke inject bench clean format format-check symbols demo
 
 all: $(BUILD)/vpcflow $(BUILD)/libvpcflow.so tools
 
@@ -115,13 +116,20 @@ build/fuzz/%: tests/fuzz/%/fuzz.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -MF build/fuzz-obj/fuzz-$*.d -fsanitize=fuzzer,address,undefined \
 	    -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
+# LD_PRELOAD shims for the failure-injection tests (tests/cli/alloc_failure.sh, io_failure.sh)
+INJECT_SO := $(patsubst tests/inject/%.c,build/inject/%.so,$(wildcard tests/inject/*.c))
+inject: $(INJECT_SO)
+build/inject/%.so: tests/inject/%.c
+	@mkdir -p build/inject
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -fPIC -shared $(WARN) -o $@ $< -ldl
+
 bench: all
 	bench/run.sh
 
 demo: all
 	scripts/demo.sh
 
-FORMATTED := include/*.h lib/*/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c bench/*.c
+FORMATTED := include/*.h lib/*/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c tests/inject/*.c bench/*.c
 
 format:
 	clang-format -i $(FORMATTED)

@@ -543,8 +543,10 @@ vpcflow_status vpcflow_watch_run(vpcflow_watch *w, const char *const *paths, siz
         vpcflow_status st = input_init(w, &w->in[i], paths[i], i);
         if (st == VPCFLOW_OK)
             st = vf_follow_open(&w->in[i].f, paths[i], w->o.from_end, &w->err);
-        if (st == VPCFLOW_OK && w->in[i].f.waiting && w->o.exit_at_eof) /* nothing to wait for */
+        if (st == VPCFLOW_OK && w->in[i].f.waiting && w->o.exit_at_eof) { /* nothing to wait for */
+            vf_follow_close(&w->in[i].f);
             st = vf_error(&w->err, VPCFLOW_ERR_IO, paths[i], 0, 0, "cannot open: %s", strerror(ENOENT));
+        }
         if (st != VPCFLOW_OK) {
             w->st = st;
             return result(w, err);

@@ -159,6 +159,8 @@ vpcflow_status vf_jin_parse(const char *file, const char *data, size_t len, size
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "empty file: expected %s", what);
     json_error_t je;
     *doc = json_loadb(data, len, flags, &je);
+    if (!*doc && json_error_code(&je) == json_error_out_of_memory)
+        return vf_error(err, VPCFLOW_ERR_IO, file, 0, 0, "out of memory");
     if (!*doc)
         return vf_error(err, VPCFLOW_ERR_INPUT, file, je.line > 0 ? (uint64_t)je.line : 0,
                         je.column > 0 ? (uint32_t)je.column : 0, "JSON syntax error: %s", je.text);
@@ -181,6 +183,8 @@ vpcflow_status vf_jin_parse_exact(const char *file, const char *data, size_t len
     json_error_t je;
     *doc = json_loadb(marked, n, JSON_ALLOW_NUL, &je);
     free(marked);
+    if (!*doc && json_error_code(&je) == json_error_out_of_memory)
+        return vf_error(err, VPCFLOW_ERR_IO, file, 0, 0, "out of memory");
     if (!*doc)
         return vf_error(err, VPCFLOW_ERR_IO, file, 0, 0, "cannot read the numbers: %s", je.text);
     return VPCFLOW_OK;
@@ -379,7 +383,9 @@ static json_t *read_value(reader *r, int c)
         return NULL;
     json_error_t je;
     json_t *v = json_loadb(r->el, r->nel, JSON_DECODE_ANY, &je);
-    if (!v) {
+    if (!v && json_error_code(&je) == json_error_out_of_memory)
+        rd_error(r, VPCFLOW_ERR_IO, 0, 0, "out of memory");
+    else if (!v) {
         uint64_t l = je.line > 0 ? (uint64_t)je.line : 1, k = je.column > 0 ? (uint64_t)je.column : 0;
         rd_error(r, VPCFLOW_ERR_INPUT, line + l - 1, l == 1 ? col0 + k : k, "JSON syntax error: %s", je.text);
     }

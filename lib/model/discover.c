@@ -244,13 +244,14 @@ static int cmp_id(const void *a, const void *b, void *ctx)
 }
 
 /* Gives every ENI of a family its own address: single candidates first, then elimination
- * (an address has one owner), then the lower address, in ENI id order. */
-static void resolve_family(dv_eni *v, const size_t *order, size_t n, int v6, vpcflow_addr *own, uint8_t *has)
+ * (an address has one owner), then the lower address, in ENI id order. Returns -1 when out
+ * of memory (the owners found would depend on where it ran out). */
+static int resolve_family(dv_eni *v, const size_t *order, size_t n, int v6, vpcflow_addr *own, uint8_t *has)
 {
     vf_map taken;
     if (vf_map_init(&taken, sizeof(vpcflow_addr)) < 0)
-        return;
-    int changed = 1;
+        return -1;
+    int changed = 1, oom = 0;
     while (changed) {
         changed = 0;
         for (size_t k = 0; k < n; k++) {
@@ -263,7 +264,7 @@ static void resolve_family(dv_eni *v, const size_t *order, size_t n, int v6, vpc
             if (c->state == C_ONE || (free0 != free1)) {
                 own[i] = c->state == C_ONE || free0 ? c->a[0] : c->a[1];
                 has[i] = 1;
-                vf_map_put(&taken, &own[i], (uint32_t)i);
+                oom |= vf_map_put(&taken, &own[i], (uint32_t)i) < 0;
                 changed = 1;
             }
         }
@@ -279,11 +280,12 @@ static void resolve_family(dv_eni *v, const size_t *order, size_t n, int v6, vpc
                 continue; /* both owned by others: this ENI's own address stays unknown */
             own[i] = free0 && (!free1 || addr_lt(c->a[0], c->a[1])) ? c->a[0] : c->a[1];
             has[i] = 1;
-            vf_map_put(&taken, &own[i], (uint32_t)i);
+            oom |= vf_map_put(&taken, &own[i], (uint32_t)i) < 0;
             changed = 1;
         }
     }
     vf_map_free(&taken);
+    return oom ? -1 : 0;
 }
 
 static vpcflow_status build_facts(vf_network *n, dv_state *all, vpcflow_error *err)
@@ -301,8 +303,8 @@ static vpcflow_status build_facts(vf_network *n, dv_state *all, vpcflow_error *e
         order[i] = i;
     if (cnt)
         qsort_r(order, cnt, sizeof *order, cmp_id, all->v);
-    resolve_family(all->v, order, cnt, 0, own4, has4);
-    resolve_family(all->v, order, cnt, 1, own6, has6);
+    if (resolve_family(all->v, order, cnt, 0, own4, has4) < 0 || resolve_family(all->v, order, cnt, 1, own6, has6) < 0)
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     for (size_t k = 0; k < cnt && st == VPCFLOW_OK; k++) {
         size_t i = order[k];
         const dv_eni *e = &all->v[i];
@@ -330,6 +332,8 @@ static vpcflow_status build_facts(vf_network *n, dv_state *all, vpcflow_error *e
             (f.has_own6 && vf_network_own(n, f.own6, idx) < 0))
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
+    if (st == VPCFLOW_OK && vf_topology_out_of_memory(n->topo))
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < all->pairs.cap && st == VPCFLOW_OK; i++)
         if (all->pairs.used[i] && vf_map_put(&n->nat_pairs, all->pairs.keys + i * all->pairs.key_size, 1) < 0)
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");

@@ -32,6 +32,8 @@ static vpcflow_status add_range(vf_topology *t, const char *file, const json_t *
         memcpy(service, "AMAZON", sizeof "AMAZON");
     uint16_t sk = vf_topology_service_key(t, service, strlen(service));
     a.region_key = vf_topology_region_key(t, region, strlen(region));
+    if (vf_topology_out_of_memory(t))
+        return vf_error(err, VPCFLOW_ERR_IO, file, 0, 0, "out of memory");
     if (!sk || (region[0] && !a.region_key))
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: too many distinct service or region names", where);
     a.service = vf_topology_service_name(t, sk);

@@ -126,6 +126,8 @@ vpcflow_status vf_network_new(const vf_network_options *o, vf_network **out, vpc
         if (!n->home_region) /* the price table's region stands in */
             n->home_region = vf_topology_region_key(n->topo, n->prices.region, strlen(n->prices.region));
         n->global_region = vf_topology_region_key(n->topo, "GLOBAL", 6);
+        if (vf_topology_out_of_memory(n->topo))
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
     if (st != VPCFLOW_OK) {
         vf_network_free(n);

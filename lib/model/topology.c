@@ -20,6 +20,7 @@ typedef struct name_table {
     char *name[MAX_NAMES];
     uint16_t slot[NAME_SLOTS];
     size_t n;
+    int oom; /* a name could not be copied: its key was 0, an answer the caller must not trust */
 } name_table;
 
 typedef struct addr_slot {
@@ -76,8 +77,10 @@ static uint16_t name_intern(name_table *nt, const char *s, size_t len)
     if (k || nt->n >= MAX_NAMES)
         return k;
     char *copy = vf_strndup(s, len);
-    if (!copy)
+    if (!copy) {
+        nt->oom = 1;
         return 0;
+    }
     nt->name[nt->n++] = copy;
     nt->slot[slot] = (uint16_t)nt->n;
     return (uint16_t)nt->n;
@@ -92,6 +95,11 @@ static void names_free(name_table *nt)
 {
     for (size_t i = 0; i < nt->n; i++)
         free(nt->name[i]);
+}
+
+int vf_topology_out_of_memory(const vf_topology *t)
+{
+    return t->azs.oom || t->regions.oom || t->services.oom;
 }
 
 uint16_t vf_topology_az_key(vf_topology *t, const char *az, size_t len)

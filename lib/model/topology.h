@@ -95,6 +95,9 @@ const vf_subnet *vf_topology_subnet_at(const vf_topology *t, size_t i);
  * life of the topology, so the hot path compares integers. Interning after finish is allowed
  * from one thread at a time (the caller serialises it). */
 uint16_t vf_topology_az_key(vf_topology *t, const char *az, size_t len);
+/* Whether a name could not be interned for lack of memory (its key was given as 0, "none"):
+ * whoever interned names since the topology was made must then fail with out of memory. */
+int vf_topology_out_of_memory(const vf_topology *t);
 uint16_t vf_topology_region_key(vf_topology *t, const char *region, size_t len);
 const char *vf_topology_az_name(const vf_topology *t, uint16_t key);
 const char *vf_topology_region_name(const vf_topology *t, uint16_t key);

@@ -18,9 +18,10 @@ void vpcflow_rows_free(vpcflow_rows *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n; i++) {
-        for (size_t k = 0; k < r->nkeys; k++)
+        /* a row whose arrays could not be allocated has none to free */
+        for (size_t k = 0; r->rows[i].text && k < r->nkeys; k++)
             free(r->rows[i].text[k]);
-        for (size_t k = 0; k < 2 * r->nkeys; k++)
+        for (size_t k = 0; r->rows[i].owner && k < 2 * r->nkeys; k++)
             free(r->rows[i].owner[k]);
         free(r->rows[i].text);
         free(r->rows[i].owner);

@@ -69,17 +69,22 @@ static void talkers(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n
     vpcflow_class cls = which == VF_TALK_CROSS_AZ ? VPCFLOW_CLASS_CROSS_AZ : VPCFLOW_CLASS_INTERNET_OUT;
     for (int side = 0; side < 2; side++) {
         vf_agg *by = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_BYTES, 0);
-        if (!by)
+        if (!by) {
+            s->oom = 1;
             return;
+        }
         for (size_t i = 0; i < vf_agg_count(pairs); i++) {
             const pair_key *k = vf_agg_key(pairs, i);
             if (k->cls != cls)
                 continue;
             vpcflow_addr a = side ? k->dst : k->src;
-            vf_agg_add(by, &a, vf_hash_addr(a), vf_agg_metrics(pairs, i));
+            if (vf_agg_add(by, &a, vf_hash_addr(a), vf_agg_metrics(pairs, i)) < 0)
+                s->oom = 1;
         }
         size_t nt;
         size_t *top = vf_agg_top(by, VF_TALKERS, &nt);
+        if (!top)
+            s->oom = 1;
         vf_talker_list *l = side ? &s->receivers[which] : &s->senders[which];
         for (size_t i = 0; top && i < nt; i++) {
             const vf_metrics *m = vf_agg_metrics(by, top[i]);
@@ -165,21 +170,26 @@ static void peer_label(const vf_network *n, const peer_key *k, vpcflow_addr exam
 }
 
 /* The NAT gateway that processed the most, and what its traffic was mostly with, into *out
- * (left alone when no NAT processed anything). Returns its cost. */
-static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, vf_driver *out)
+ * (left alone when no NAT processed anything). Returns its cost; *oom set when a table could
+ * not be allocated. */
+static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, vf_driver *out, int *oom)
 {
     vf_agg *by_nat = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_COST, 0);
     vf_agg *by_peer = vf_agg_new(sizeof(peer_key), 0, VF_RANK_BYTES, 0);
     unsigned __int128 best = 0;
-    if (!by_nat || !by_peer)
+    if (!by_nat || !by_peer) {
+        *oom = 1;
         goto done;
+    }
     for (size_t i = 0; i < vf_agg_count(pairs); i++) {
         const pair_key *k = vf_agg_key(pairs, i);
-        if (k->cls == NAT_PIECE)
-            vf_agg_add(by_nat, &k->dst, vf_hash_addr(k->dst), vf_agg_metrics(pairs, i));
+        if (k->cls == NAT_PIECE && vf_agg_add(by_nat, &k->dst, vf_hash_addr(k->dst), vf_agg_metrics(pairs, i)) < 0)
+            *oom = 1;
     }
     size_t nt;
     size_t *top = vf_agg_top(by_nat, 1, &nt);
+    if (!top)
+        *oom = 1;
     if (top && nt) {
         vpcflow_addr nat;
         memcpy(&nat, vf_agg_key(by_nat, top[0]), sizeof nat);
@@ -192,10 +202,13 @@ static unsigned __int128 nat_driver(const vf_agg *pairs, const vf_network *n, vf
                 continue;
             peer_key pk;
             peer_of(n, nat, k->src, &pk);
-            vf_agg_add(by_peer, &pk, vf_hash_bytes(&pk, sizeof pk), vf_agg_metrics(pairs, i));
+            if (vf_agg_add(by_peer, &pk, vf_hash_bytes(&pk, sizeof pk), vf_agg_metrics(pairs, i)) < 0)
+                *oom = 1;
         }
         size_t np;
         size_t *tp = vf_agg_top(by_peer, 1, &np);
+        if (!tp)
+            *oom = 1;
         memset(out, 0, sizeof *out);
         out->kind = VF_DRIVER_NAT;
         if (tp && np) {
@@ -231,8 +244,10 @@ done:
 static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n)
 {
     vf_agg *by = vf_agg_new(sizeof(driver_key), 0, VF_RANK_COST, 0);
-    if (!by)
+    if (!by) {
+        s->oom = 1;
         return;
+    }
     for (size_t i = 0; i < vf_agg_count(pairs); i++) {
         const pair_key *k = vf_agg_key(pairs, i);
         driver_key d;
@@ -249,11 +264,14 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
         vf_metrics m = *vf_agg_metrics(pairs, i);
         m.cost += inet_share(s, m.inet_bytes);
         m.inet_bytes = 0;
-        vf_agg_add(by, &d, vf_hash_bytes(&d, sizeof d), &m);
+        if (vf_agg_add(by, &d, vf_hash_bytes(&d, sizeof d), &m) < 0)
+            s->oom = 1;
     }
     size_t nt;
     size_t *top = vf_agg_top(by, 1, &nt);
     vf_driver *dr = &s->driver;
+    if (!top)
+        s->oom = 1;
     if (top && nt && vf_agg_metrics(by, top[0])->cost > 0) {
         const driver_key *d = vf_agg_key(by, top[0]);
         const vf_metrics *m = vf_agg_metrics(by, top[0]);
@@ -268,7 +286,7 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
     vf_driver nat;
     memset(&nat, 0, sizeof nat);
     unsigned __int128 pair_cost = top && nt ? vf_agg_metrics(by, top[0])->cost : 0;
-    if (nat_driver(pairs, n, &nat) > pair_cost)
+    if (nat_driver(pairs, n, &nat, &s->oom) > pair_cost)
         *dr = nat;
     free(top);
     vf_agg_free(by);
@@ -307,7 +325,7 @@ static vpcflow_status fill(vpcflow_summary *s, vf_analysis *a, vf_query_result *
     s->prices = *vf_network_prices(a->net);
     describe_inputs(s, a);
     s->failed = vf_analysis_take_failed(a);
-    return s->notes ? VPCFLOW_OK : VPCFLOW_ERR_IO;
+    return s->notes && !s->oom ? VPCFLOW_OK : VPCFLOW_ERR_IO;
 }
 
 vpcflow_status vpcflow_summary_run(const char *const *paths, size_t npaths, const vpcflow_analysis_options *options,

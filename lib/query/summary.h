@@ -59,6 +59,7 @@ struct vpcflow_summary {
     char *notes;      /* lines for the user */
     vf_failed failed; /* inputs not read, or not wholly */
     int approx;       /* talker tables overflowed the memory limit */
+    int oom;          /* a talker or driver table could not be allocated: the run fails */
     uint64_t approx_error;
     char inputs[256];            /* which topology inputs were given */
     const vf_prices *prices_src; /* for the reconcile lines */

@@ -149,8 +149,10 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
     return (long)produced;
 }
 
-int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t max_out, const char **why)
+int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t max_out, char *why, size_t why_cap)
 {
+    /* the decoder's messages live in its state, which is freed here: they are copied out */
+    const char *msg = NULL;
     vf_gz *gz = vf_gz_new();
     size_t cap = VF_MIN(n * 4 + 4096, max_out + 1), len = 0;
     char *buf = malloc(cap);
@@ -158,7 +160,7 @@ int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t 
     if (!gz || !buf) {
         free(buf);
         vf_gz_free(gz);
-        *why = "out of memory";
+        snprintf(why, why_cap, "out of memory");
         return rc;
     }
     const unsigned char *p = in;
@@ -168,21 +170,21 @@ int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t 
             size_t ncap = VF_MIN(cap * 2, max_out + 1);
             char *nb = realloc(buf, ncap);
             if (!nb) {
-                *why = "out of memory";
+                msg = "out of memory";
                 goto fail;
             }
             buf = nb;
             cap = ncap;
         }
         int done;
-        long got = vf_gz_inflate(gz, &p, &left, 1, buf + len, cap - len, &done, why);
+        long got = vf_gz_inflate(gz, &p, &left, 1, buf + len, cap - len, &done, &msg);
         if (got < 0) {
             rc = VF_GUNZIP_BAD;
             goto fail;
         }
         len += (size_t)got;
         if (len > max_out) {
-            *why = "decompressed data is too large";
+            msg = "decompressed data is too large";
             rc = VF_GUNZIP_TOO_LARGE;
             goto fail;
         }
@@ -194,6 +196,7 @@ int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t 
     *out_len = len;
     return 0;
 fail:
+    snprintf(why, why_cap, "%s", msg ? msg : "corrupt gzip data");
     free(buf);
     vf_gz_free(gz);
     return rc;

@@ -22,9 +22,10 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
                    int *done, const char **why);
 
 /* Decompresses a whole gzip buffer (all members) into a malloc'ed buffer, at most max_out
- * bytes. Returns 0, or with *why VF_GUNZIP_BAD (corrupt or truncated data), VF_GUNZIP_TOO_LARGE
- * (more than max_out bytes) or VF_GUNZIP_NOMEM (out of memory). */
+ * bytes. Returns 0, or with what is wrong in why[0, why_cap) VF_GUNZIP_BAD (corrupt or
+ * truncated data), VF_GUNZIP_TOO_LARGE (more than max_out bytes) or VF_GUNZIP_NOMEM (out of
+ * memory). */
 enum { VF_GUNZIP_BAD = -1, VF_GUNZIP_TOO_LARGE = -2, VF_GUNZIP_NOMEM = -3 };
-int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t max_out, const char **why);
+int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t max_out, char *why, size_t why_cap);
 
 #endif

@@ -90,9 +90,10 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
     }
     vpcflow_format *fmt = NULL;
     vpcflow_error err;
-    if (vpcflow_format_parse(line, len, &fmt, &err) != VPCFLOW_OK) {
+    vpcflow_status st = vpcflow_format_parse(line, len, &fmt, &err);
+    if (st != VPCFLOW_OK) {
         pthread_mutex_unlock(&reg->lock);
-        *why = "invalid header line (a field appears twice?)";
+        *why = st == VPCFLOW_ERR_INPUT ? "invalid header line (a field appears twice?)" : VF_OUT_OF_MEMORY;
         return NULL;
     }
     if (reg->nhdrs == reg->cap) {
@@ -101,13 +102,19 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
         if (!nh) {
             pthread_mutex_unlock(&reg->lock);
             vpcflow_format_free(fmt);
-            *why = "out of memory";
+            *why = VF_OUT_OF_MEMORY;
             return NULL;
         }
         reg->hdrs = nh;
         reg->cap = ncap;
     }
     reg->hdrs[reg->nhdrs].text = vf_strndup(line, len);
+    if (!reg->hdrs[reg->nhdrs].text) { /* a NULL text would crash the next lookup's strlen */
+        pthread_mutex_unlock(&reg->lock);
+        vpcflow_format_free(fmt);
+        *why = VF_OUT_OF_MEMORY;
+        return NULL;
+    }
     reg->hdrs[reg->nhdrs].fmt = fmt;
     reg->nhdrs++;
     for (uint32_t i = 0; i < fmt->ncols; i++) {
@@ -225,6 +232,7 @@ static int report_bad(vf_lines *L, const char *fmt, ...)
     bad.seq = L->seq;
     bad.line = L->line_no;
     bad.input = L->input;
+    bad.out_of_memory = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(bad.message, sizeof bad.message, fmt, ap);
@@ -240,6 +248,19 @@ int vf_lines_skip_long(vf_lines *L, uint64_t offset, size_t max_line)
                       (unsigned long long)offset);
 }
 
+/* Memory ran out while handling the current line: not a malformed line, the end of the run. */
+static int report_out_of_memory(vf_lines *L)
+{
+    vf_bad_line bad;
+    memset(&bad, 0, sizeof bad);
+    bad.seq = L->seq;
+    bad.line = L->line_no;
+    bad.input = L->input;
+    bad.out_of_memory = 1;
+    snprintf(bad.message, sizeof bad.message, "out of memory");
+    return L->hooks.bad ? L->hooks.bad(L->hooks.ctx, &bad) : 0;
+}
+
 /* Handles a line that is a header; returns 1 when it was one. */
 static int take_header(vf_lines *L, const char *p, size_t len)
 {
@@ -248,6 +269,11 @@ static int take_header(vf_lines *L, const char *p, size_t len)
     const char *why = NULL;
     char unknown[64];
     const vpcflow_format *fmt = vf_formats_from_header(L->formats, p, len, &why, unknown, sizeof unknown);
+    if (!fmt && strcmp(why, VF_OUT_OF_MEMORY) == 0) {
+        report_out_of_memory(L);
+        L->stopped = 1;
+        return 1;
+    }
     if (!fmt) { /* counted as malformed, not as a header */
         if (report_bad(L, "%s", why))
             L->stopped = 1;

@@ -19,11 +19,15 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
                                              char *unknown_new, size_t unknown_cap);
 
 /* One malformed line, kept for the report. */
+/* The `why` of vf_formats_from_header when memory ran out (not the header's fault). */
+#define VF_OUT_OF_MEMORY "out of memory"
+
 typedef struct vf_bad_line {
     uint64_t seq; /* unit of work, for input order */
     uint64_t line;
     const char *input;
     char message[160];
+    int out_of_memory; /* not the line's fault: memory ran out handling it, the run must fail */
 } vf_bad_line;
 
 typedef struct vf_lines vf_lines;

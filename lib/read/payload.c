@@ -127,11 +127,11 @@ static int take_b64(builder *b, const char *s, size_t n)
     }
     char *json = NULL;
     size_t jlen = 0;
-    const char *why = NULL;
+    char why[160];
     int rc;
     size_t limit = (size_t)rn > MAX_PAYLOAD / MAX_PAYLOAD_RATIO ? MAX_PAYLOAD : (size_t)rn * MAX_PAYLOAD_RATIO;
     if (vf_is_gzip(raw, (size_t)rn))
-        rc = vf_gunzip_all(raw, (size_t)rn, &json, &jlen, limit, &why);
+        rc = vf_gunzip_all(raw, (size_t)rn, &json, &jlen, limit, why, sizeof why);
     else { /* Firehose may deliver it already decompressed */
         json = (char *)raw;
         jlen = (size_t)rn;
@@ -280,6 +280,11 @@ vpcflow_status vf_payload_decode(const char *p, size_t n, const char *input, vf_
         if (p[i] == '{' || p[i] == '[') {
             json_error_t je;
             json_t *doc = json_loadb(p + i, n - i, JSON_DISABLE_EOF_CHECK, &je);
+            if (!doc && json_error_code(&je) == json_error_out_of_memory) {
+                b.st = vf_error(err, VPCFLOW_ERR_IO, input, b.line, 0, "out of memory decoding a payload's JSON");
+                rc = -1;
+                break;
+            }
             if (!doc) {
                 b.st = vf_error(err, VPCFLOW_ERR_INPUT, input, b.line - 1 + (uint64_t)(je.line > 0 ? je.line : 1),
                                 (uint32_t)(je.column > 0 ? je.column : 0), "invalid JSON: %s", je.text);

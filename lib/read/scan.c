@@ -176,6 +176,12 @@ static int hook_bad(void *ctx, const vf_bad_line *bad)
 {
     worker *W = ctx;
     scan *S = W->S;
+    if (bad->out_of_memory) {
+        vpcflow_error e;
+        vf_error(&e, VPCFLOW_ERR_IO, bad->input, bad->line, 0, "%s", bad->message);
+        set_error(S, bad->seq, VPCFLOW_ERR_IO, &e);
+        return 1;
+    }
     unsigned limit = S->opt.report_limit ? S->opt.report_limit : 10;
     if (W->nbad < limit)
         W->bad[W->nbad++] = *bad;
@@ -444,6 +450,12 @@ static vf_chain end_state(worker *W, const unit *u, const vf_chain *start, const
             vf_formats_from_header(S->formats, h, (size_t)(eol - h), &why, unknown, sizeof unknown);
         if (f)
             c.fmt = f;
+        else if (strcmp(why, VF_OUT_OF_MEMORY) == 0) {
+            vpcflow_error e;
+            vf_error(&e, VPCFLOW_ERR_IO, S->inputs[u->input].path, start->end_line + pre.header_line[i], 0,
+                     VF_OUT_OF_MEMORY);
+            set_error(S, u->seq, VPCFLOW_ERR_IO, &e);
+        }
         if (unknown[0]) {
             char msg[160];
             snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
