@@ -215,15 +215,9 @@ void vf_alert_item_free(vf_alert_item *it)
 
 int vf_alerts_push(vpcflow_alerts *list, vf_alert_item *it)
 {
-    if (list->n == list->cap) {
-        size_t ncap = list->cap ? list->cap * 2 : 64;
-        vf_alert_item *ni = realloc(list->item, ncap * sizeof *ni);
-        if (!ni) {
-            vf_alert_item_free(it);
-            return -1;
-        }
-        list->item = ni;
-        list->cap = ncap;
+    if (vf_grow(&list->item, &list->cap, list->n + 1, sizeof *list->item) < 0) {
+        vf_alert_item_free(it);
+        return -1;
     }
     list->item[list->n++] = *it;
     return 0;
