@@ -14,18 +14,10 @@ static int reserve(vf_text *t, size_t n)
 {
     if (t->oom)
         return 0;
-    if (t->len + n + 1 <= t->cap)
-        return 1;
-    size_t ncap = t->cap ? t->cap : 256;
-    while (ncap < t->len + n + 1)
-        ncap *= 2;
-    char *nb = realloc(t->buf, ncap);
-    if (!nb) {
+    if (vf_grow(&t->buf, &t->cap, VF_MAX(t->len + n + 1, (size_t)256), 1) < 0) {
         t->oom = 1;
         return 0;
     }
-    t->buf = nb;
-    t->cap = ncap;
     return 1;
 }
 
