@@ -60,11 +60,7 @@ int vf_rows_csv(const vpcflow_rows *r, FILE *out)
     uint64_t total = vf_rows_total_metric(r);
     for (size_t i = 0; i < r->n; i++) {
         const vf_row *row = &r->rows[i];
-        if (r->timeline) {
-            char t[32];
-            vf_rows_time(row->bucket, t, sizeof t);
-            fprintf(out, "%s,%lld,", t, (long long)row->bucket);
-        }
+        vf_rows_put_time(r, i, 0, out);
         for (size_t k = 0; k < r->nkeys; k++) {
             csv_cell(out, row->text[k]);
             fputc(',', out);
