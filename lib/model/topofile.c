@@ -76,7 +76,7 @@ static vpcflow_status expect_object(const json_t *el, const char *file, const ch
                     vf_json_type_name(el));
 }
 
-/* Reads the string members of el named by a table into their buffers ("" when absent). */
+/* Reads the string members of the object el named by a table into their buffers ("" when absent). */
 typedef struct str_member {
     const char *key;
     char *dst;
@@ -86,7 +86,7 @@ typedef struct str_member {
 static vpcflow_status read_strings(const json_t *el, const char *file, const char *where, const str_member *m, size_t n,
                                    vpcflow_error *err)
 {
-    vpcflow_status st = VPCFLOW_OK;
+    vpcflow_status st = expect_object(el, file, where, err);
     for (size_t i = 0; i < n && !st; i++)
         st = vf_json_string(el, m[i].key, file, where, m[i].dst, m[i].size, err);
     return st;
@@ -134,8 +134,6 @@ static vpcflow_status aws_subnet(vf_topology *t, const char *file, size_t i, con
     char where[48], cidr[64];
     snprintf(where, sizeof where, "Subnets[%zu]", i);
     vpcflow_status st;
-    if ((st = expect_object(el, file, where, err)))
-        return st;
     vf_subnet s = {0};
     const str_member m[] = {
         {"SubnetId", s.id, sizeof s.id},         {"VpcId", s.vpc_id, sizeof s.vpc_id},
@@ -460,8 +458,8 @@ static vpcflow_status aws_eni(vf_topology *t, const char *file, size_t i, const 
     snprintf(where, sizeof where, "NetworkInterfaces[%zu]", i);
     vf_eni e = {0};
     eni_text x = {0};
-    vpcflow_status st = expect_object(el, file, where, err);
-    if (st || (st = eni_strings(el, file, where, &e, &x, az, sizeof az, err)))
+    vpcflow_status st = eni_strings(el, file, where, &e, &x, az, sizeof az, err); /* checks el is an object */
+    if (st)
         return st;
     addr_list *al = vf_calloc(1, sizeof *al);
     vpcflow_addr *all = vf_calloc(3 * VF_ENI_MAX_ADDRS, sizeof *all);
@@ -517,9 +515,7 @@ static vpcflow_status file_subnet(vf_topology *t, const char *file, size_t i, co
 {
     char where[48], cidr[64], cidr6[64];
     snprintf(where, sizeof where, "subnets[%zu]", i);
-    vpcflow_status st = expect_object(el, file, where, err);
-    if (st)
-        return st;
+    vpcflow_status st;
     vf_subnet s = {0};
     const str_member m[] = {
         {"id", s.id, sizeof s.id},          {"vpc", s.vpc_id, sizeof s.vpc_id}, {"az", s.az, sizeof s.az},
@@ -611,9 +607,7 @@ static vpcflow_status file_iface(vf_topology *t, const char *file, size_t i, con
 {
     char where[48], az[32], kind[32], name[128];
     snprintf(where, sizeof where, "interfaces[%zu]", i);
-    vpcflow_status st = expect_object(el, file, where, err);
-    if (st)
-        return st;
+    vpcflow_status st;
     vf_eni e = {0};
     const str_member m[] = {
         {"id", e.id, sizeof e.id},          {"subnet", e.subnet_id, sizeof e.subnet_id},
