@@ -3,6 +3,7 @@
 #include "analysis_opts.h"
 
 #include <signal.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,8 +255,13 @@ int cmd_alerts(int argc, char **argv)
         cli_warn("%llu key%s forgotten (the least recently seen) to stay within --memory: their alerts may be "
                  "missing or undercounted",
                  (unsigned long long)evicted, evicted == 1 ? " was" : "s were");
+    errno = 0;
     rc = vpcflow_alerts_write(list, c.table ? VPCFLOW_ALERTS_TABLE : VPCFLOW_ALERTS_JSON, stdout);
     vpcflow_alerts_free(list);
+    if (rc < 0 && errno == ENOMEM) {
+        cli_error("out of memory writing the alerts");
+        return EXIT_RUNTIME;
+    }
     if (rc < 0 || fflush(stdout) != 0) {
         cli_error("write error on standard output");
         return EXIT_RUNTIME;

@@ -559,7 +559,8 @@ VPCFLOW_API const vpcflow_scan_stats *vpcflow_alerts_stats(const vpcflow_alerts 
 /* Keys the run forgot (the least recently seen) to stay within options->memory_limit: their
  * alerts may be missing or undercounted. 0 when everything fitted. */
 VPCFLOW_API uint64_t vpcflow_alerts_evicted(const vpcflow_alerts *list);
-/* JSON lines (VPCFLOW_OUTPUT_JSON), or an aligned table for people (VPCFLOW_OUTPUT_TABLE). */
+/* JSON lines (VPCFLOW_OUTPUT_JSON), or an aligned table for people (VPCFLOW_OUTPUT_TABLE).
+ * Returns 0, or -1 on a write error, or -1 with errno ENOMEM when the text could not be built. */
 VPCFLOW_API int vpcflow_alerts_write(const vpcflow_alerts *list, vpcflow_output kind, FILE *out);
 
 /* streaming */

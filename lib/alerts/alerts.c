@@ -187,24 +187,9 @@ static int may_evict(const vf_alert_engine *e)
 static int64_t new_group(vf_alert_engine *e, size_t rule, const unsigned char *key)
 {
     size_t ks = e->R->rule[rule].key_size;
-    if (e->ngroups == e->gcap) {
-        size_t ncap = e->gcap ? e->gcap * 2 : 256;
-        group *ng = realloc(e->groups, ncap * sizeof *ng);
-        if (!ng)
-            return -1;
-        e->groups = ng;
-        e->gcap = ncap;
-    }
-    if (e->klen + ks > e->kcap) {
-        size_t ncap = e->kcap ? e->kcap * 2 : 16384;
-        while (ncap < e->klen + ks)
-            ncap *= 2;
-        unsigned char *nk = realloc(e->keys, ncap);
-        if (!nk)
-            return -1;
-        e->keys = nk;
-        e->kcap = ncap;
-    }
+    if (vf_grow(&e->groups, &e->gcap, e->ngroups + 1, sizeof *e->groups) < 0 ||
+        vf_grow(&e->keys, &e->kcap, VF_MAX(e->klen + ks, (size_t)16384), 1) < 0)
+        return -1;
     uint32_t idx = (uint32_t)e->ngroups;
     if (vf_map_put(&e->gmap[rule], key, idx) < 0)
         return -1;
@@ -244,14 +229,8 @@ static int64_t pane_of(vf_alert_engine *e, uint32_t g, int64_t p)
         return -1;
     if (!added)
         return idx;
-    if (e->npanes == e->pcap) {
-        size_t ncap = e->pcap ? e->pcap * 2 : 1024;
-        pane *np = realloc(e->panes, ncap * sizeof *np);
-        if (!np)
-            return -1;
-        e->panes = np;
-        e->pcap = ncap;
-    }
+    if (vf_grow(&e->panes, &e->pcap, e->npanes + 1, sizeof *e->panes) < 0)
+        return -1;
     pane *P = &e->panes[e->npanes++];
     memset(P, 0, sizeof *P);
     P->group = g;
@@ -740,7 +719,8 @@ static int shrink(vf_alert_engine *e)
     free(keep);
     if (rc < 0)
         return -1;
-    /* smaller arrays: a failed realloc to less keeps the old block, which is fine */
+    /* smaller arrays after an eviction: a shrink, not a growth, so plain realloc (not vf_grow);
+     * a failed realloc to less keeps the old block, which is fine */
     group *ng = realloc(e->groups, VF_MAX(e->ngroups, (size_t)1) * sizeof *ng);
     if (ng) {
         e->groups = ng;

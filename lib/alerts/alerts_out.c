@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 
@@ -87,7 +88,12 @@ void vf_alert_render_key(const vf_network *n, const vf_rule *r, const unsigned c
 
 static int emit(vf_text *s, FILE *out)
 {
-    int bad = s->oom || fwrite(s->buf, 1, s->len, out) != s->len;
+    if (s->oom) {
+        free(s->buf);
+        errno = ENOMEM; /* the text could not be built: not a write error */
+        return -1;
+    }
+    int bad = fwrite(s->buf, 1, s->len, out) != s->len;
     free(s->buf);
     return bad || ferror(out) ? -1 : 0;
 }
@@ -215,15 +221,9 @@ void vf_alert_item_free(vf_alert_item *it)
 
 int vf_alerts_push(vpcflow_alerts *list, vf_alert_item *it)
 {
-    if (list->n == list->cap) {
-        size_t ncap = list->cap ? list->cap * 2 : 64;
-        vf_alert_item *ni = realloc(list->item, ncap * sizeof *ni);
-        if (!ni) {
-            vf_alert_item_free(it);
-            return -1;
-        }
-        list->item = ni;
-        list->cap = ncap;
+    if (vf_grow(&list->item, &list->cap, list->n + 1, sizeof *list->item) < 0) {
+        vf_alert_item_free(it);
+        return -1;
     }
     list->item[list->n++] = *it;
     return 0;

@@ -199,19 +199,11 @@ static int payload_line(vpcflow_watch *w, winput *in, const char *p, size_t len)
         in->L.stats.records_malformed++;
         return report_bad(w, in->name, in->L.line_no, "subscription payload larger than 64 MiB");
     }
-    if (in->dlen + len + 1 + VF_PAD > in->dcap) {
-        size_t ncap = in->dcap ? in->dcap : 65536;
-        while (ncap < in->dlen + len + 1 + VF_PAD)
-            ncap *= 2;
-        char *nd = realloc(in->doc, ncap);
-        if (!nd) {
-            vpcflow_error e;
-            vf_error(&e, VPCFLOW_ERR_IO, in->name, 0, 0, "out of memory");
-            fail(w, VPCFLOW_ERR_IO, &e);
-            return 1;
-        }
-        in->doc = nd;
-        in->dcap = ncap;
+    if (vf_grow(&in->doc, &in->dcap, VF_MAX(in->dlen + len + 1 + VF_PAD, (size_t)65536), 1) < 0) {
+        vpcflow_error e;
+        vf_error(&e, VPCFLOW_ERR_IO, in->name, 0, 0, "out of memory");
+        fail(w, VPCFLOW_ERR_IO, &e);
+        return 1;
     }
     memcpy(in->doc + in->dlen, p, len);
     in->dlen += len;
@@ -458,16 +450,12 @@ static int make_room(vpcflow_watch *w, winput *in)
         in->skipping = 1;
         return vf_lines_skip_long(&in->L, start, MAX_LINE);
     }
-    size_t ncap = in->cap * 2;
-    char *nb = realloc(in->buf, ncap + VF_PAD + 1);
-    if (!nb) {
+    if (vf_grow_padded(&in->buf, &in->cap, in->cap + 1, VF_PAD + 1) < 0) { /* doubles */
         vpcflow_error e;
         vf_error(&e, VPCFLOW_ERR_IO, in->name, 0, 0, "out of memory");
         fail(w, VPCFLOW_ERR_IO, &e);
         return 1;
     }
-    in->buf = nb;
-    in->cap = ncap;
     return 0;
 }
 

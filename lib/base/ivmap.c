@@ -170,34 +170,25 @@ done:
     return st;
 }
 
-/* Index of the last start <= x, or (size_t)-1. */
-static size_t search4(const uint32_t *lo, size_t n, uint32_t x)
-{
-    if (!n || x < lo[0])
-        return (size_t)-1;
-    size_t base = 0;
-    while (n > 1) {
-        size_t half = n / 2;
-        if (lo[base + half] <= x)
-            base += half;
-        n -= half;
+/* Index of the last start <= x, or (size_t)-1: one binary search, written once for the IPv4
+ * (uint32_t) and IPv6 (u128) start arrays. */
+#define DEFINE_SEARCH(name, T)                                                                                         \
+    static size_t name(const T *lo, size_t n, T x)                                                                     \
+    {                                                                                                                  \
+        if (!n || x < lo[0])                                                                                           \
+            return (size_t)-1;                                                                                         \
+        size_t base = 0;                                                                                               \
+        while (n > 1) {                                                                                                \
+            size_t half = n / 2;                                                                                       \
+            if (lo[base + half] <= x)                                                                                  \
+                base += half;                                                                                          \
+            n -= half;                                                                                                 \
+        }                                                                                                              \
+        return base;                                                                                                   \
     }
-    return base;
-}
-
-static size_t search6(const u128 *lo, size_t n, u128 x)
-{
-    if (!n || x < lo[0])
-        return (size_t)-1;
-    size_t base = 0;
-    while (n > 1) {
-        size_t half = n / 2;
-        if (lo[base + half] <= x)
-            base += half;
-        n -= half;
-    }
-    return base;
-}
+DEFINE_SEARCH(search4, uint32_t)
+DEFINE_SEARCH(search6, u128)
+#undef DEFINE_SEARCH
 
 uint32_t vf_ivmap_find(const vf_ivmap *m, vpcflow_addr a)
 {

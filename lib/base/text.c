@@ -14,18 +14,10 @@ static int reserve(vf_text *t, size_t n)
 {
     if (t->oom)
         return 0;
-    if (t->len + n + 1 <= t->cap)
-        return 1;
-    size_t ncap = t->cap ? t->cap : 256;
-    while (ncap < t->len + n + 1)
-        ncap *= 2;
-    char *nb = realloc(t->buf, ncap);
-    if (!nb) {
+    if (vf_grow(&t->buf, &t->cap, VF_MAX(t->len + n + 1, (size_t)256), 1) < 0) {
         t->oom = 1;
         return 0;
     }
-    t->buf = nb;
-    t->cap = ncap;
     return 1;
 }
 
@@ -60,29 +52,32 @@ void vf_puts(vf_text *t, const char *s)
     vf_put(t, s, strlen(s));
 }
 
-void vf_printf(vf_text *t, const char *fmt, ...)
+void vf_vprintf(vf_text *t, const char *fmt, va_list ap)
 {
     char tmp[512];
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (n >= 0 && (size_t)n < sizeof tmp)
+        vf_put(t, tmp, (size_t)n);
+    else if (n >= 0) {
+        char *big = malloc((size_t)n + 1);
+        if (big) {
+            vsnprintf(big, (size_t)n + 1, fmt, again);
+            vf_put(t, big, (size_t)n);
+            free(big);
+        } else
+            t->oom = 1;
+    }
+    va_end(again);
+}
+
+void vf_printf(vf_text *t, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    vf_vprintf(t, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return;
-    if ((size_t)n < sizeof tmp) {
-        vf_put(t, tmp, (size_t)n);
-        return;
-    }
-    char *big = malloc((size_t)n + 1);
-    if (!big) {
-        t->oom = 1;
-        return;
-    }
-    va_start(ap, fmt);
-    vsnprintf(big, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    vf_put(t, big, (size_t)n);
-    free(big);
 }
 
 void vf_put_u64(vf_text *t, uint64_t v)

@@ -8,6 +8,7 @@
 #ifndef VF_TEXT_H
 #define VF_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -38,6 +39,7 @@ void vf_put(vf_text *t, const char *s, size_t n);
 void vf_putc(vf_text *t, char c);
 void vf_puts(vf_text *t, const char *s);
 void vf_printf(vf_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vf_vprintf(vf_text *t, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void vf_put_u64(vf_text *t, uint64_t v);
 /* A CSV cell (RFC 4180: quoted when it holds a comma, quote, CR or LF), bytes as they are. */
 void vf_put_csv(vf_text *t, const char *s, size_t n);

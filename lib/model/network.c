@@ -212,14 +212,10 @@ int vf_network_nat_pair(const vf_network *n, vpcflow_addr client, vpcflow_addr p
 
 void vf_network_note(vf_network *n, const char *fmt, ...)
 {
-    char line[512];
     va_list ap;
     va_start(ap, fmt);
-    int len = vsnprintf(line, sizeof line, fmt, ap);
+    vf_vprintf(&n->notes, fmt, ap);
     va_end(ap);
-    if (len < 0)
-        return;
-    vf_puts(&n->notes, line); /* a note longer than the line is cut, as vsnprintf cuts it */
     vf_putc(&n->notes, '\n');
 }
 

@@ -172,6 +172,38 @@ static void shown(const char *s, char *buf, size_t cap)
     buf[o] = 0;
 }
 
+/* v must be an object: else "name: expected an object such as example, found ...". */
+static vpcflow_status want_object(const vf_jin *c, const json_t *v, const char *name, const char *example)
+{
+    if (json_is_object(v))
+        return VPCFLOW_OK;
+    return vf_jin_fail(c, "%s: expected an object such as %s, found %s", name, example, vf_json_type_name(v));
+}
+
+/* A member's handler: key as written, k as shown in messages, where its place "name.k". */
+typedef vpcflow_status (*member_fn)(const vf_jin *c, vf_prices *p, const char *key, const char *k, const char *where,
+                                    const json_t *v, void *ctx);
+
+/* The members of the object `name` (else "name: expected an object such as example"), in order. */
+static vpcflow_status each_member(const vf_jin *c, vf_prices *p, const json_t *obj, const char *name,
+                                  const char *example, member_fn fn, void *ctx)
+{
+    vpcflow_status st = want_object(c, obj, name, example);
+    const char *key;
+    json_t *v;
+    if (st)
+        return st;
+    json_object_foreach((json_t *)obj, key, v)
+    {
+        char where[96], k[48];
+        shown(key, k, sizeof k);
+        snprintf(where, sizeof where, "%s.%s", name, k);
+        if ((st = fn(c, p, key, k, where, v, ctx)))
+            return st;
+    }
+    return VPCFLOW_OK;
+}
+
 static vpcflow_status price_of(const vf_jin *c, const json_t *v, const char *where, uint64_t *out)
 {
     size_t len;
@@ -222,67 +254,48 @@ static uint64_t *rate_slot(vf_prices *p, const char *key)
     return cls >= 0 ? &p->class_rate[cls] : NULL;
 }
 
-static vpcflow_status apply_rates(const vf_jin *c, vf_prices *p, const json_t *rates, int *flat_internet)
+/* rates: member by member (one flat internet-out rate sets *(int *)ctx) */
+static vpcflow_status rate_member(const vf_jin *c, vf_prices *p, const char *key, const char *k, const char *where,
+                                  const json_t *v, void *ctx)
 {
-    if (!json_is_object(rates))
-        return vf_jin_fail(c, "rates: expected an object such as {\"cross-az-out\": 0.01}, found %s",
-                           vf_json_type_name(rates));
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)rates, key, v)
-    {
-        char where[96], shown_key[48];
-        shown(key, shown_key, sizeof shown_key);
-        snprintf(where, sizeof where, "rates.%s", shown_key);
-        if (!strcmp(key, "cross-az"))
-            return vf_jin_fail(c, "rates.cross-az: set cross-az-out and cross-az-in instead (each side of a cross-AZ "
-                                  "transfer is charged)");
-        uint64_t rate;
-        vpcflow_status st = price_of(c, v, where, &rate);
-        if (st)
-            return st;
-        if (!strcmp(key, "internet-out")) { /* one flat rate: a single tier */
-            p->tiers[0] = (vf_tier){UINT64_MAX, rate};
-            p->ntiers = 1;
-            *flat_internet = 1;
-            continue;
-        }
-        uint64_t *slot = rate_slot(p, key);
-        if (!slot)
-            return vf_jin_fail(c, "rates: unknown rate \"%s\" (known: %s)", shown_key, rate_names);
-        *slot = rate;
+    if (!strcmp(key, "cross-az"))
+        return vf_jin_fail(c, "rates.cross-az: set cross-az-out and cross-az-in instead (each side of a cross-AZ "
+                              "transfer is charged)");
+    uint64_t rate;
+    vpcflow_status st = price_of(c, v, where, &rate);
+    if (st)
+        return st;
+    if (!strcmp(key, "internet-out")) { /* one flat rate: a single tier */
+        p->tiers[0] = (vf_tier){UINT64_MAX, rate};
+        p->ntiers = 1;
+        *(int *)ctx = 1;
+        return VPCFLOW_OK;
     }
+    uint64_t *slot = rate_slot(p, key);
+    if (!slot)
+        return vf_jin_fail(c, "rates: unknown rate \"%s\" (known: %s)", k, rate_names);
+    *slot = rate;
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_region_rates(const vf_jin *c, vf_prices *p, const json_t *to)
+static vpcflow_status region_member(const vf_jin *c, vf_prices *p, const char *region, const char *k, const char *where,
+                                    const json_t *v, void *ctx)
 {
-    if (!json_is_object(to))
-        return vf_jin_fail(c, "inter-region-to: expected an object such as {\"us-east-2\": 0.01}, found %s",
-                           vf_json_type_name(to));
-    const char *region;
-    json_t *v;
-    json_object_foreach((json_t *)to, region, v)
-    {
-        char where[96], shown_region[48];
-        shown(region, shown_region, sizeof shown_region);
-        snprintf(where, sizeof where, "inter-region-to.%s", shown_region);
-        uint64_t rate;
-        vpcflow_status st = price_of(c, v, where, &rate);
-        if (st)
-            return st;
-        if (!region[0] || strlen(region) >= sizeof p->inter_region_to[0].region)
-            return vf_jin_fail(c, "%s: not a region name", where);
-        size_t i = 0;
-        while (i < p->n_inter_region_to && strcmp(p->inter_region_to[i].region, region))
-            i++;
-        if (i == VF_MAX_REGION_RATES)
-            return vf_jin_fail(c, "inter-region-to: more than %d regions", VF_MAX_REGION_RATES);
-        memcpy(p->inter_region_to[i].region, region, strlen(region) + 1);
-        p->inter_region_to[i].rate = rate;
-        if (i == p->n_inter_region_to)
-            p->n_inter_region_to++;
-    }
+    uint64_t rate;
+    vpcflow_status st = price_of(c, v, where, &rate);
+    if (st)
+        return st;
+    if (!region[0] || strlen(region) >= sizeof p->inter_region_to[0].region)
+        return vf_jin_fail(c, "%s: not a region name", where);
+    size_t i = 0;
+    while (i < p->n_inter_region_to && strcmp(p->inter_region_to[i].region, region))
+        i++;
+    if (i == VF_MAX_REGION_RATES)
+        return vf_jin_fail(c, "inter-region-to: more than %d regions", VF_MAX_REGION_RATES);
+    memcpy(p->inter_region_to[i].region, region, strlen(region) + 1);
+    p->inter_region_to[i].rate = rate;
+    if (i == p->n_inter_region_to)
+        p->n_inter_region_to++;
     return VPCFLOW_OK;
 }
 
@@ -290,9 +303,9 @@ static vpcflow_status apply_tier(const vf_jin *c, vf_prices *p, const json_t *ti
 {
     char where[48];
     snprintf(where, sizeof where, "internet-out-tiers[%zu]", i);
-    if (!json_is_object(tier))
-        return vf_jin_fail(c, "%s: expected an object such as {\"up_to_gb\": 10240, \"rate\": 0.09}, found %s", where,
-                           vf_json_type_name(tier));
+    vpcflow_status st = want_object(c, tier, where, "{\"up_to_gb\": 10240, \"rate\": 0.09}");
+    if (st)
+        return st;
     const char *key;
     json_t *v;
     json_object_foreach((json_t *)tier, key, v)
@@ -306,7 +319,7 @@ static vpcflow_status apply_tier(const vf_jin *c, vf_prices *p, const json_t *ti
     const json_t *rate = json_object_get(tier, "rate"), *up = json_object_get(tier, "up_to_gb");
     char w[64];
     snprintf(w, sizeof w, "%s.rate", where);
-    vpcflow_status st = rate ? price_of(c, rate, w, &p->tiers[i].rate) : vf_jin_fail(c, "%s: no rate", where);
+    st = rate ? price_of(c, rate, w, &p->tiers[i].rate) : vf_jin_fail(c, "%s: no rate", where);
     if (st)
         return st;
     if (i + 1 == n) {
@@ -343,27 +356,13 @@ static vpcflow_status apply_tiers(const vf_jin *c, vf_prices *p, const json_t *t
     return VPCFLOW_OK;
 }
 
-static vpcflow_status apply_nat(const vf_jin *c, vf_prices *p, const json_t *nat)
+static vpcflow_status nat_member(const vf_jin *c, vf_prices *p, const char *key, const char *k, const char *where,
+                                 const json_t *v, void *ctx)
 {
-    if (!json_is_object(nat))
-        return vf_jin_fail(c,
-                           "nat-gateway: expected an object such as {\"per-gb\": 0.045, \"per-hour\": 0.045}, found %s",
-                           vf_json_type_name(nat));
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)nat, key, v)
-    {
-        char where[96], k[48];
-        shown(key, k, sizeof k);
-        snprintf(where, sizeof where, "nat-gateway.%s", k);
-        uint64_t *slot = !strcmp(key, "per-gb") ? &p->nat_per_gb : !strcmp(key, "per-hour") ? &p->nat_per_hour : NULL;
-        if (!slot)
-            return vf_jin_fail(c, "nat-gateway: unknown key \"%s\" (known: per-gb, per-hour)", k);
-        vpcflow_status st = price_of(c, v, where, slot);
-        if (st)
-            return st;
-    }
-    return VPCFLOW_OK;
+    uint64_t *slot = !strcmp(key, "per-gb") ? &p->nat_per_gb : !strcmp(key, "per-hour") ? &p->nat_per_hour : NULL;
+    if (!slot)
+        return vf_jin_fail(c, "nat-gateway: unknown key \"%s\" (known: per-gb, per-hour)", k);
+    return price_of(c, v, where, slot);
 }
 
 static vpcflow_status apply_string(const vf_jin *c, const json_t *v, const char *key, char *out, size_t cap)
@@ -392,15 +391,15 @@ static vpcflow_status apply(const vf_jin *c, vf_prices *p, const json_t *doc)
             has_source = 1;
             st = apply_string(c, v, key, p->source, sizeof p->source);
         } else if (!strcmp(key, "rates"))
-            st = apply_rates(c, p, v, &flat_internet);
+            st = each_member(c, p, v, "rates", "{\"cross-az-out\": 0.01}", rate_member, &flat_internet);
         else if (!strcmp(key, "inter-region-to"))
-            st = apply_region_rates(c, p, v);
+            st = each_member(c, p, v, "inter-region-to", "{\"us-east-2\": 0.01}", region_member, NULL);
         else if (!strcmp(key, "internet-out-tiers"))
             st = apply_tiers(c, p, v);
         else if (!strcmp(key, "internet-out-free-gb"))
             st = gb_of(c, v, key, &p->free_gb_month);
         else if (!strcmp(key, "nat-gateway"))
-            st = apply_nat(c, p, v);
+            st = each_member(c, p, v, "nat-gateway", "{\"per-gb\": 0.045, \"per-hour\": 0.045}", nat_member, NULL);
         else if (key[0] != '_' && strcmp(key, "comment")) {
             char k[48];
             shown(key, k, sizeof k);

@@ -68,6 +68,41 @@ static vpcflow_status bad_value(const char *file, const char *where, const char 
     return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s.%s: %s is not %s", where, key, q, what);
 }
 
+static vpcflow_status expect_object(const json_t *el, const char *file, const char *where, vpcflow_error *err)
+{
+    if (json_is_object(el))
+        return VPCFLOW_OK;
+    return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", where,
+                    vf_json_type_name(el));
+}
+
+/* Reads the string members of the object el named by a table into their buffers ("" when absent). */
+typedef struct str_member {
+    const char *key;
+    char *dst;
+    size_t size;
+} str_member;
+
+static vpcflow_status read_strings(const json_t *el, const char *file, const char *where, const str_member *m, size_t n,
+                                   vpcflow_error *err)
+{
+    vpcflow_status st = expect_object(el, file, where, err);
+    for (size_t i = 0; i < n && !st; i++)
+        st = vf_json_string(el, m[i].key, file, where, m[i].dst, m[i].size, err);
+    return st;
+}
+
+/* Element i of the array where.key, which must be an object; its name "where.key[i]" goes to w.
+ * NULL with *st set when it is not an object. */
+static const json_t *object_element(const json_t *arr, size_t i, const char *key, const char *file, const char *where,
+                                    char *w, size_t wsize, vpcflow_status *st, vpcflow_error *err)
+{
+    const json_t *el = json_array_get(arr, i);
+    snprintf(w, wsize, "%s.%s[%zu]", where, key, i);
+    *st = expect_object(el, file, w, err);
+    return *st ? NULL : el;
+}
+
 /* The subnet's IPv6 block: the first association that is not being removed. */
 static vpcflow_status aws_subnet_v6(const json_t *el, const char *file, const char *where, vf_subnet *s,
                                     vpcflow_error *err)
@@ -79,14 +114,10 @@ static vpcflow_status aws_subnet_v6(const json_t *el, const char *file, const ch
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0,
                         "%s.Ipv6CidrBlockAssociationSet: expected an array, found %s", where, vf_json_type_name(set));
     for (size_t i = 0; i < json_array_size(set) && !s->has_v6; i++) {
-        const json_t *as = json_array_get(set, i);
         char w[128], cidr[64];
-        snprintf(w, sizeof w, "%s.Ipv6CidrBlockAssociationSet[%zu]", where, i);
-        if (!json_is_object(as))
-            return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", w,
-                            vf_json_type_name(as));
-        vpcflow_status st = vf_json_string(as, "Ipv6CidrBlock", file, w, cidr, sizeof cidr, err);
-        if (st)
+        vpcflow_status st;
+        const json_t *as = object_element(set, i, "Ipv6CidrBlockAssociationSet", file, where, w, sizeof w, &st, err);
+        if (!as || (st = vf_json_string(as, "Ipv6CidrBlock", file, w, cidr, sizeof cidr, err)))
             return st;
         const char *state = json_string_value(json_object_get(json_object_get(as, "Ipv6CidrBlockState"), "State"));
         if (!cidr[0] || (state && strncmp(state, "disassociat", 11) == 0))
@@ -102,16 +133,14 @@ static vpcflow_status aws_subnet(vf_topology *t, const char *file, size_t i, con
 {
     char where[48], cidr[64];
     snprintf(where, sizeof where, "Subnets[%zu]", i);
-    if (!json_is_object(el))
-        return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", where,
-                        vf_json_type_name(el));
-    vf_subnet s = {0};
     vpcflow_status st;
-    if ((st = vf_json_string(el, "SubnetId", file, where, s.id, sizeof s.id, err)) ||
-        (st = vf_json_string(el, "VpcId", file, where, s.vpc_id, sizeof s.vpc_id, err)) ||
-        (st = vf_json_string(el, "AvailabilityZone", file, where, s.az, sizeof s.az, err)) ||
-        (st = vf_json_string(el, "AvailabilityZoneId", file, where, s.az_id, sizeof s.az_id, err)) ||
-        (st = vf_json_string(el, "CidrBlock", file, where, cidr, sizeof cidr, err)))
+    vf_subnet s = {0};
+    const str_member m[] = {
+        {"SubnetId", s.id, sizeof s.id},         {"VpcId", s.vpc_id, sizeof s.vpc_id},
+        {"AvailabilityZone", s.az, sizeof s.az}, {"AvailabilityZoneId", s.az_id, sizeof s.az_id},
+        {"CidrBlock", cidr, sizeof cidr},
+    };
+    if ((st = read_strings(el, file, where, m, VF_ARRAY_LEN(m), err)))
         return st;
     if (!s.id[0])
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: no SubnetId", where);
@@ -320,13 +349,10 @@ static vpcflow_status public_of(const json_t *obj, const char *file, const char 
         return VPCFLOW_OK;
     char w[128];
     snprintf(w, sizeof w, "%s.Association", where);
-    if (!json_is_object(as))
-        return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", w,
-                        vf_json_type_name(as));
     vpcflow_addr a;
     int found;
-    vpcflow_status st = parse_addr_into(as, file, w, "PublicIp", &a, &found, err);
-    if (st || !found)
+    vpcflow_status st = expect_object(as, file, w, err);
+    if (st || (st = parse_addr_into(as, file, w, "PublicIp", &a, &found, err)) || !found)
         return st;
     return push_addr(al->pub, &al->npub, a, file, where, err);
 }
@@ -346,23 +372,26 @@ static const json_t *array_member(const json_t *obj, const char *key, const char
     return v;
 }
 
-/* PrivateIpAddresses[]: private IPv4 addresses (the primary one first) and their public IPs. */
-static vpcflow_status eni_private(const json_t *el, const char *file, const char *where, addr_list *al,
-                                  vpcflow_error *err)
+/* PrivateIpAddresses[] (private IPv4 addresses, the primary one first, and their public IPs) or,
+ * with v6, Ipv6Addresses[]. */
+static vpcflow_status eni_addrs(const json_t *el, const char *file, const char *where, int v6, addr_list *al,
+                                vpcflow_error *err)
 {
+    const char *key = v6 ? "Ipv6Addresses" : "PrivateIpAddresses";
     vpcflow_status st;
-    const json_t *arr = array_member(el, "PrivateIpAddresses", file, where, &st, err);
+    const json_t *arr = array_member(el, key, file, where, &st, err);
     for (size_t i = 0; arr && i < json_array_size(arr); i++) {
-        const json_t *p = json_array_get(arr, i);
         char w[128];
-        snprintf(w, sizeof w, "%s.PrivateIpAddresses[%zu]", where, i);
-        if (!json_is_object(p))
-            return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", w,
-                            vf_json_type_name(p));
         vpcflow_addr a;
         int found;
-        if ((st = parse_addr_into(p, file, w, "PrivateIpAddress", &a, &found, err)))
+        const json_t *p = object_element(arr, i, key, file, where, w, sizeof w, &st, err);
+        if (!p || (st = parse_addr_into(p, file, w, v6 ? "Ipv6Address" : "PrivateIpAddress", &a, &found, err)))
             return st;
+        if (v6) {
+            if (found && (st = push_addr(al->v6, &al->n6, a, file, where, err)))
+                return st;
+            continue;
+        }
         if (found && json_is_true(json_object_get(p, "Primary")) && !has_addr(al->v4, al->n4, a)) {
             if (al->n4 >= VF_ENI_MAX_ADDRS)
                 return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: more than %d addresses", where,
@@ -373,27 +402,6 @@ static vpcflow_status eni_private(const json_t *el, const char *file, const char
         } else if (found && (st = push_addr(al->v4, &al->n4, a, file, where, err)))
             return st;
         if ((st = public_of(p, file, w, al, err)))
-            return st;
-    }
-    return st;
-}
-
-static vpcflow_status eni_ipv6(const json_t *el, const char *file, const char *where, addr_list *al, vpcflow_error *err)
-{
-    vpcflow_status st;
-    const json_t *arr = array_member(el, "Ipv6Addresses", file, where, &st, err);
-    for (size_t i = 0; arr && i < json_array_size(arr); i++) {
-        const json_t *p = json_array_get(arr, i);
-        char w[128];
-        snprintf(w, sizeof w, "%s.Ipv6Addresses[%zu]", where, i);
-        if (!json_is_object(p))
-            return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", w,
-                            vf_json_type_name(p));
-        vpcflow_addr a;
-        int found;
-        if ((st = parse_addr_into(p, file, w, "Ipv6Address", &a, &found, err)))
-            return st;
-        if (found && (st = push_addr(al->v6, &al->n6, a, file, where, err)))
             return st;
     }
     return st;
@@ -422,12 +430,12 @@ static vpcflow_status eni_strings(const json_t *el, const char *file, const char
                                   char *az, size_t azcap, vpcflow_error *err)
 {
     vpcflow_status st;
-    if ((st = vf_json_string(el, "NetworkInterfaceId", file, where, e->id, sizeof e->id, err)) ||
-        (st = vf_json_string(el, "SubnetId", file, where, e->subnet_id, sizeof e->subnet_id, err)) ||
-        (st = vf_json_string(el, "VpcId", file, where, e->vpc_id, sizeof e->vpc_id, err)) ||
-        (st = vf_json_string(el, "AvailabilityZone", file, where, az, azcap, err)) ||
-        (st = vf_json_string(el, "InterfaceType", file, where, x->type, sizeof x->type, err)) ||
-        (st = vf_json_string(el, "RequesterId", file, where, x->requester, sizeof x->requester, err)))
+    const str_member m[] = {
+        {"NetworkInterfaceId", e->id, sizeof e->id}, {"SubnetId", e->subnet_id, sizeof e->subnet_id},
+        {"VpcId", e->vpc_id, sizeof e->vpc_id},      {"AvailabilityZone", az, azcap},
+        {"InterfaceType", x->type, sizeof x->type},  {"RequesterId", x->requester, sizeof x->requester},
+    };
+    if ((st = read_strings(el, file, where, m, VF_ARRAY_LEN(m), err)))
         return st;
     const json_t *d = json_object_get(el, "Description");
     if (json_is_string(d)) /* free text: a long one is cut, not refused */
@@ -448,12 +456,9 @@ static vpcflow_status aws_eni(vf_topology *t, const char *file, size_t i, const 
 {
     char where[48], az[32];
     snprintf(where, sizeof where, "NetworkInterfaces[%zu]", i);
-    if (!json_is_object(el))
-        return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", where,
-                        vf_json_type_name(el));
     vf_eni e = {0};
     eni_text x = {0};
-    vpcflow_status st = eni_strings(el, file, where, &e, &x, az, sizeof az, err);
+    vpcflow_status st = eni_strings(el, file, where, &e, &x, az, sizeof az, err); /* checks el is an object */
     if (st)
         return st;
     addr_list *al = vf_calloc(1, sizeof *al);
@@ -468,7 +473,7 @@ static vpcflow_status aws_eni(vf_topology *t, const char *file, size_t i, const 
         goto done;
     if (found)
         al->v4[al->n4++] = primary;
-    if ((st = eni_private(el, file, where, al, err)) || (st = eni_ipv6(el, file, where, al, err)) ||
+    if ((st = eni_addrs(el, file, where, 0, al, err)) || (st = eni_addrs(el, file, where, 1, al, err)) ||
         (st = public_of(el, file, where, al, err)))
         goto done;
     eni_set_addrs(&e, al, all);
@@ -506,28 +511,17 @@ vpcflow_status vf_topology_load_enis(vf_topology *t, const char *path, vpcflow_e
 
 /* ---- vpcflow's topology file ---------------------------------------------------------------- */
 
-static vpcflow_status expect_object(const json_t *el, const char *file, const char *where, vpcflow_error *err)
-{
-    if (json_is_object(el))
-        return VPCFLOW_OK;
-    return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: expected an object, found %s", where,
-                    vf_json_type_name(el));
-}
-
 static vpcflow_status file_subnet(vf_topology *t, const char *file, size_t i, const json_t *el, vpcflow_error *err)
 {
     char where[48], cidr[64], cidr6[64];
     snprintf(where, sizeof where, "subnets[%zu]", i);
-    vpcflow_status st = expect_object(el, file, where, err);
-    if (st)
-        return st;
+    vpcflow_status st;
     vf_subnet s = {0};
-    if ((st = vf_json_string(el, "id", file, where, s.id, sizeof s.id, err)) ||
-        (st = vf_json_string(el, "vpc", file, where, s.vpc_id, sizeof s.vpc_id, err)) ||
-        (st = vf_json_string(el, "az", file, where, s.az, sizeof s.az, err)) ||
-        (st = vf_json_string(el, "az_id", file, where, s.az_id, sizeof s.az_id, err)) ||
-        (st = vf_json_string(el, "cidr", file, where, cidr, sizeof cidr, err)) ||
-        (st = vf_json_string(el, "ipv6_cidr", file, where, cidr6, sizeof cidr6, err)))
+    const str_member m[] = {
+        {"id", s.id, sizeof s.id},          {"vpc", s.vpc_id, sizeof s.vpc_id}, {"az", s.az, sizeof s.az},
+        {"az_id", s.az_id, sizeof s.az_id}, {"cidr", cidr, sizeof cidr},        {"ipv6_cidr", cidr6, sizeof cidr6},
+    };
+    if ((st = read_strings(el, file, where, m, VF_ARRAY_LEN(m), err)))
         return st;
     if (!s.id[0])
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "%s: no id", where);
@@ -613,16 +607,14 @@ static vpcflow_status file_iface(vf_topology *t, const char *file, size_t i, con
 {
     char where[48], az[32], kind[32], name[128];
     snprintf(where, sizeof where, "interfaces[%zu]", i);
-    vpcflow_status st = expect_object(el, file, where, err);
-    if (st)
-        return st;
+    vpcflow_status st;
     vf_eni e = {0};
-    if ((st = vf_json_string(el, "id", file, where, e.id, sizeof e.id, err)) ||
-        (st = vf_json_string(el, "subnet", file, where, e.subnet_id, sizeof e.subnet_id, err)) ||
-        (st = vf_json_string(el, "vpc", file, where, e.vpc_id, sizeof e.vpc_id, err)) ||
-        (st = vf_json_string(el, "az", file, where, az, sizeof az, err)) ||
-        (st = vf_json_string(el, "kind", file, where, kind, sizeof kind, err)) ||
-        (st = vf_json_string(el, "name", file, where, name, sizeof name, err)))
+    const str_member m[] = {
+        {"id", e.id, sizeof e.id},          {"subnet", e.subnet_id, sizeof e.subnet_id},
+        {"vpc", e.vpc_id, sizeof e.vpc_id}, {"az", az, sizeof az},
+        {"kind", kind, sizeof kind},        {"name", name, sizeof name},
+    };
+    if ((st = read_strings(el, file, where, m, VF_ARRAY_LEN(m), err)))
         return st;
     const char *k = kind[0] ? kind : name[0] == 'i' && name[1] == '-' ? "ec2" : "other";
     int style = vf_owner_style(k, strlen(k));

@@ -45,14 +45,8 @@ static pend *find(vpcflow_ordered *w, uint64_t seq, int create)
             return &w->pend[i];
     if (!create)
         return NULL;
-    if (w->npend == w->cap) {
-        size_t ncap = w->cap ? w->cap * 2 : 16;
-        pend *np = realloc(w->pend, ncap * sizeof *np);
-        if (!np)
-            return NULL;
-        w->pend = np;
-        w->cap = ncap;
-    }
+    if (vf_grow(&w->pend, &w->cap, w->npend + 1, sizeof *w->pend) < 0)
+        return NULL;
     pend *p = &w->pend[w->npend++];
     memset(p, 0, sizeof *p);
     p->seq = seq;
@@ -89,15 +83,7 @@ int vpcflow_ordered_write(vpcflow_ordered *w, uint64_t seq, const void *data, si
         put(w, data, len);
     } else {
         pend *p = find(w, seq, 1);
-        if (p && p->len + len > p->cap) {
-            size_t ncap = (p->len + len) * 2;
-            char *nd = realloc(p->data, ncap);
-            if (nd) {
-                p->data = nd;
-                p->cap = ncap;
-            }
-        }
-        if (p && p->len + len <= p->cap) {
+        if (p && vf_grow(&p->data, &p->cap, p->len + len, 1) == 0) {
             memcpy(p->data + p->len, data, len);
             p->len += len;
             w->pending_bytes += len;

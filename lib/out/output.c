@@ -4,6 +4,7 @@
 
 #include "read/format.h"
 #include "read/parse.h"
+#include "query/rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,4 +160,13 @@ void vf_column_value(const vpcflow_record *rec, const vpcflow_columns *cols, siz
         v->ptr = tok.ptr;
         v->len = tok.len;
     }
+}
+
+void vf_rows_put_time(const vpcflow_rows *r, size_t i, int json, FILE *out)
+{
+    if (!r->timeline)
+        return;
+    char t[32];
+    vf_rows_time(r->rows[i].bucket, t, sizeof t);
+    fprintf(out, json ? "\"time\": \"%s\", \"start\": %lld, " : "%s,%lld,", t, (long long)r->rows[i].bucket);
 }

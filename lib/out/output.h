@@ -39,9 +39,13 @@ int vf_summary_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *o
 int vf_rows_table(const vpcflow_rows *r, FILE *out);
 int vf_rows_csv(const vpcflow_rows *r, FILE *out);
 int vf_rows_json(const vpcflow_rows *r, FILE *out);
+/* Row i's time cells when r is a timeline (else nothing): its bucket's time as text and start in
+ * seconds, as the first CSV cells or (json) as the "time" and "start" members. */
+void vf_rows_put_time(const vpcflow_rows *r, size_t i, int json, FILE *out);
 
-size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
-size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
+/* A record as text (AWS layout: space-separated, '-' for no value) or, with csv, as a CSV row
+ * (RFC 4180 cells, empty for no value). */
+size_t vf_text_record(const vpcflow_record *rec, const vpcflow_columns *cols, int csv, vf_text *o);
 size_t vf_json_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o);
 
 #endif

@@ -1,4 +1,5 @@
-/* output_csv.c — CSV output (RFC 4180): a header of AWS field names, empty cells for no value. */
+/* output_csv.c — CSV output (RFC 4180): the header of AWS field names and the query tables; records
+ * as CSV rows are written by output_text.c. */
 #include "out/output.h"
 
 #include "read/format.h"
@@ -6,21 +7,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-size_t vf_csv_record(const vpcflow_record *rec, const vpcflow_columns *cols, vf_text *o)
-{
-    size_t n = cols ? cols->n : rec->format->ncols;
-    for (size_t i = 0; i < n; i++) {
-        vf_val v;
-        vf_column_value(rec, cols, i, &v);
-        if (i)
-            vf_putc(o, ',');
-        if (v.kind != VF_VAL_ABSENT)
-            vf_put_csv(o, v.ptr, v.len);
-    }
-    vf_putc(o, '\n');
-    return o->len;
-}
 
 size_t vpcflow_columns_csv_header(const vpcflow_columns *cols, char *buf, size_t cap)
 {
@@ -74,11 +60,7 @@ int vf_rows_csv(const vpcflow_rows *r, FILE *out)
     uint64_t total = vf_rows_total_metric(r);
     for (size_t i = 0; i < r->n; i++) {
         const vf_row *row = &r->rows[i];
-        if (r->timeline) {
-            char t[32];
-            vf_rows_time(row->bucket, t, sizeof t);
-            fprintf(out, "%s,%lld,", t, (long long)row->bucket);
-        }
+        vf_rows_put_time(r, i, 0, out);
         for (size_t k = 0; k < r->nkeys; k++) {
             csv_cell(out, row->text[k]);
             fputc(',', out);

@@ -186,11 +186,7 @@ int vf_rows_json(const vpcflow_rows *r, FILE *out)
     for (size_t i = 0; i < r->n; i++) {
         const vf_row *row = &r->rows[i];
         fputs(i ? ",\n    {" : "\n    {", out);
-        if (r->timeline) {
-            char t[32];
-            vf_rows_time(row->bucket, t, sizeof t);
-            fprintf(out, "\"time\": \"%s\", \"start\": %lld, ", t, (long long)row->bucket);
-        }
+        vf_rows_put_time(r, i, 1, out);
         for (size_t k = 0; k < r->nkeys; k++) {
             put_json_text(out, r->names[k]);
             fputs(": ", out);

@@ -8,10 +8,10 @@ size_t vpcflow_record_render(const vpcflow_record *rec, vpcflow_output kind, con
     vf_text o = vf_text_fixed(buf, cap);
     switch (kind) {
     case VPCFLOW_OUTPUT_CSV:
-        return vf_csv_record(rec, cols, &o);
+        return vf_text_record(rec, cols, 1, &o);
     case VPCFLOW_OUTPUT_JSON:
         return vf_json_record(rec, cols, &o);
     default:
-        return vf_text_record(rec, cols, &o);
+        return vf_text_record(rec, cols, 0, &o);
     }
 }

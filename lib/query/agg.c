@@ -193,17 +193,12 @@ void vf_agg_clear(vf_agg *a)
     memset(a->index, 0, a->index_cap * sizeof *a->index);
 }
 
+/* Room for one more group, 64 at first, never past the groups the budget holds (at least 16,
+ * the count at which the table starts evicting). */
 static int grow_entries(vf_agg *a)
 {
-    size_t ncap = a->cap ? a->cap * 2 : 64;
-    if (ncap > max_groups(a))
-        ncap = max_groups(a);
-    unsigned char *ne = realloc(a->entries, ncap * a->entry_size);
-    if (!ne)
-        return -1;
-    a->entries = ne;
-    a->cap = ncap;
-    return 0;
+    size_t max = vf_agg_capacity(a);
+    return vf_grow_max(&a->entries, &a->cap, VF_MIN(VF_MAX(a->count + 1, (size_t)64), max), a->entry_size, max);
 }
 
 /* ---- heavy-hitter mode ------------------------------------------------------------------ */

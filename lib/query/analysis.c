@@ -66,11 +66,9 @@ static void analysis_diag(void *ctx, const vpcflow_diag *d)
     d = &named;
     if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED) {
         size_t li = strlen(d->input) + 1, lm = strlen(d->message) + 1;
-        char *nt = realloc(a->failed.text, a->failed.len + li + lm);
-        if (nt) {
-            memcpy(nt + a->failed.len, d->input, li);
-            memcpy(nt + a->failed.len + li, d->message, lm);
-            a->failed.text = nt;
+        if (vf_grow(&a->failed.text, &a->failed.cap, a->failed.len + li + lm, 1) == 0) {
+            memcpy(a->failed.text + a->failed.len, d->input, li);
+            memcpy(a->failed.text + a->failed.len + li, d->message, lm);
             a->failed.len += li + lm;
             a->failed.n++;
         }

@@ -9,7 +9,7 @@
 /* The inputs a scan could not read, or not wholly: entries "input\0message\0", in input order. */
 typedef struct vf_failed {
     char *text;
-    size_t len, n;
+    size_t len, n, cap;
 } vf_failed;
 
 typedef struct vf_analysis {

@@ -13,17 +13,7 @@
 
 static int reserve(vf_chunkbuf *b, size_t need)
 {
-    if (need + VF_PAD + 1 <= b->cap)
-        return 0;
-    size_t ncap = b->cap ? b->cap : ((size_t)4 << 20);
-    while (ncap < need + VF_PAD + 1)
-        ncap *= 2;
-    char *nb = realloc(b->buf, ncap);
-    if (!nb)
-        return -1;
-    b->buf = nb;
-    b->cap = ncap;
-    return 0;
+    return vf_grow(&b->buf, &b->cap, VF_MAX(need + VF_PAD + 1, (size_t)4 << 20), 1); /* 4 MiB at first */
 }
 
 void vf_chunkbuf_free(vf_chunkbuf *b)

@@ -166,15 +166,10 @@ int vf_gunzip_all(const void *in, size_t n, char **out, size_t *out_len, size_t 
     const unsigned char *p = in;
     size_t left = n;
     for (;;) {
-        if (len == cap) { /* one byte of room over the limit tells a stream that ends at it */
-            size_t ncap = VF_MIN(cap * 2, max_out + 1);
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                msg = "out of memory";
-                goto fail;
-            }
-            buf = nb;
-            cap = ncap;
+        /* one byte of room over the limit tells a stream that ends at it */
+        if (len == cap && vf_grow_max(&buf, &cap, len + 1, 1, max_out + 1) < 0) {
+            msg = "out of memory";
+            goto fail;
         }
         int done;
         long got = vf_gz_inflate(gz, &p, &left, 1, buf + len, cap - len, &done, &msg);

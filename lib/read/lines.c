@@ -22,7 +22,7 @@ struct vf_formats {
     } * hdrs;
     size_t nhdrs, cap;
     char **warned;
-    size_t nwarned;
+    size_t nwarned, cwarned;
 };
 
 vf_formats *vf_formats_new(vpcflow_format *base)
@@ -62,10 +62,8 @@ static int warned_before(vf_formats *reg, const char *name)
     for (size_t i = 0; i < reg->nwarned; i++)
         if (strcmp(reg->warned[i], name) == 0)
             return 1;
-    char **nw = realloc(reg->warned, (reg->nwarned + 1) * sizeof *nw);
-    if (!nw)
+    if (vf_grow(&reg->warned, &reg->cwarned, reg->nwarned + 1, sizeof *reg->warned) < 0)
         return 1;
-    reg->warned = nw;
     reg->warned[reg->nwarned] = vf_strndup(name, strlen(name));
     if (reg->warned[reg->nwarned])
         reg->nwarned++;
@@ -96,17 +94,11 @@ const vpcflow_format *vf_formats_from_header(vf_formats *reg, const char *line, 
         *why = st == VPCFLOW_ERR_INPUT ? "invalid header line (a field appears twice?)" : VF_OUT_OF_MEMORY;
         return NULL;
     }
-    if (reg->nhdrs == reg->cap) {
-        size_t ncap = reg->cap ? reg->cap * 2 : 8;
-        struct hdr *nh = realloc(reg->hdrs, ncap * sizeof *nh);
-        if (!nh) {
-            pthread_mutex_unlock(&reg->lock);
-            vpcflow_format_free(fmt);
-            *why = VF_OUT_OF_MEMORY;
-            return NULL;
-        }
-        reg->hdrs = nh;
-        reg->cap = ncap;
+    if (vf_grow(&reg->hdrs, &reg->cap, reg->nhdrs + 1, sizeof *reg->hdrs) < 0) {
+        pthread_mutex_unlock(&reg->lock);
+        vpcflow_format_free(fmt);
+        *why = VF_OUT_OF_MEMORY;
+        return NULL;
     }
     reg->hdrs[reg->nhdrs].text = vf_strndup(line, len);
     if (!reg->hdrs[reg->nhdrs].text) { /* a NULL text would crash the next lookup's strlen */

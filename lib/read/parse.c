@@ -593,14 +593,8 @@ vpcflow_status vpcflow_parse_line(vpcflow_line_parser *lp, const char *line, siz
 {
     if (memchr(line, '\n', len))
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "line contains a line break");
-    if (len + 2 + VF_PAD > lp->cap) {
-        size_t ncap = len + 2 + VF_PAD;
-        char *nb = realloc(lp->buf, ncap);
-        if (!nb)
-            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-        lp->buf = nb;
-        lp->cap = ncap;
-    }
+    if (vf_grow(&lp->buf, &lp->cap, len + 2 + VF_PAD, 1) < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     memcpy(lp->buf, line, len);
     lp->buf[len] = '\n';
     memset(lp->buf + len + 1, 0, VF_PAD + 1);

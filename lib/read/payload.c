@@ -82,22 +82,9 @@ static int add_line(builder *b, const char *msg, size_t len, int64_t ms)
         b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "a log event message spans several lines");
         return -1;
     }
-    if (o->len + len + 1 + VF_PAD > b->cap) {
-        size_t ncap = (o->len + len + 1 + VF_PAD) * 2;
-        char *nt = realloc(o->text, ncap);
-        if (!nt)
-            goto oom;
-        o->text = nt;
-        b->cap = ncap;
-    }
-    if (o->nevents == b->ecap) {
-        size_t ncap = b->ecap ? b->ecap * 2 : 256;
-        int64_t *ne = realloc(o->event_ms, ncap * sizeof *ne);
-        if (!ne)
-            goto oom;
-        o->event_ms = ne;
-        b->ecap = ncap;
-    }
+    if (vf_grow(&o->text, &b->cap, o->len + len + 1 + VF_PAD, 1) < 0 ||
+        vf_grow(&o->event_ms, &b->ecap, o->nevents + 1, sizeof *o->event_ms) < 0)
+        goto oom;
     memcpy(o->text + o->len, msg, len);
     o->len += len;
     o->text[o->len++] = '\n';

@@ -10,20 +10,14 @@
 
 static void add_header(vf_prescan *out, size_t off, uint64_t line)
 {
-    if (out->nheaders == out->cap) {
-        size_t ncap = out->cap ? out->cap * 2 : 4;
-        size_t *n = realloc(out->header_off, ncap * sizeof *n);
-        if (n)
-            out->header_off = n;
-        uint64_t *l = realloc(out->header_line, ncap * sizeof *l);
-        if (l)
-            out->header_line = l;
-        if (!n || !l) {
-            out->failed = 1;
-            return;
-        }
-        out->cap = ncap;
+    /* two arrays of one capacity: each grows from it the same way; the smaller counts */
+    size_t cap_off = out->cap, cap_line = out->cap;
+    if (vf_grow(&out->header_off, &cap_off, out->nheaders + 1, sizeof *out->header_off) < 0 ||
+        vf_grow(&out->header_line, &cap_line, out->nheaders + 1, sizeof *out->header_line) < 0) {
+        out->failed = 1;
+        return;
     }
+    out->cap = cap_line;
     out->header_off[out->nheaders] = off;
     out->header_line[out->nheaders++] = line;
 }

@@ -220,17 +220,7 @@ static void expand_warn(void *ctx, const char *path, const char *message)
 
 static int grow_buf(worker *W, size_t need)
 {
-    if (need <= W->cap)
-        return 0;
-    size_t ncap = W->cap ? W->cap : STREAM_BUF;
-    while (ncap < need)
-        ncap *= 2;
-    char *nb = realloc(W->buf, ncap + VF_PAD + 1);
-    if (!nb)
-        return -1;
-    W->buf = nb;
-    W->cap = ncap;
-    return 0;
+    return vf_grow_padded(&W->buf, &W->cap, VF_MAX(need, STREAM_BUF), VF_PAD + 1);
 }
 
 static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
@@ -585,14 +575,8 @@ static int run_workers(scan *S, void *(*fn)(void *))
 
 static int add_unit(scan *S, size_t *cap, const unit *u)
 {
-    if (S->nunits == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 64;
-        unit *nu = realloc(S->units, ncap * sizeof *nu);
-        if (!nu)
-            return -1;
-        S->units = nu;
-        *cap = ncap;
-    }
+    if (vf_grow(&S->units, cap, S->nunits + 1, sizeof *S->units) < 0)
+        return -1;
     S->units[S->nunits] = *u;
     S->units[S->nunits].seq = S->nunits;
     S->nunits++;

@@ -143,15 +143,9 @@ static int push(path_list *l, char *s)
 {
     if (!s)
         return -1;
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 16;
-        char **nv = realloc(l->v, ncap * sizeof *nv);
-        if (!nv) {
-            free(s);
-            return -1;
-        }
-        l->v = nv;
-        l->cap = ncap;
+    if (vf_grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
+        free(s);
+        return -1;
     }
     l->v[l->n++] = s;
     return 0;

@@ -68,6 +68,22 @@ TEST(ties_break_on_key_bytes)
     vf_agg_free(a);
 }
 
+/* Budgets too small for 16 groups: the table still holds 16 (vf_agg_capacity) before it evicts,
+ * and its entries grow to that many, not to the budget's count (a heap overflow before). */
+TEST(tiny_budgets_hold_sixteen_groups)
+{
+    static const size_t budgets[] = {1, 64, 500, 1000};
+    for (size_t b = 0; b < sizeof budgets / sizeof *budgets; b++) {
+        vf_agg *a = vf_agg_new(8, budgets[b], VF_RANK_BYTES, 0);
+        CHECK_EQ_U64(vf_agg_capacity(a), 16);
+        for (uint64_t k = 0; k < 40; k++)
+            add(a, k, 100 + k);
+        CHECK(vf_agg_count(a) <= 16);
+        CHECK(vf_agg_approx(a));
+        vf_agg_free(a);
+    }
+}
+
 /* Two threads' tables, a small budget, 300,000 distinct light keys and 10 heavy ones spread
  * through the stream: the heavy hitters come out on top, with an error bound. */
 TEST(heavy_hitters_within_the_budget)

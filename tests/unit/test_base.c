@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 TEST(grow_doubles_and_keeps_contents)
 {
@@ -51,6 +52,47 @@ TEST(grow_table)
             t_fail(__FILE__, __LINE__, "case %zu: the array moved on failure", i);
         free(p);
     }
+}
+
+TEST(grow_max_table)
+{
+    static const struct {
+        size_t cap, need, max, want_cap;
+        int rc;
+    } cases[] = {
+        {0, 1, 5, 5, 0},          /* the first room stops at the limit */
+        {0, 1, 100, 8, 0},        /* under the limit: as vf_grow */
+        {64, 65, 100, 100, 0},    /* the doubling stops at the limit */
+        {100, 100, 100, 100, 0},  /* room enough at the limit: unchanged */
+        {100, 101, 100, 100, -1}, /* past the limit: refused, unchanged */
+        {10, 10, 4, 10, 0},       /* a limit lowered below the room: nothing to do */
+    };
+    for (size_t i = 0; i < VF_ARRAY_LEN(cases); i++) {
+        int *p = cases[i].cap ? malloc(cases[i].cap * sizeof *p) : NULL;
+        size_t cap = cases[i].cap;
+        int rc = vf_grow_max(&p, &cap, cases[i].need, sizeof *p, cases[i].max);
+        if (rc != cases[i].rc || cap != cases[i].want_cap)
+            t_fail(__FILE__, __LINE__, "case %zu: rc %d cap %zu", i, rc, cap);
+        for (size_t k = 0; k < cap; k++) /* the whole capacity is writable (ASan checks) */
+            p[k] = (int)k;
+        free(p);
+    }
+}
+
+TEST(grow_padded_keeps_pad_past_cap)
+{
+    char *b = NULL;
+    size_t cap = 0;
+    CHECK_EQ_I64(vf_grow_padded(&b, &cap, 100, 17), 0);
+    CHECK_EQ_U64(cap, 128);
+    memset(b, 'x', cap + 17); /* usable bytes and padding */
+    CHECK_EQ_I64(vf_grow_padded(&b, &cap, 129, 17), 0);
+    CHECK_EQ_U64(cap, 256);
+    CHECK(b[0] == 'x' && b[127 + 17] == 'x');
+    memset(b, 'y', cap + 17);
+    CHECK_EQ_I64(vf_grow_padded(&b, &cap, SIZE_MAX - 8, 17), -1); /* cap + pad overflows */
+    CHECK_EQ_U64(cap, 256);
+    free(b);
 }
 
 /* ---- one JSON-input module: the type in every reader's messages ------------------------------ */

@@ -3,6 +3,7 @@
 #include "t.h"
 
 #include "base/text.h"
+#include "model/network.h"
 
 #include <stdlib.h>
 
@@ -95,6 +96,25 @@ TEST(growing_builder_is_a_c_string)
     CHECK_EQ_U64(strlen(t.buf), t.len);
     CHECK(memcmp(t.buf, "000,001,", 8) == 0);
     free(t.buf);
+}
+
+/* vf_vprintf (which vf_printf and the network's notes share): a note longer than the printf
+ * scratch is kept whole, not cut at 511 bytes. */
+TEST(network_notes_keep_long_lines_whole)
+{
+    vf_network_options o = {0};
+    vf_network *n = NULL;
+    vpcflow_error err;
+    CHECK(vf_network_new(&o, &n, &err) == VPCFLOW_OK);
+    char big[700];
+    memset(big, 'n', sizeof big - 1);
+    big[sizeof big - 1] = 0;
+    vf_network_note(n, "%s", "short");
+    vf_network_note(n, "%s!", big);
+    const char *notes = vf_network_notes(n);
+    CHECK_EQ_U64(strlen(notes), 6 + 699 + 2);
+    CHECK(strncmp(notes, "short\n", 6) == 0 && strcmp(notes + 6 + 699, "!\n") == 0);
+    vf_network_free(n);
 }
 
 TEST(csv_cells_quote_only_when_needed)
