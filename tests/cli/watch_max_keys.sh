@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # watch_max_keys.sh — a full --max-keys table costs O(1) per new key (CPU time for 400 k distinct
-# keys at most 3x that for 100 k; it was O(--max-keys) per key: 15 s against 185 s), and the
+# keys at most 8x that for 100 k: linear cost gives 4x, a cost per key that grows with the table
+# 16x; it was O(--max-keys) per key: 15 s against 185 s), and the
 # "did not count" counter is exact: a record counts once however many of its keys missed, and
 # never more than were read. Under the sanitizers the timing runs on a quarter of the keys.
 set -euo pipefail
@@ -56,6 +57,6 @@ python3 - "$TMP/a.time" "$TMP/b.time" <<'PY'
 import sys
 a, b = (sum(map(float, open(p).read().split())) for p in sys.argv[1:])
 print("4x the keys took %.1fx the CPU time" % (b / max(a, 0.01)))
-assert b <= 3 * max(a, 0.2), "new keys cost more as the table fills: %.2fs against %.2fs" % (b, a)
+assert b <= 8 * max(a, 0.2), "new keys cost more as the table fills: %.2fs against %.2fs" % (b, a)
 PY
 echo ok
