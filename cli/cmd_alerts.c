@@ -197,11 +197,7 @@ static int load_rules(alerts_cli *c, vpcflow_alert_rules **rules)
         return cli_fail(st, &err);
     if (!c->print_rules)
         return -1;
-    if (vpcflow_alert_rules_write(*rules, stdout) < 0 || fflush(stdout) != 0) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(vpcflow_alert_rules_write(*rules, stdout) < 0 || fflush(stdout) != 0);
 }
 
 static void init(alerts_cli *c)
@@ -262,11 +258,7 @@ int cmd_alerts(int argc, char **argv)
         cli_error("out of memory writing the alerts");
         return EXIT_RUNTIME;
     }
-    if (rc < 0 || fflush(stdout) != 0) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return cli_done(&c.common);
+    return cli_finish(&c.common, rc < 0 || fflush(stdout) != 0);
 }
 
 /* ---- watch ------------------------------------------------------------------------- */
@@ -356,9 +348,5 @@ int cmd_watch(int argc, char **argv)
     vpcflow_alert_rules_free(rules);
     if (st != VPCFLOW_OK)
         return cli_fail(st, &err);
-    if (out.failed) {
-        cli_error("write error on standard output");
-        return EXIT_RUNTIME;
-    }
-    return EXIT_OK;
+    return cli_output_status(out.failed);
 }

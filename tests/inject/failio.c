@@ -35,14 +35,16 @@ static ssize_t (*real_pread)(int, void *, size_t, off_t);
 static ssize_t (*real_pread64)(int, void *, size_t, off_t);
 static ssize_t (*real_write)(int, const void *, size_t);
 
-/* what a read call must do: 0 go on (n may be cut), or -1 with errno set */
-static int read_fault(size_t *n)
+/* What call number c of a kind in `mode` must do: 0 go on (n may be cut), or -1 with errno set.
+ * A failing read fails once (call `at`), a failing write from call `at` on (a full disk stays
+ * full). */
+static int fault(int mode, uint64_t at, int sticky, uint64_t c, size_t *n)
 {
-    uint64_t c = __atomic_add_fetch(&reads, 1, __ATOMIC_RELAXED);
-    switch (read_mode) {
+    switch (mode) {
     case EIO_AT:
-        if (c == read_at) {
-            errno = EIO;
+    case ENOSPC_AT:
+        if (sticky ? c >= at : c == at) {
+            errno = mode == EIO_AT ? EIO : ENOSPC;
             return -1;
         }
         break;
@@ -60,29 +62,14 @@ static int read_fault(size_t *n)
     return 0;
 }
 
+static int read_fault(size_t *n)
+{
+    return fault(read_mode, read_at, 0, __atomic_add_fetch(&reads, 1, __ATOMIC_RELAXED), n);
+}
+
 static int write_fault(size_t *n)
 {
-    uint64_t c = __atomic_add_fetch(&writes, 1, __ATOMIC_RELAXED);
-    switch (write_mode) {
-    case EIO_AT:
-    case ENOSPC_AT:
-        if (c >= write_at) {
-            errno = write_mode == EIO_AT ? EIO : ENOSPC;
-            return -1;
-        }
-        break;
-    case SHORT:
-        if (*n > 1 + c % 13)
-            *n = 1 + c % 13;
-        break;
-    case EINTR_ALT:
-        if (c % 2) {
-            errno = EINTR;
-            return -1;
-        }
-        break;
-    }
-    return 0;
+    return fault(write_mode, write_at, 1, __atomic_add_fetch(&writes, 1, __ATOMIC_RELAXED), n);
 }
 
 ssize_t read(int fd, void *buf, size_t n)
