@@ -197,7 +197,7 @@ int cli_analysis_opt(cli_analysis *a, int opt, const char *arg)
             return -1;
         }
         if (v < CLI_MEMORY_MIN) {
-            cli_error("--memory %s is smaller than the minimum 1M", arg);
+            cli_error("--memory %s is smaller than the minimum 11M", arg);
             return -1;
         }
         a->memory = (size_t)v;

@@ -40,7 +40,7 @@ void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_optio
 /* "512M", "2G", "1T" (powers of 1024, an optional "iB"/"B"): 0, or -1 when it is not a size,
  * -2 when it is larger than 2^64 - 1 bytes. */
 int cli_parse_size(const char *s, uint64_t *out);
-#define CLI_MEMORY_MIN (UINT64_C(1) << 20)
+#define CLI_MEMORY_MIN (UINT64_C(11) << 20) /* one reading thread's buffers, the run, 1 MiB of tables */
 #define CLI_MEMORY_MAX (UINT64_C(4) << 40)
 int cli_parse_time(const char *s, int64_t *out);
 

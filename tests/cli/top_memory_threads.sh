@@ -39,6 +39,6 @@ done
 rc=0
 "$VPCFLOW" top --by srcaddr --memory 8M "$TMP/flows.log" >/dev/null 2>"$TMP/err" || rc=$?
 [ $rc = 2 ] || fail "--memory 8M exited $rc"
-grep -q "^vpcflow: --memory: 8 MiB is less than one reading thread needs: 11 MiB" "$TMP/err" ||
+grep -q "^vpcflow: --memory 8M is smaller than the minimum 11M" "$TMP/err" ||
     fail "--memory 8M: $(cat "$TMP/err")"
 echo ok
