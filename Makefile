@@ -18,8 +18,9 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
            -Wpointer-arith -Wformat=2 -Wundef -Wno-unused-parameter
 CFLAGS  ?=
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(OPT) $(SAN) $(WARN) $(CFLAGS) \
-              -Iinclude -MMD -MP
-LDLIBS  := -lisal -ljansson -lpthread -lm
+              -Iinclude $(PQ_CFLAGS) -MMD -MP
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
+LDLIBS  := -lisal -ljansson -lpq -lzstd -lsnappy -lpthread -lm
 LDFLAGS ?=
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))

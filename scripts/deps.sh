@@ -2,8 +2,8 @@
 # scripts/deps.sh — installs the Debian packages vpcflow needs to build and test, when missing.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -euo pipefail
-BUILD_PKGS="gcc make pkg-config libisal-dev libjansson-dev libdeflate-dev"
-TEST_PKGS="clang clang-format libclang-rt-14-dev valgrind postgresql libpq-dev python3 time"
+BUILD_PKGS="gcc make pkg-config libisal-dev libjansson-dev libdeflate-dev libpq-dev libzstd-dev libsnappy-dev"
+TEST_PKGS="clang clang-format libclang-rt-14-dev valgrind postgresql python3 time"
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"
 missing=()
@@ -16,7 +16,7 @@ if [ "${1:-}" = "--test" ] && ! command -v npm >/dev/null; then
 fi
 npm_peers() { # the benchmark's and the tests' peer engines (DuckDB) come from npm
     [ "${1:-}" = "--test" ] || return 0
-    [ -d node_modules/@duckdb/node-api ] && return 0
+    [ -d node_modules/@duckdb/node-api ] && [ -d node_modules/hyparquet ] && return 0
     command -v npm >/dev/null || return 0
     echo "installing npm test peers (npm ci)" >&2
     npm ci --no-audit --no-fund --loglevel=error >&2
