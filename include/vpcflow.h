@@ -628,6 +628,78 @@ VPCFLOW_API size_t vpcflow_columns_csv_header(const vpcflow_columns *cols, char 
 VPCFLOW_API vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, const char *base_format,
                                                vpcflow_format **out, vpcflow_error *err);
 
+/* ---- enriched rows: every record with what vpcflow computes (docs/export.md) ---------- */
+
+/* What the PostgreSQL table and the Parquet output hold beside the AWS fields. The network
+ * (topology, prices, ENI facts) is prepared once, as for `summary` (with no --enis, own
+ * addresses and NAT gateways are learned from `paths` in a first pass); each thread then
+ * enriches its records with its own vpcflow_enricher. */
+typedef struct vpcflow_enrich vpcflow_enrich;
+VPCFLOW_API vpcflow_status vpcflow_enrich_open(const char *const *paths, size_t npaths,
+                                               const vpcflow_analysis_options *options, vpcflow_enrich **out,
+                                               vpcflow_error *err);
+VPCFLOW_API void vpcflow_enrich_close(vpcflow_enrich *e);
+/* 1 when ENI facts came from --enis/--topology: the de-duplication conditions then hold across
+ * any later load; 0 when they were learned from the inputs of this run only. */
+VPCFLOW_API int vpcflow_enrich_has_enis(const vpcflow_enrich *e);
+/* Notes for the user (what would sharpen the answer), one per line; "" when none. */
+VPCFLOW_API const char *vpcflow_enrich_notes(const vpcflow_enrich *e);
+/* What to scan for the rows: the paths (stdin replaced by the first pass's copy of it) and the
+ * scan options (threads capped by --memory; diagnostics go to the options' diag). */
+VPCFLOW_API const char *const *vpcflow_enrich_paths(const vpcflow_enrich *e, size_t *npaths);
+VPCFLOW_API const vpcflow_scan_options *vpcflow_enrich_scan_options(const vpcflow_enrich *e);
+
+/* The de-duplication verdict of a row (docs/model.md §3), kept as data so that it can be
+ * resolved over everything loaded (docs/export.md): */
+typedef enum vpcflow_dedup {
+    VPCFLOW_DEDUP_NONE,           /* not classified (NODATA, SKIPDATA, no addresses) */
+    VPCFLOW_DEDUP_KEEP,           /* counted */
+    VPCFLOW_DEDUP_DROP,           /* another row counts these bytes */
+    VPCFLOW_DEDUP_UNLESS_LOGGED,  /* dropped when dedup_eni (or dedup_eni2) has any row */
+    VPCFLOW_DEDUP_UNLESS_NAT_PEER /* dropped when some row has nat_peer = dedup_peer */
+} vpcflow_dedup;
+VPCFLOW_API const char *vpcflow_dedup_name(vpcflow_dedup d); /* "keep", "drop", "unless-logged", ... */
+
+typedef struct vpcflow_enriched {
+    int classified; /* 0: the record carries no traffic; the rest is empty */
+    vpcflow_class cls;
+    const char *src_az, *dst_az;       /* AZ ID (or name when only that is known), NULL: unknown */
+    const char *src_owner, *dst_owner; /* owner labels as `top --by src-owner` prints them */
+    vpcflow_dedup dedup;
+    const char *dedup_eni, *dedup_eni2; /* UNLESS_LOGGED: the ENI ids (eni2 may be NULL) */
+    vpcflow_addr dedup_peer;            /* UNLESS_NAT_PEER */
+    int has_nat_peer;                   /* the row shows a NAT gateway talking to nat_peer */
+    vpcflow_addr nat_peer;
+    int nat_processing;        /* its bytes enter a NAT gateway: charged at the NAT rate */
+    uint64_t cost_hi, cost_lo; /* cost numerator: bytes x pico-USD per GB (divide by 2^30 x
+                                  10^12 for USD); 0 for internet-out, tiered per month */
+} vpcflow_enriched;
+
+typedef struct vpcflow_enricher vpcflow_enricher; /* one per thread */
+VPCFLOW_API vpcflow_enricher *vpcflow_enricher_new(const vpcflow_enrich *e);
+VPCFLOW_API void vpcflow_enricher_free(vpcflow_enricher *w);
+/* Fills *out for rec; its strings live until the next call on w. Returns out->classified. */
+VPCFLOW_API int vpcflow_enrich_record(vpcflow_enricher *w, const vpcflow_record *rec, vpcflow_enriched *out);
+
+/* ---- SQL for every report (docs/sql.md) ----------------------------------------------- */
+
+typedef enum vpcflow_dialect { VPCFLOW_SQL_POSTGRES, VPCFLOW_SQL_DUCKDB, VPCFLOW_SQL_ATHENA } vpcflow_dialect;
+typedef struct vpcflow_sql_options {
+    size_t size; /* sizeof(vpcflow_sql_options) */
+    vpcflow_dialect dialect;
+    const char *table;   /* the loaded table (postgres), or the table or view over vpcflow's
+                            Parquet output (duckdb, athena); NULL: "flows" */
+    const char *parquet; /* duckdb: a directory or glob of vpcflow's Parquet output to read
+                            directly instead of a table; athena: its S3 location for the DDL */
+    const char *report;  /* "summary", "top", "timeline", "unique", "create" */
+    const char *by;      /* top: the keys ("srcaddr", "class,dstport"...) */
+    unsigned limit;      /* top: rows, 0: 10 */
+    const char *prices;  /* price file, NULL: built-in (the rates are written into the SQL) */
+    int free_tier;
+} vpcflow_sql_options;
+/* Writes the SQL of a report to out. */
+VPCFLOW_API vpcflow_status vpcflow_sql_write(const vpcflow_sql_options *o, FILE *out, vpcflow_error *err);
+
 /* ---- ordered output ------------------------------------------------------------------- */
 
 /* Writes buffers produced by parallel workers in input order. A worker calls

@@ -87,14 +87,12 @@ vpcflow_class vf_class_of(const vf_network *n, const vf_loc *s, const vf_loc *d)
     return VPCFLOW_CLASS_UNKNOWN;
 }
 
-void vf_owner_label(const vf_network *n, vpcflow_addr a, char *buf, size_t cap)
+void vf_loc_label(const vf_network *n, const vf_loc *l, char *buf, size_t cap)
 {
-    vf_loc l;
-    vf_locate(n, a, &l);
-    switch (l.kind) {
+    switch (l->kind) {
     case VF_LOC_VPC:
-        if (l.owner >= 0)
-            snprintf(buf, cap, "%s", n->facts[l.owner].label);
+        if (l->owner >= 0)
+            snprintf(buf, cap, "%s", n->facts[l->owner].label);
         else
             snprintf(buf, cap, "vpc");
         return;
@@ -102,9 +100,16 @@ void vf_owner_label(const vf_network *n, vpcflow_addr a, char *buf, size_t cap)
         snprintf(buf, cap, "private");
         return;
     case VF_LOC_AWS:
-        snprintf(buf, cap, "aws %s %s", l.aws->service, l.aws->region);
+        snprintf(buf, cap, "aws %s %s", l->aws->service, l->aws->region);
         return;
     default:
         snprintf(buf, cap, "internet");
     }
+}
+
+void vf_owner_label(const vf_network *n, vpcflow_addr a, char *buf, size_t cap)
+{
+    vf_loc l;
+    vf_locate(n, a, &l);
+    vf_loc_label(n, &l, buf, cap);
 }

@@ -33,6 +33,7 @@ struct vf_flowctx {
     vf_map unknown_ids; /* ENIs in the logs that the facts do not list */
     vf_map nat_peers;   /* external peers of NAT gateways (one-pass mode) */
     vf_month_cache months;
+    int defer;
     loc_slot cache[LOC_CACHE];
 };
 
@@ -48,6 +49,11 @@ vf_flowctx *vf_flowctx_new(const vf_network *n)
         return NULL;
     }
     return c;
+}
+
+void vf_flowctx_defer(vf_flowctx *c)
+{
+    c->defer = 1;
 }
 
 void vf_flowctx_free(vf_flowctx *c)
@@ -137,7 +143,7 @@ static void decide_duplicates(const vf_flowctx *c, const vpcflow_record *rec, in
     }
     if (x < 0)
         return;
-    if (n->discovered || c->logged[x] || (y >= 0 && c->logged[y])) {
+    if (n->discovered || (!c->defer && (c->logged[x] || (y >= 0 && c->logged[y])))) {
         /* every discovered ENI had records; and "logged" never becomes false again, so what
          * this thread has already seen decides at once: only the undecided wait */
         f->verdict = VF_DROP;
@@ -160,8 +166,11 @@ static void decide_nat(vf_flowctx *c, const vpcflow_record *rec, int32_t e, vf_f
         return;
     vpcflow_addr self = own_s ? rec->srcaddr : rec->dstaddr, p = own_s ? rec->dstaddr : rec->srcaddr;
     if (n->facts[e].nat) {
-        if (!n->discovered)
+        if (!n->discovered) {
             vf_map_add(&c->nat_peers, &p, &(uint32_t){1});
+            f->nat_witness = 1;
+            f->nat_peer = p;
+        }
         return;
     }
     if (n->discovered) {
@@ -170,7 +179,7 @@ static void decide_nat(vf_flowctx *c, const vpcflow_record *rec, int32_t e, vf_f
         return;
     }
     if (n->facts[e].nat_client && f->verdict == VF_KEEP) {
-        if (vf_map_get(&c->nat_peers, &p) >= 0) { /* this thread saw a NAT talk to p already */
+        if (!c->defer && vf_map_get(&c->nat_peers, &p) >= 0) { /* this thread saw a NAT talk to p already */
             f->verdict = VF_DROP;
             return;
         }
@@ -190,6 +199,7 @@ int vf_flow_eval(vf_flowctx *c, const vpcflow_record *rec, vf_flow *f)
         return 0;
     memset(&f->cond, 0, sizeof f->cond);
     f->cond.eni = f->cond.eni2 = -1;
+    f->nat_witness = 0;
     f->src = *locate_cached(c, rec->srcaddr);
     f->dst = *locate_cached(c, rec->dstaddr);
     f->observer = e;

@@ -89,6 +89,8 @@ void vf_locate(const vf_network *n, vpcflow_addr a, vf_loc *out);
 vpcflow_class vf_class_of(const vf_network *n, const vf_loc *src, const vf_loc *dst);
 /* Owner label of an address ("ec2 i-…", "rds", "aws S3 us-east-1", "internet", …). */
 void vf_owner_label(const vf_network *n, vpcflow_addr a, char *buf, size_t cap);
+/* The same for an address already located. */
+void vf_loc_label(const vf_network *n, const vf_loc *l, char *buf, size_t cap);
 
 /* ---- one record, classified ----------------------------------------------------------- */
 
@@ -108,8 +110,11 @@ typedef struct vf_flow {
     int32_t observer; /* facts index of interface-id, or -1 */
     vpcflow_class cls;
     uint8_t verdict;
-    uint8_t nat_in; /* bytes entering a NAT gateway: NAT processing */
-    uint16_t month; /* months since 1970-01 of start (internet-out tiers) */
+    uint8_t nat_in;      /* bytes entering a NAT gateway: NAT processing */
+    uint16_t month;      /* months since 1970-01 of start (internet-out tiers) */
+    uint8_t nat_witness; /* a NAT gateway's row with an external peer (one-pass mode): the
+                            peer is in nat_peer; it decides VF_COND_NAT_PEER conditions */
+    vpcflow_addr nat_peer;
     vf_cond cond;
     vf_metrics m; /* bytes, packets, flows=1, cost numerator or inet_bytes */
 } vf_flow;
@@ -118,6 +123,9 @@ typedef struct vf_flow {
  * conditions (logged ENIs, peers of NAT gateways). */
 typedef struct vf_flowctx vf_flowctx;
 vf_flowctx *vf_flowctx_new(const vf_network *n);
+/* Defers every condition to the end, even one this thread could already decide (what it saw
+ * is not everything that will be loaded together: export keeps the condition as data). */
+void vf_flowctx_defer(vf_flowctx *c);
 void vf_flowctx_free(vf_flowctx *c);
 /* Classifies rec. Returns 0 for records that carry no traffic (NODATA, SKIPDATA, no
  * addresses), 1 otherwise with *f filled. */
