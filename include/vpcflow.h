@@ -332,6 +332,10 @@ typedef struct vpcflow_scan_options {
     /* Called from time to time with the bytes of input consumed and the total known. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* The known fields the sink needs (VPCFLOW_BIT mask; 0: all). Parquet inputs then read only
+     * those columns (the others, opaque ones included, are absent from their records); text
+     * inputs are read whole. Read only when `size` covers it. */
+    uint64_t fields;
 } vpcflow_scan_options;
 
 /* Where the records go. Every record is delivered to exactly one worker; each worker has its

@@ -7,6 +7,7 @@
  *                                        │      its first line number and format from its
  *                                        │      predecessor's prescan
  *                                        │  gzip file, stdin, payload: 1 streamed unit
+ *                                        │  Parquet file: 1 streamed unit, rendered as text
  *                                        ▼
  *                         workers take units in seq order ──► vf_lines ──► sink.record()
  *
@@ -296,7 +297,7 @@ static void run_stream(worker *W, const unit *u)
     scan *S = W->S;
     vf_source src;
     vpcflow_error err;
-    vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, W->inbuf, &err);
+    vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, W->inbuf, S->opt.fields, &err);
     if (st != VPCFLOW_OK) {
         input_error(S, u->input, u->seq, st, &err);
         return;
@@ -307,7 +308,7 @@ static void run_stream(worker *W, const unit *u)
         vf_source_close(&src);
         return;
     }
-    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 0);
+    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, src.first_line, NULL, 0, 0);
     size_t len = 0;
     int detected = 0, skipping = 0; /* skipping: the rest of a line longer than MAX_LINE */
     uint64_t text_off = 0;          /* bytes of text before W->buf[0] */
