@@ -15,6 +15,24 @@ const char *vf_pq_codec_name(int codec)
     return codec >= 0 && codec < (int)(sizeof names / sizeof names[0]) ? names[codec] : NULL;
 }
 
+int vf_pq_check_size(int codec, const uint8_t *src, size_t n, size_t expect, const char **why)
+{
+    size_t len;
+    if (codec == VF_PQ_SNAPPY &&
+        (snappy_uncompressed_length((const char *)src, n, &len) != SNAPPY_OK || len != expect)) {
+        *why = "corrupt SNAPPY page (its size differs from its header's)";
+        return -1;
+    }
+    if (codec == VF_PQ_ZSTD) {
+        unsigned long long size = ZSTD_getFrameContentSize(src, n);
+        if (size == ZSTD_CONTENTSIZE_ERROR || (size != ZSTD_CONTENTSIZE_UNKNOWN && size != expect)) {
+            *why = "corrupt ZSTD page (its size differs from its header's)";
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int gunzip(const uint8_t *src, size_t n, uint8_t *dst, size_t expect, const char **why)
 {
     struct inflate_state *st = malloc(sizeof *st); /* large: not on the stack */

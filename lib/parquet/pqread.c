@@ -560,9 +560,11 @@ static vpcflow_status inflate_page(vf_pq_column *c, const uint8_t *src, size_t n
         *out = src;
         return VPCFLOW_OK;
     }
+    const char *why;
+    if (vf_pq_check_size(c->codec, src, n, expect, &why) < 0) /* before allocating what it declares */
+        return col_fail(c, err, "%s", why);
     if (grow(buf, cap, expect) < 0)
         return vf_error(err, VPCFLOW_ERR_IO, c->f->name, 0, 0, "out of memory");
-    const char *why;
     if (vf_pq_decompress(c->codec, src, n, *buf, expect, &why) < 0)
         return col_fail(c, err, "%s", why);
     *out = *buf;
@@ -645,8 +647,11 @@ static vpcflow_status load_dictionary(vf_pq_column *c, const vf_pq_page_header *
         p = c->dbuf;
     }
     const uint8_t *end = p + h->uncompressed_size;
-    if ((uint64_t)h->num_values > (uint64_t)h->uncompressed_size) /* a value takes a byte at least */
-        return col_fail(c, err, "dictionary of %d values in %d bytes", (int)h->num_values, (int)h->uncompressed_size);
+    uint64_t min_width = c->width ? c->width : c->type == VF_PQ_INT64 || c->type == VF_PQ_DOUBLE ? 8 : 4;
+    if ((uint64_t)h->num_values * min_width > (uint64_t)h->uncompressed_size ||
+        (uint32_t)h->num_values > VF_PQ_MAX_DICT)
+        return col_fail(c, err, "dictionary of %d values in %d bytes (at most %u values)", (int)h->num_values,
+                        (int)h->uncompressed_size, VF_PQ_MAX_DICT);
     if (vf_grow(&c->dict, &c->dict_cap, (size_t)h->num_values, sizeof *c->dict) < 0)
         return vf_error(err, VPCFLOW_ERR_IO, c->f->name, 0, 0, "out of memory");
     for (int32_t i = 0; i < h->num_values; i++) {

@@ -13,7 +13,8 @@
 #include "base/internal.h"
 #include "parquet/meta.h"
 
-#define VF_PQ_MAX_PAGE ((size_t)256 << 20) /* a page's compressed or decompressed size */
+#define VF_PQ_MAX_PAGE ((size_t)64 << 20)  /* a page's compressed or decompressed size */
+#define VF_PQ_MAX_DICT ((uint32_t)1 << 22) /* values in a dictionary page */
 
 typedef struct vf_pq_file vf_pq_file;
 

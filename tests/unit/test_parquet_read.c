@@ -439,7 +439,8 @@ static size_t build(const spec *s, uint8_t *out)
             data_off = (int64_t)w->n;
         uint8_t body[1024];
         size_t lv = p->type == VF_PQ_DATA_PAGE_V2 ? p->nlevels : 0;
-        memcpy(body, p->levels, lv);
+        if (lv)
+            memcpy(body, p->levels, lv);
         size_t clen = lv + compress(s->codec, (const uint8_t *)p->body, p->len, body + lv, sizeof body - lv);
         page_header(w, p, (int32_t)(lv + p->len), p->compressed_size ? p->compressed_size : (int32_t)clen);
         put(w, body, clen);
