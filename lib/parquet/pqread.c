@@ -24,12 +24,12 @@ struct vf_pq_file {
     uint32_t ncolumns;
 };
 
-static uint32_t le32(const uint8_t *p)
+static inline uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint64_t le64(const uint8_t *p)
+static inline uint64_t le64(const uint8_t *p)
 {
     return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
@@ -261,12 +261,19 @@ static int varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
     return -1;
 }
 
-/* width bits at bit `pos` of base, least significant first */
-static uint64_t get_bits(const uint8_t *base, uint64_t pos, unsigned width)
+/* width bits at bit `pos` of base[0, nbytes), least significant first (the caller checked
+ * that they lie within it): one unaligned load when 8 bytes are there, else byte by byte. */
+static inline uint64_t get_bits(const uint8_t *base, uint64_t nbytes, uint64_t pos, unsigned width)
 {
+    unsigned off = (unsigned)(pos & 7);
+    if (width + off <= 64 && (pos >> 3) + 8 <= nbytes) {
+        uint64_t w = le64(base + (pos >> 3)) >> off;
+        return width == 64 ? w : w & ((UINT64_C(1) << width) - 1);
+    }
     uint64_t v = 0;
     for (unsigned k = 0; k < width;) {
-        unsigned off = (unsigned)(pos & 7), take = VF_MIN(8 - off, width - k);
+        off = (unsigned)(pos & 7);
+        unsigned take = VF_MIN(8 - off, width - k);
         v |= (uint64_t)((base[pos >> 3] >> off) & ((1u << take) - 1)) << k;
         k += take;
         pos += take;
@@ -316,7 +323,7 @@ int vf_pq_rle_next(vf_pq_rle *r, uint64_t *v)
     if (r->packed) {
         if (r->bitlen - r->bitpos < r->width)
             return -1;
-        *v = get_bits(r->bits, r->bitpos, r->width);
+        *v = get_bits(r->bits, r->bitlen / 8, r->bitpos, r->width);
         r->bitpos += r->width;
     } else
         *v = r->value;
@@ -384,7 +391,7 @@ int vf_pq_delta_next(vf_pq_delta *d, int64_t *v)
     }
     if (d->bitlen - d->bitpos < d->width)
         return -1;
-    d->last += d->min_delta + get_bits(d->bits, d->bitpos, d->width); /* wraps as the spec says */
+    d->last += d->min_delta + get_bits(d->bits, d->bitlen / 8, d->bitpos, d->width); /* wraps as the spec says */
     d->bitpos += d->width;
     d->mini_left--;
     d->left--;

@@ -23,7 +23,8 @@ struct vf_pq_source {
     uint32_t nsel;
     uint32_t *sel; /* the columns read, in file order */
     vf_pq_column **cols;
-    uint32_t rg;
+    const vf_pq_schema **schema; /* of each column read */
+    uint32_t rg, rg_end;         /* the row groups still to render: [rg, rg_end) */
     int64_t rg_left;
     int in_rg, header_done, done;
     const char *name;
@@ -68,6 +69,26 @@ static int put_header(vf_pq_source *ps)
         put_name(ps, name);
         ps->text[ps->len++] = k + 1 < ps->nsel ? ' ' : '\n';
     }
+    return 0;
+}
+
+/* Does s hold a byte that cannot stand in a field of a text line (blank, control, DEL)? Eight
+ * bytes at a time: a word has a byte below 0x21 when (x - 0x21..) & ~x & 0x80.. is not 0 (a
+ * byte of 0x80 or more may raise a false alarm, which only costs the exact pass). */
+static int has_blank(const uint8_t *s, size_t n)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), high = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, del;
+        memcpy(&x, s + i, 8);
+        del = x ^ (ones * 0x7f);
+        if (((x - ones * 0x21) & ~x & high) | ((del - ones) & ~del & high))
+            return 1;
+    }
+    for (; i < n; i++)
+        if (s[i] <= ' ' || s[i] == 0x7f)
+            return 1;
     return 0;
 }
 
@@ -121,10 +142,10 @@ static int put_value(vf_pq_source *ps, const vf_pq_schema *s, const vf_pq_value 
             ps->len++;
             return 0;
         }
-        for (uint32_t i = 0; i < v->len; i++) {
-            uint8_t c = v->s[i];
-            o[i] = c <= ' ' || c == 0x7f ? '_' : (char)c;
-        }
+        memcpy(o, v->s, v->len);
+        if (VF_UNLIKELY(has_blank(v->s, v->len)))
+            for (uint32_t i = 0; i < v->len; i++)
+                o[i] = (uint8_t)o[i] <= ' ' || o[i] == 0x7f ? '_' : o[i];
         ps->len += v->len;
         return 0;
     default: /* INT96, FIXED_LEN_BYTE_ARRAY: hexadecimal */
@@ -159,7 +180,7 @@ static vpcflow_status fill(vf_pq_source *ps, vpcflow_error *err)
             ps->rg++;
         }
         if (!ps->in_rg) {
-            if (ps->rg >= vf_pq_nrow_groups(ps->f)) {
+            if (ps->rg >= ps->rg_end) {
                 ps->done = 1;
                 return VPCFLOW_OK;
             }
@@ -174,7 +195,7 @@ static vpcflow_status fill(vf_pq_source *ps, vpcflow_error *err)
             vf_pq_value v;
             if ((st = vf_pq_column_next(ps->cols[k], &v, err)) != VPCFLOW_OK)
                 return st;
-            if (put_value(ps, vf_pq_column_schema(ps->f, ps->sel[k]), &v) < 0)
+            if (put_value(ps, ps->schema[k], &v) < 0)
                 return oom(ps, err);
             ps->text[ps->len++] = k + 1 < ps->nsel ? ' ' : '\n';
         }
@@ -233,14 +254,19 @@ static vpcflow_status select_columns(vf_pq_source *ps, uint64_t fields, vpcflow_
             return oom(ps, err);
         ps->nsel++;
     }
+    ps->schema = vf_calloc(ps->nsel ? ps->nsel : 1, sizeof *ps->schema);
+    if (!ps->schema)
+        return oom(ps, err);
+    for (uint32_t k = 0; k < ps->nsel; k++)
+        ps->schema[k] = vf_pq_column_schema(ps->f, ps->sel[k]);
     if (!known)
         return vf_error(err, VPCFLOW_ERR_INPUT, ps->name, 0, 0,
                         "Parquet file without a flow-log column (column names are AWS field names with '_' for '-')");
     return VPCFLOW_OK;
 }
 
-vpcflow_status vf_pq_source_open(int fd, uint64_t size, const char *name, uint64_t fields, vf_pq_source **out,
-                                 vpcflow_error *err)
+vpcflow_status vf_pq_source_open(int fd, uint64_t size, const char *name, uint64_t fields, uint32_t rg_begin,
+                                 uint32_t rg_end, int header, vf_pq_source **out, vpcflow_error *err)
 {
     *out = NULL;
     vf_pq_source *ps = vf_calloc(1, sizeof *ps);
@@ -254,8 +280,22 @@ vpcflow_status vf_pq_source_open(int fd, uint64_t size, const char *name, uint64
         vf_pq_source_free(ps);
         return st;
     }
+    ps->rg = VF_MIN(rg_begin, vf_pq_nrow_groups(ps->f));
+    ps->rg_end = VF_MIN(rg_end, vf_pq_nrow_groups(ps->f));
+    ps->header_done = !header;
     *out = ps;
     return VPCFLOW_OK;
+}
+
+char *vf_pq_source_header(vf_pq_source *ps, size_t *len)
+{
+    size_t saved_len = ps->len, saved_pos = ps->pos;
+    char *h = NULL;
+    if (put_header(ps) == 0 && (h = vf_strndup(ps->text + saved_len, ps->len - saved_len - 1)))
+        *len = ps->len - saved_len - 1; /* without its '\n' */
+    ps->len = saved_len;
+    ps->pos = saved_pos;
+    return h;
 }
 
 void vf_pq_source_free(vf_pq_source *ps)
@@ -265,6 +305,7 @@ void vf_pq_source_free(vf_pq_source *ps)
     for (uint32_t k = 0; ps->cols && k < ps->nsel; k++)
         vf_pq_column_free(ps->cols[k]);
     free(ps->cols);
+    free(ps->schema);
     free(ps->sel);
     free(ps->text);
     vf_pq_close(ps->f);

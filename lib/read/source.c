@@ -39,18 +39,34 @@ static long read_some(vf_source *s, vpcflow_error *err)
 }
 
 /* A Parquet file: read with pread through its own reader (it needs its footer first). */
-static vpcflow_status open_parquet(vf_source *s, uint64_t fields, vpcflow_error *err)
+static vpcflow_status open_parquet(vf_source *s, uint64_t fields, uint32_t rg_begin, uint32_t rg_end, int header,
+                                   vpcflow_error *err)
 {
     struct stat sb;
     if (s->is_stdin || fstat(s->fd, &sb) != 0 || !S_ISREG(sb.st_mode))
         return vf_error(err, VPCFLOW_ERR_INPUT, s->name, 0, 0,
                         "a Parquet file must be a regular file (it is read from its end): give its path");
-    vpcflow_status st = vf_pq_source_open(s->fd, (uint64_t)sb.st_size, s->name, fields, &s->pq, err);
+    vpcflow_status st =
+        vf_pq_source_open(s->fd, (uint64_t)sb.st_size, s->name, fields, rg_begin, rg_end, header, &s->pq, err);
     if (st != VPCFLOW_OK)
         return st;
     s->first_line = 0;
     s->bytes_in = (uint64_t)sb.st_size;
     return VPCFLOW_OK;
+}
+
+vpcflow_status vf_source_open_parquet(vf_source *s, const char *path, uint64_t fields, uint32_t rg_begin,
+                                      uint32_t rg_end, int header, vpcflow_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->name = path;
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    vpcflow_status st = open_parquet(s, fields, rg_begin, rg_end, header, err);
+    if (st != VPCFLOW_OK)
+        vf_source_close(s);
+    return st;
 }
 
 vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigned char *inbuf, uint64_t fields,
@@ -80,7 +96,7 @@ vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigne
             return s->status;
         }
     if (s->in_len >= 4 && memcmp(s->in, "PAR1", 4) == 0) {
-        vpcflow_status st = open_parquet(s, fields, err);
+        vpcflow_status st = open_parquet(s, fields, 0, UINT32_MAX, 1, err);
         if (st != VPCFLOW_OK)
             vf_source_close(s);
         return st;

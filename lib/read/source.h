@@ -31,6 +31,10 @@ typedef struct vf_source {
  * fields: the known fields wanted from a Parquet file (VPCFLOW_BIT mask; 0: every column). */
 vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigned char *inbuf, uint64_t fields,
                               vpcflow_error *err);
+/* Opens the Parquet file at path to read the rows of its row groups [rg_begin, rg_end) as
+ * text, after its header line if `header` (one unit of work of a file split by row groups). */
+vpcflow_status vf_source_open_parquet(vf_source *s, const char *path, uint64_t fields, uint32_t rg_begin,
+                                      uint32_t rg_end, int header, vpcflow_error *err);
 /* Reads up to cap bytes of text; returns the count, 0 at the end, -1 on error (err and
  * s->status set: VPCFLOW_ERR_IO for a read error, VPCFLOW_ERR_INPUT for corrupt gzip or
  * Parquet). */

@@ -54,15 +54,22 @@ for opts in "${variants[@]}"; do
     jsonl "$dir/f$n.parquet" >"$dir/got.jsonl"
     cmp -s "$dir/want.jsonl" "$dir/got.jsonl" || fail "cat differs ($opts)"
 done
-# the file has NULLs (instance-id of requester-managed ENIs) and several row groups
-pq --describe "$dir/f2.parquet" | python3 -c '
+# what the files hold: NULLs, several row groups, AWS's types, each family of encodings
+pq --describe "$dir/f1.parquet" --describe "$dir/f2.parquet" --describe "$dir/f3.parquet" \
+    --describe "$dir/f4.parquet" --describe "$dir/f5.parquet" | python3 -c '
 import json, sys
-rows = json.load(sys.stdin)
+files = list(json.load(sys.stdin).values())
+rows = files[1]
 assert len({r[0] for r in rows}) > 2, "one row group"
 types = {r[1]: r[2] for r in rows}
 assert types["srcport"] == "INT32" and types["bytes"] == "INT64" and types["start"] == "INT64", types
 assert types["srcaddr"] == "BYTE_ARRAY", types
-assert sum(int(r[5]) for r in rows if r[1] == "instance_id") > 0, "no NULL instance_id"'
+assert sum(int(r[5]) for r in rows if r[1] == "instance_id") > 0, "no NULL instance_id"
+enc = [set(e for r in f for e in r[3].split(", ")) for f in files]
+assert "PLAIN_DICTIONARY" in enc[0], enc[0]
+assert "RLE_DICTIONARY" in enc[2], enc[2]
+assert enc[3] == {"PLAIN"}, enc[3]
+assert {"DELTA_BINARY_PACKED", "DELTA_LENGTH_BYTE_ARRAY"} <= enc[4], enc[4]'
 grep -q '"instance-id":null' "$dir/got.jsonl" || fail "no NULL read back"
 
 # a subset of the columns, in another order: the same as the text cut the same way
@@ -101,4 +108,11 @@ grep -q "cut.parquet: corrupt Parquet file" "$dir/err" || { cat "$dir/err"; fail
 rc=0
 "$VPCFLOW" cat --no-progress - <"$dir/f1.parquet" >/dev/null 2>"$dir/err" || rc=$?
 [ $rc != 0 ] && grep -q "must be a regular file" "$dir/err" || fail "Parquet on standard input: exit $rc"
+# alerts reads Parquet like its text; watch (which follows a growing file) refuses it, saying why
+"$VPCFLOW" alerts --no-progress "$text" >"$dir/want.alerts"
+"$VPCFLOW" alerts --no-progress "$dir/f3.parquet" >"$dir/got.alerts"
+cmp -s "$dir/want.alerts" "$dir/got.alerts" || fail "alerts differ"
+rc=0
+timeout 20 "$VPCFLOW" watch "$dir/f1.parquet" >/dev/null 2>"$dir/err" || rc=$?
+[ $rc = 2 ] && grep -q "a Parquet file cannot be followed" "$dir/err" || { cat "$dir/err"; fail "watch of Parquet: exit $rc"; }
 echo "ok: $n Parquet variants, a column subset, a Hive tree of $k Parquet files among gzip, errors"

@@ -9,8 +9,8 @@
 //        [--int64]  (every integer column as INT64)
 //   node tests/tools/duckdb_parquet.mjs --jobs FILE   (one line of the options above per file to
 //        write, all in one DuckDB: starting Node and DuckDB costs more than writing a small file)
-//   node tests/tools/duckdb_parquet.mjs --describe FILE.parquet   (per column chunk: row group,
-//        column, type, encodings, codec, NULL count, as JSON)
+//   node tests/tools/duckdb_parquet.mjs --describe FILE.parquet ...   (JSON: for each file, per
+//        column chunk: row group, column, type, encodings, codec, NULL count)
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -34,7 +34,7 @@ function parseArgs(argv) {
         else if (a === '--page-v2') o.v2 = true;
         else if (a === '--int64') o.int64 = true;
         else if (a === '--columns') o.columns = argv[++i].split(',');
-        else if (a === '--describe') o.describe = argv[++i];
+        else if (a === '--describe') (o.describe ||= []).push(argv[++i]);
         else if (a === '--jobs') o.jobs = argv[++i];
         else throw new Error(`unknown argument ${a}`);
     }
@@ -54,9 +54,14 @@ async function main() {
     const conn = await instance.connect();
     await conn.run('SET threads = 1');
     if (o.describe) {
-        const r = await conn.runAndReadAll(
-            `SELECT row_group_id, path_in_schema, type, encodings, compression, stats_null_count FROM parquet_metadata(${sqlString(o.describe)}) ORDER BY 1, 2`);
-        console.log(JSON.stringify(r.getRows().map((row) => row.map(String))));
+        const out = {};
+        for (const f of o.describe) {
+            const r = await conn.runAndReadAll(
+                `SELECT row_group_id, path_in_schema, type, encodings, compression, stats_null_count ` +
+                    `FROM parquet_metadata(${sqlString(f)}) ORDER BY 1, 2`);
+            out[f] = r.getRows().map((row) => row.map(String));
+        }
+        console.log(JSON.stringify(out));
         return;
     }
     const jobs = o.jobs
@@ -75,7 +80,7 @@ async function write(conn, o) {
         `nullstr = '-', auto_detect = false, columns = ${columns})`;
     const opts = [`FORMAT parquet`, `COMPRESSION ${o.codec}`];
     if (o.rowGroupSize) opts.push(`ROW_GROUP_SIZE ${o.rowGroupSize}`);
-    if (!o.dictionary) opts.push('DICTIONARY_SIZE_LIMIT 1');
+    if (!o.dictionary) opts.push('DICTIONARY_SIZE_LIMIT 0');
     if (o.v2) opts.push('PARQUET_VERSION V2');
     await conn.run(`COPY (SELECT ${select} FROM ${source}) TO ${sqlString(o.output)} (${opts.join(', ')})`);
 }

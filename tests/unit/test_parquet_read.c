@@ -11,6 +11,7 @@
 #include "parquet/thrift.h"
 #include "vpcflow.h"
 
+#include <pthread.h>
 #include <snappy-c.h>
 #include <stdlib.h>
 #include <zstd.h>
@@ -325,6 +326,7 @@ typedef struct spec {
     page pages[3];
     int npages;
     int nested, deep_footer, huge_list;
+    int nrg; /* row groups, each the same pages (0: 1) */
 } spec;
 
 static size_t compress(int codec, const uint8_t *in, size_t n, uint8_t *out, size_t cap)
@@ -367,7 +369,10 @@ static void page_header(buf *w, const page *p, int32_t usize, int32_t csize)
     put8(w, 0);
 }
 
-static void footer(buf *w, const spec *s, int64_t dict_off, int64_t data_off, int64_t chunk_len)
+static void row_group(buf *w, const spec *s, int64_t dict_off, int64_t data_off, int64_t chunk_len);
+
+static void footer(buf *w, const spec *s, int nrg, const int64_t *dict_offs, const int64_t *data_offs,
+                   int64_t chunk_len)
 {
     if (s->deep_footer) { /* an unknown field (id 50) nested 40 structs deep */
         put8(w, VF_TC_STRUCT);
@@ -396,9 +401,16 @@ static void footer(buf *w, const spec *s, int64_t dict_off, int64_t data_off, in
     fi(w, 2, s->rep);
     fs(w, 1, s->name);
     put8(w, 0);
-    fl(w, 1, s->rows);     /* 3: num_rows */
-    fld(w, 1, VF_TC_LIST); /* 4: row_groups */
-    list_hdr(w, 1, VF_TC_STRUCT);
+    fl(w, 1, s->rows * nrg); /* 3: num_rows */
+    fld(w, 1, VF_TC_LIST);   /* 4: row_groups */
+    list_hdr(w, (unsigned)nrg, VF_TC_STRUCT);
+    for (int g = 0; g < nrg; g++)
+        row_group(w, s, dict_offs[g], data_offs[g], chunk_len);
+    put8(w, 0); /* FileMetaData's end */
+}
+
+static void row_group(buf *w, const spec *s, int64_t dict_off, int64_t data_off, int64_t chunk_len)
+{
     fld(w, 1, VF_TC_LIST); /* RowGroup 1: columns */
     list_hdr(w, 1, VF_TC_STRUCT);
     fl(w, 2, data_off);      /* ColumnChunk 2: file_offset */
@@ -423,31 +435,36 @@ static void footer(buf *w, const spec *s, int64_t dict_off, int64_t data_off, in
     fl(w, 1, chunk_len); /* RowGroup 2: total_byte_size */
     fl(w, 1, s->rows);   /* 3: num_rows */
     put8(w, 0);
-    put8(w, 0);
 }
 
 static size_t build(const spec *s, uint8_t *out)
 {
     buf *w = calloc(1, sizeof *w);
     put(w, "PAR1", 4);
-    int64_t dict_off = -1, data_off = -1;
-    for (int i = 0; i < s->npages; i++) {
-        const page *p = &s->pages[i];
-        if (p->type == VF_PQ_DICTIONARY_PAGE)
-            dict_off = (int64_t)w->n;
-        else if (data_off < 0)
-            data_off = (int64_t)w->n;
-        uint8_t body[1024];
-        size_t lv = p->type == VF_PQ_DATA_PAGE_V2 ? p->nlevels : 0;
-        if (lv)
-            memcpy(body, p->levels, lv);
-        size_t clen = lv + compress(s->codec, (const uint8_t *)p->body, p->len, body + lv, sizeof body - lv);
-        page_header(w, p, (int32_t)(lv + p->len), p->compressed_size ? p->compressed_size : (int32_t)clen);
-        put(w, body, clen);
+    int nrg = s->nrg ? s->nrg : 1;
+    int64_t dict_offs[8], data_offs[8], chunk_len = 0;
+    for (int g = 0; g < nrg; g++) {
+        int64_t dict_off = -1, data_off = -1;
+        for (int i = 0; i < s->npages; i++) {
+            const page *p = &s->pages[i];
+            if (p->type == VF_PQ_DICTIONARY_PAGE)
+                dict_off = (int64_t)w->n;
+            else if (data_off < 0)
+                data_off = (int64_t)w->n;
+            uint8_t body[1024];
+            size_t lv = p->type == VF_PQ_DATA_PAGE_V2 ? p->nlevels : 0;
+            if (lv)
+                memcpy(body, p->levels, lv);
+            size_t clen = lv + compress(s->codec, (const uint8_t *)p->body, p->len, body + lv, sizeof body - lv);
+            page_header(w, p, (int32_t)(lv + p->len), p->compressed_size ? p->compressed_size : (int32_t)clen);
+            put(w, body, clen);
+        }
+        chunk_len = (int64_t)w->n - (dict_off >= 0 ? dict_off : data_off);
+        dict_offs[g] = dict_off;
+        data_offs[g] = data_off;
     }
-    int64_t chunk_len = (int64_t)w->n - (dict_off >= 0 ? dict_off : data_off);
     size_t start = w->n;
-    footer(w, s, dict_off, data_off, chunk_len);
+    footer(w, s, nrg, dict_offs, data_offs, chunk_len);
     put_le32(w, (uint32_t)(w->n - start));
     put(w, "PAR1", 4);
     size_t n = w->n;
@@ -527,18 +544,18 @@ TEST(files_decode_values)
         spec s;
         const char *want;
     } cases[] = {
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0}, "7,-3,65535"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_SNAPPY, 3, {plain_i32}, 1, 0, 0, 0}, "7,-3,65535"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_ZSTD, 3, {plain_i32}, 1, 0, 0, 0}, "7,-3,65535"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 6, {plain_i32, plain_i32}, 2, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0, 0}, "7,-3,65535"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_SNAPPY, 3, {plain_i32}, 1, 0, 0, 0, 0}, "7,-3,65535"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_ZSTD, 3, {plain_i32}, 1, 0, 0, 0, 0}, "7,-3,65535"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 6, {plain_i32, plain_i32}, 2, 0, 0, 0, 0},
          "7,-3,65535,7,-3,65535"},
-        {{"vpc_id", VF_PQ_BYTE_ARRAY, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 4, {opt_str}, 1, 0, 0, 0}, "ab,-,,xyz"},
-        {{"action", VF_PQ_BYTE_ARRAY, VF_PQ_OPTIONAL, VF_PQ_ZSTD, 4, {dict_page, dict_data}, 2, 0, 0, 0},
+        {{"vpc_id", VF_PQ_BYTE_ARRAY, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 4, {opt_str}, 1, 0, 0, 0, 0}, "ab,-,,xyz"},
+        {{"action", VF_PQ_BYTE_ARRAY, VF_PQ_OPTIONAL, VF_PQ_ZSTD, 4, {dict_page, dict_data}, 2, 0, 0, 0, 0},
          "ERROR corrupt Parquet file: row group 0, column 'action': definition levels larger than the page"},
-        {{"action", VF_PQ_BYTE_ARRAY, VF_PQ_REQUIRED, VF_PQ_ZSTD, 4, {dict_page, dict_data}, 2, 0, 0, 0},
+        {{"action", VF_PQ_BYTE_ARRAY, VF_PQ_REQUIRED, VF_PQ_ZSTD, 4, {dict_page, dict_data}, 2, 0, 0, 0, 0},
          "REJECT,ACCEPT,ACCEPT,REJECT"},
-        {{"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 3, {v2_i64}, 1, 0, 0, 0}, "40000000000,7,-"},
-        {{"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 3, {v2_i64}, 1, 0, 0, 0}, "40000000000,7,-"},
+        {{"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 3, {v2_i64}, 1, 0, 0, 0, 0}, "40000000000,7,-"},
+        {{"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 3, {v2_i64}, 1, 0, 0, 0, 0}, "40000000000,7,-"},
     };
     uint8_t file[4096];
     char got[1024];
@@ -552,7 +569,8 @@ TEST(files_decode_values)
 
 TEST(hostile_files_refused)
 {
-    static const spec good = {"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0};
+    static const spec good = {"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0,
+                              0};
     static const struct {
         spec s;
         const char *edit; /* "head", "tail", "footer-len", "cut", "tiny", "" */
@@ -563,33 +581,33 @@ TEST(hostile_files_refused)
         {good, "footer-len", "footer of 2147483647 bytes"},
         {good, "footer-cut", "corrupt Parquet file: footer: truncated Thrift data"},
         {good, "tiny", "shorter than its magic numbers"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {big_page}, 1, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {big_page}, 1, 0, 0, 0, 0},
          "",
          "larger than its column chunk"},
-        {{"action", VF_PQ_BYTE_ARRAY, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 1, {dict_page, dict_bad}, 2, 0, 0, 0},
+        {{"action", VF_PQ_BYTE_ARRAY, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 1, {dict_page, dict_bad}, 2, 0, 0, 0, 0},
          "",
          "dictionary index 5 out of range (2 values)"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 1, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 1, 0, 0},
          "",
          "nested too deep"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 1, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 1, 0, 0, 0},
          "",
          "column 'outer' is nested"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REPEATED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REPEATED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0, 0},
          "",
          "column 'srcport' is repeated"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 1}, "", "truncated"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 10, {plain_i32}, 1, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 1, 0}, "", "truncated"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 10, {plain_i32}, 1, 0, 0, 0, 0},
          "",
          "the column chunk ends 7 rows before its row group"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 2, {plain_i32}, 1, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 2, {plain_i32}, 1, 0, 0, 0, 0},
          "",
          "a page of 3 values where 2 rows are left"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, 5, 3, {plain_i32}, 1, 0, 0, 0}, "", "codec LZ4 (5)"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 1, {bad_levels}, 1, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, 5, 3, {plain_i32}, 1, 0, 0, 0, 0}, "", "codec LZ4 (5)"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 1, {bad_levels}, 1, 0, 0, 0, 0},
          "",
          "definition levels larger than the page"},
-        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_SNAPPY, 3, {plain_i32}, 1, 0, 0, 0},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_SNAPPY, 3, {plain_i32}, 1, 0, 0, 0, 0},
          "corrupt-page",
          "corrupt SNAPPY page"},
     };
@@ -630,8 +648,13 @@ TEST(hostile_files_refused)
 typedef struct seen {
     char text[2048];
     size_t len;
-    unsigned records, columns;
+    unsigned records, columns, units;
 } seen;
+
+static void on_unit(void *state, uint64_t seq)
+{
+    ((seen *)state)->units++;
+}
 
 static int on_record(void *state, const vpcflow_record *rec)
 {
@@ -652,7 +675,7 @@ TEST(scan_reads_parquet_rows_with_projection)
 {
     /* one optional bytes column, NULL in its third row */
     uint8_t file[4096];
-    spec s = {"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 3, {v2_i64}, 1, 0, 0, 0};
+    spec s = {"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 3, {v2_i64}, 1, 0, 0, 0, 0};
     size_t n = build(&s, file);
     const char *path = t_file(0, "b.parquet", file, n);
     seen got = {0};
@@ -674,6 +697,71 @@ TEST(scan_reads_parquet_rows_with_projection)
     opt.size = offsetof(vpcflow_scan_options, fields);
     CHECK_EQ_I64(vpcflow_scan(&path, 1, &opt, &sink, &st, &err), VPCFLOW_OK);
     CHECK_EQ_U64(got.records, 3);
+}
+
+TEST(scan_splits_parquet_by_row_groups)
+{
+    /* 5 row groups of 3 rows; units of at least chunk_bytes / 64 = 3 rows: one per row group */
+    uint8_t file[4096];
+    spec s = {"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_ZSTD, 3, {v2_i64}, 1, 0, 0, 0, 5};
+    size_t n = build(&s, file);
+    const char *path = t_file(1, "rg.parquet", file, n);
+    static const char want[] = "1:40000000000|2:7|3:-|4:40000000000|5:7|6:-|7:40000000000|8:7|9:-|10:40000000000|"
+                               "11:7|12:-|13:40000000000|14:7|15:-|";
+    static const struct {
+        size_t chunk;
+        unsigned units;
+    } cases[] = {{192, 5}, {400, 3}, {0, 1}}; /* 400 / 64: 6 rows, two row groups a unit */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        t_label("chunk %zu", cases[i].chunk);
+        seen got = {0};
+        vpcflow_sink sink = {open_state, on_record, NULL, NULL, &got, on_unit};
+        vpcflow_scan_options opt = {.size = sizeof opt, .threads = 1, .chunk_bytes = cases[i].chunk};
+        vpcflow_scan_stats st;
+        vpcflow_error err;
+        CHECK_EQ_I64(vpcflow_scan(&path, 1, &opt, &sink, &st, &err), VPCFLOW_OK);
+        CHECK_STR(got.text, want);
+        CHECK_EQ_U64(st.headers, 1);
+        CHECK_EQ_U64(st.lines, 16);
+        CHECK_EQ_U64(st.records, 15); /* a NULL bytes is a record without bytes */
+        CHECK_EQ_U64(st.bytes, 5 * (40000000000ull + 7));
+        CHECK_EQ_U64(got.units, cases[i].units);
+    }
+}
+
+typedef struct tally {
+    pthread_mutex_t lock;
+    uint64_t records, line_sum, bytes;
+} tally;
+
+static int on_tally(void *state, const vpcflow_record *rec)
+{
+    tally *t = state;
+    pthread_mutex_lock(&t->lock);
+    t->records++;
+    t->line_sum += rec->line_no;
+    t->bytes += rec->bytes;
+    pthread_mutex_unlock(&t->lock);
+    return 0;
+}
+
+TEST(scan_parquet_row_groups_in_threads)
+{
+    uint8_t file[4096];
+    spec s = {"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 3, {v2_i64}, 1, 0, 0, 0, 7};
+    size_t n = build(&s, file);
+    const char *path = t_file(2, "rg7.parquet", file, n);
+    for (unsigned threads = 1; threads <= 4; threads++) {
+        t_label("%u threads", threads);
+        tally t = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+        vpcflow_sink sink = {open_state, on_tally, NULL, NULL, &t, NULL};
+        vpcflow_scan_options opt = {.size = sizeof opt, .threads = threads, .chunk_bytes = 192};
+        vpcflow_error err;
+        CHECK_EQ_I64(vpcflow_scan(&path, 1, &opt, &sink, NULL, &err), VPCFLOW_OK);
+        CHECK_EQ_U64(t.records, 21);
+        CHECK_EQ_U64(t.line_sum, 21 * 22 / 2); /* rows 1..21, each once */
+        CHECK_EQ_U64(t.bytes, 7 * (40000000000ull + 7));
+    }
 }
 
 int main(int argc, char **argv)
