@@ -75,7 +75,7 @@ static vpcflow_status corrupt(const vf_pq_file *f, vpcflow_error *err, const cha
 
 static char *leaf_name(const vf_pq_schema *s)
 {
-    return vf_strndup((const char *)s->name, s->name_len);
+    return vf_strndup(s->name ? (const char *)s->name : "", s->name_len); /* a name is required: "" if absent */
 }
 
 /* The schema must be a root with flat leaves only; their names are copied. */

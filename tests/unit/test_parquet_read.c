@@ -399,7 +399,8 @@ static void footer(buf *w, const spec *s, int nrg, const int64_t *dict_offs, con
     }
     fi(w, 1, s->type);
     fi(w, 2, s->rep);
-    fs(w, 1, s->name);
+    if (s->name[0]) /* "": a leaf without its (required) name */
+        fs(w, 1, s->name);
     put8(w, 0);
     fl(w, 1, s->rows * nrg); /* 3: num_rows */
     fld(w, 1, VF_TC_LIST);   /* 4: row_groups */
@@ -556,6 +557,8 @@ TEST(files_decode_values)
          "REJECT,ACCEPT,ACCEPT,REJECT"},
         {{"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_SNAPPY, 3, {v2_i64}, 1, 0, 0, 0, 0}, "40000000000,7,-"},
         {{"bytes", VF_PQ_INT64, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 3, {v2_i64}, 1, 0, 0, 0, 0}, "40000000000,7,-"},
+        /* a leaf without a name reads (as "") */
+        {{"", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {plain_i32}, 1, 0, 0, 0, 0}, "7,-3,65535"},
     };
     uint8_t file[4096];
     char got[1024];
