@@ -631,9 +631,9 @@ static vpcflow_status file_iface(vf_topology *t, const char *file, size_t i, con
     e.kind = vf_owner_style_kind(style);
     /* the AWS services manage every kind of interface but an instance's and unknown ones */
     e.requester_managed = e.kind != VF_OWNER_EC2 && e.kind != VF_OWNER_OTHER;
-    vf_owner_style_label(style, name, strlen(name), e.label, sizeof e.label);
-    if (e.kind == VF_OWNER_OTHER && !name[0] && e.id[0])
-        snprintf(e.label, sizeof e.label, "%s", e.id);
+    /* a nameless interface is labelled with its id, as from describe-network-interfaces */
+    const char *label_name = name[0] ? name : e.id;
+    vf_owner_style_label(style, label_name, strlen(label_name), e.label, sizeof e.label);
     iface_addrs *ad = vf_calloc(1, sizeof *ad);
     if (!ad)
         return vf_error(err, VPCFLOW_ERR_IO, file, 0, 0, "out of memory");

@@ -160,7 +160,7 @@ TEST(samples_rds_eni)
     if (e) {
         CHECK_STR(e->id, "eni-0f00000000000000a");
         CHECK_EQ_U64(e->kind, VF_OWNER_RDS);
-        CHECK_STR(e->label, "rds");
+        CHECK_STR(e->label, "rds eni-0f00000000000000a"); /* nameless: its id tells it from others */
         CHECK_STR(az_name(t, e->az_key), "use1-az1");
         CHECK_STR(region_name(t, e->region_key), "us-east-1");
         CHECK(e->subnet && !strcmp(e->subnet->id, "subnet-0aaa1111"));
@@ -305,14 +305,14 @@ TEST(owner_kind_rules)
         {"eni-nlb1", VF_OWNER_ELB_NET, "elb net/api/1a2b3c4d5e6f7a8b"},
         {"eni-nlb2", VF_OWNER_ELB_NET, "elb net/grpc/0000111122223333"},
         {"eni-clb", VF_OWNER_ELB_CLASSIC, "elb legacy-web"},
-        {"eni-rds1", VF_OWNER_RDS, "rds"},
-        {"eni-rds2", VF_OWNER_RDS, "rds"},
+        {"eni-rds1", VF_OWNER_RDS, "rds eni-rds1"},
+        {"eni-rds2", VF_OWNER_RDS, "rds eni-rds2"},
         {"eni-vpce1", VF_OWNER_VPCE, "vpc-endpoint vpce-0a1b2c3d4e5f67890"},
         {"eni-vpce2", VF_OWNER_VPCE, "vpc-endpoint vpce-0999888877776666a"},
         {"eni-lambda1", VF_OWNER_LAMBDA, "lambda resize-images-5f1c2a3b-1234-4d5e-8f90-a1b2c3d4e5f6"},
         {"eni-lambda2", VF_OWNER_LAMBDA, "lambda thumbnailer"},
         {"eni-tgw", VF_OWNER_TGW, "transit-gateway tgw-attach-0123456789abcdef0"},
-        {"eni-tgw2", VF_OWNER_TGW, "transit-gateway"},
+        {"eni-tgw2", VF_OWNER_TGW, "transit-gateway eni-tgw2"},
         {"eni-efs", VF_OWNER_EFS, "efs fs-0123abcd"},
         {"eni-efs2", VF_OWNER_EFS, "efs fs-89ab4567"},
         {"eni-gwlb", VF_OWNER_GWLB, "elb gwy/inspect/a1b2c3d4e5f60718"},
@@ -320,7 +320,7 @@ TEST(owner_kind_rules)
         {"eni-ec2", VF_OWNER_EC2, "ec2 i-0123456789abcdef0"},
         {"eni-efa", VF_OWNER_OTHER, "efa"},
         {"eni-desc", VF_OWNER_OTHER, "arn:aws:ecs:us-east-1:123456789010:attachment/abc"},
-        {"eni-bare", VF_OWNER_OTHER, "other"},
+        {"eni-bare", VF_OWNER_OTHER, "eni-bare"},
     };
     CHECK_EQ_U64(vf_topology_eni_count(t), VF_ARRAY_LEN(want));
     for (size_t i = 0; i < VF_ARRAY_LEN(want); i++) {
@@ -990,7 +990,7 @@ TEST(topology_file_kinds_and_defaults)
     CHECK_STR(vf_topology_eni_at(t, 6)->label, "transit-gateway tgw-attach-1");
     CHECK(vf_topology_eni_at(t, 6)->subnet == s);
     CHECK_STR(vf_topology_eni_at(t, 7)->label, "efs fs-1");
-    CHECK_STR(vf_topology_eni_at(t, 8)->label, "vpc-endpoint");
+    CHECK_STR(vf_topology_eni_at(t, 8)->label, "vpc-endpoint eni-i");
     vf_topology_free(t);
 }
 
