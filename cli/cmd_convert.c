@@ -114,9 +114,11 @@ int cmd_convert(int argc, char **argv)
     vpcflow_error err;
     vpcflow_status st =
         vpcflow_convert_run((const char *const *)(argv + optind), (size_t)(argc - optind), &o, &stats, &err);
-    cli_after_scan(&common, &stats.scan);
-    if (st != VPCFLOW_OK)
+    if (st != VPCFLOW_OK) {
+        cli_after_scan(&common, &(vpcflow_scan_stats){0});
         return cli_fail(st, &err);
+    }
+    cli_after_scan(&common, &stats.scan);
     if (!stats.has_enis && !an.no_dedup && !common.quiet)
         cli_warn("no --enis or --topology: ENI facts (dedup_eni, nat_peer) were learned from these inputs "
                  "only; give --enis so that separate conversions agree");

@@ -553,7 +553,11 @@ static void convert_one(worker *w, size_t i)
             }
             atomic_store(&cv->stop, 1);
         } else {
-            /* the input failed wholly; the others go on (a partial result) */
+            /* the input failed wholly; the others go on (a partial result), as in one scan of
+             * them all: named through diag (a lone input's failure is the run's error) */
+            vpcflow_diag d = {VPCFLOW_DIAG_INPUT_FAILED, cv->names[i], err.line, err.message};
+            if (cv->scan.diag && cv->nfiles > 1)
+                cv->scan.diag(cv->scan.ctx, &d);
             if (!cv->failed_wholly++) {
                 cv->fail_st = st;
                 cv->fail_err = err;
