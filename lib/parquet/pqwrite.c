@@ -192,6 +192,8 @@ static void put_def(vf_pqw *w, pcol *c, uint8_t d)
 
 static int put_vals(vf_pqw *w, pcol *c, const void *p, size_t n)
 {
+    if (!n)
+        return 0;
     if (vf_grow(&c->vals, &c->vcap, c->vlen + n, 1) < 0) {
         w->oom = 1;
         return -1;
@@ -574,7 +576,8 @@ static int write_chunk(vf_pqw *w, pcol *c, chunk_meta *m)
                 w->oom = 1;
                 return -1;
             }
-            memcpy(w->body + w->body_len, c->vals + p0, p - p0);
+            if (p > p0)
+                memcpy(w->body + w->body_len, c->vals + p0, p - p0);
             w->body_len += p - p0;
         }
         if (write_page(w, PAGE_DATA, (uint32_t)(r - r0), use_dict ? ENC_RLE_DICTIONARY : ENC_PLAIN, m) < 0)

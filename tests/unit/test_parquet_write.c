@@ -356,8 +356,9 @@ static void rt_row(vf_pqw *w, FILE *expect, uint64_t i)
         vf_pqw_null(w, C_I32);
         fputs(",\"opt_i32\":null", expect);
     } else {
-        vf_pqw_int(w, C_I32, -a);
-        fputc(',', expect), json_int(expect, "opt_i32", (int32_t)(0u - (uint32_t)a));
+        int32_t neg = (int32_t)(0u - (uint32_t)a); /* INT32_MIN stays itself */
+        vf_pqw_int(w, C_I32, neg);
+        fputc(',', expect), json_int(expect, "opt_i32", neg);
     }
     vf_pqw_int(w, C_REQ_I64, b);
     fputc(',', expect), json_int(expect, "req_i64", b);
