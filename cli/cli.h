@@ -102,5 +102,7 @@ int cmd_watch(int argc, char **argv);
 extern const char cmd_watch_help[];
 int cmd_convert(int argc, char **argv);
 extern const char cmd_convert_help[];
+int cmd_sql(int argc, char **argv);
+extern const char cmd_sql_help[];
 
 #endif

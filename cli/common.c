@@ -15,15 +15,18 @@ const char cli_common_help[] =
     "  -j, --threads N   worker threads (default: one per CPU)\n"
     "  --strict          stop at the first malformed line or unreadable input (exit\n"
     "                    status 1 or 2); without it an input that cannot be read (missing,\n"
-    "                    truncated gzip, changed while read) is named on stderr, what was read\n"
-    "                    of it counts, the others are read, and the exit status is 3\n"
+    "                    truncated gzip or Parquet, changed while read) is named on stderr,\n"
+    "                    what was read of it counts, the others are read, and the exit\n"
+    "                    status is 3\n"
     "  --quiet           print no warnings or malformed-line reports\n"
     "  --progress        show progress on stderr (default: when stderr is a terminal)\n"
     "  --no-progress     never show progress\n"
     "\n"
-    "PATH is a file (plain or gzip), a directory (read recursively in sorted order, e.g. an\n"
-    "S3 AWSLogs/ tree), or - for standard input. CloudWatch Logs exports and subscription\n"
-    "payloads are recognised by their content.\n";
+    "PATH is a file (plain, gzip or Parquet), a directory (read recursively in sorted order,\n"
+    "e.g. an S3 AWSLogs/ tree), or - for standard input. CloudWatch Logs exports and\n"
+    "subscription payloads are recognised by their content. Parquet files (AWS's Parquet\n"
+    "delivery, magic PAR1; not on standard input) are read as their text would be: columns\n"
+    "named as the fields with '_' for '-', NULL for '-', line N of a file is its row N.\n";
 
 void cli_common_init(cli_common *c)
 {

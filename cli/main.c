@@ -20,18 +20,20 @@ static const char main_help[] =
     "  timeline  the traffic per time bucket, split by any key\n"
     "  alerts    security alerts: internal hosts probing, port scans, exposed services, egress spikes\n"
     "  watch     the same alerts over a followed file or stdin, printed as they fire\n"
+    "  sql       the SQL of each report, for PostgreSQL, DuckDB or Athena\n"
     "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
-    "Inputs: files (plain or gzip, by content), directories (the S3 AWSLogs/ layout, read in\n"
-    "sorted order), '-' for stdin; S3 header lines, custom formats of any version 2-8 fields,\n"
-    "CloudWatch Logs exports and subscription payloads are recognised automatically.\n"
+    "Inputs: files (plain, gzip or Parquet, by content), directories (the S3 AWSLogs/ layout,\n"
+    "Hive-style or not, read in sorted order), '-' for stdin; S3 header lines, custom formats\n"
+    "of any version 2-8 fields, CloudWatch Logs exports and subscription payloads are\n"
+    "recognised automatically.\n"
     "\n"
     "Exit status:\n"
     "  0  success (malformed lines are counted and reported, but not fatal without --strict)\n"
     "  1  runtime error: a file cannot be opened or read, out of memory, a write failed\n"
     "  2  bad input or usage: unknown option, bad pattern or format, corrupt or truncated\n"
-    "     gzip, a malformed line with --strict\n"
+    "     gzip or Parquet, a malformed line with --strict\n"
     "  3  partial result: some inputs could not be read, or not wholly (each is named on\n"
     "     stderr, what was read counts; --strict makes the first one fatal instead)\n";
 
@@ -64,6 +66,7 @@ static const command commands[] = {
     {"timeline", cmd_timeline, cmd_timeline_help},
     {"alerts", cmd_alerts, cmd_alerts_help},
     {"watch", cmd_watch, cmd_watch_help},
+    {"sql", cmd_sql, cmd_sql_help},
     {"convert", cmd_convert, cmd_convert_help},
 };
 

@@ -332,6 +332,10 @@ typedef struct vpcflow_scan_options {
     /* Called from time to time with the bytes of input consumed and the total known. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
+    /* The known fields the sink needs (VPCFLOW_BIT mask; 0: all). Parquet inputs then read only
+     * those columns (the others, opaque ones included, are absent from their records); text
+     * inputs are read whole. Read only when `size` covers it. */
+    uint64_t fields;
 } vpcflow_scan_options;
 
 /* Where the records go. Every record is delivered to exactly one worker; each worker has its
@@ -364,10 +368,11 @@ typedef struct vpcflow_scan_stats {
 } vpcflow_scan_stats;
 
 /* Reads every path (a file, a directory walked recursively in sorted order, or "-" for stdin),
- * plain or gzip, S3 header files, CloudWatch Logs exports and subscription payloads, and hands
- * each well-formed record (NODATA and SKIPDATA included) to the sink. Malformed lines are
- * counted and reported through options->diag; they stop the scan only in strict mode. An input
- * that cannot be read (missing, truncated or corrupt gzip, a bad payload, changed while read)
+ * plain or gzip, S3 header files, Parquet files (each row a line: line N is row N),
+ * CloudWatch Logs exports and subscription payloads, and hands each well-formed record (NODATA
+ * and SKIPDATA included) to the sink. Malformed lines are counted and reported through
+ * options->diag; they stop the scan only in strict mode. An input that cannot be read
+ * (missing, truncated or corrupt gzip or Parquet, a bad payload, changed while read)
  * does not stop the others without strict: what was read of it counts, it is reported through
  * diag and counted in stats->inputs_failed, and the scan returns VPCFLOW_OK (a partial result),
  * unless every input failed and no line was read (then the first failure is the error). */

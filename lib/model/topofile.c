@@ -482,6 +482,10 @@ static vpcflow_status aws_eni(vf_topology *t, const char *file, size_t i, const 
     const char *kind = eni_style(&x, &name, &len);
     int style = vf_owner_style(kind, strlen(kind));
     e.kind = vf_owner_style_kind(style);
+    if (!len) { /* a nameless RDS or load-balancer ENI: its id tells it from its siblings */
+        name = e.id;
+        len = strlen(e.id);
+    }
     vf_owner_style_label(style, name, len, e.label, sizeof e.label);
     e.requester_managed = json_is_true(json_object_get(el, "RequesterManaged"));
     if ((st = vf_topology_add_eni(t, &e, az, err)))

@@ -187,6 +187,12 @@ static long read_text(vf_follow *f, char *out, size_t cap, int *eof, vpcflow_err
         if (n <= 0)
             return n;
         f->raw_len += (size_t)n;
+        if (f->gzip < 0 && f->raw_len >= 4 && memcmp(f->raw, "PAR1", 4) == 0) {
+            f->corrupt = 1; /* not text: its rows are only known from its footer, once written whole */
+            vf_error(err, VPCFLOW_ERR_INPUT, f->path, 0, 0,
+                     "a Parquet file cannot be followed (it is written whole): read it with `alerts`");
+            return -1;
+        }
         if (f->gzip < 0) {
             f->gzip = vf_is_gzip(f->raw, f->raw_len);
             if (f->gzip)

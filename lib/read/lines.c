@@ -207,7 +207,7 @@ void vf_lines_begin(vf_lines *L, const char *input, uint64_t seq, uint64_t first
 {
     L->input = input;
     L->seq = seq;
-    L->line_no = first_line ? first_line - 1 : 0;
+    L->line_no = first_line - 1; /* first_line 0 (a synthesized header first): wraps, then counts from 0 */
     L->started = started;
     L->cw_mode = cw_mode;
     L->event_ms = NULL;

@@ -64,7 +64,8 @@ struct vf_lines {
 
 void vf_lines_init(vf_lines *L, vf_formats *formats, const vf_lines_hooks *hooks);
 /* Starts a new input (or a chunk of one): first_line is the number of the first line the next
- * feed holds; fmt is the format in effect there (NULL: detect from the first line). */
+ * feed holds (0 for a Parquet file's synthesized header, so that line N is row N); fmt is the format in effect there
+ * (NULL: detect from the first line). */
 void vf_lines_begin(vf_lines *L, const char *input, uint64_t seq, uint64_t first_line, const vpcflow_format *fmt,
                     int cw_mode, int started);
 /* Processes the complete lines in [p, end): the byte at end-1 is '\n' and at least

@@ -7,6 +7,9 @@
  *                                        │      its first line number and format from its
  *                                        │      predecessor's prescan
  *                                        │  gzip file, stdin, payload: 1 streamed unit
+ *                                        │  Parquet file: units of whole row groups (at
+ *                                        │      least chunk / 64 rows each), rendered as text;
+ *                                        │      each knows its first row from the footer
  *                                        ▼
  *                         workers take units in seq order ──► vf_lines ──► sink.record()
  *
@@ -16,6 +19,7 @@
  */
 #include "base/internal.h"
 
+#include "parquet/pqread.h"
 #include "read/chunks.h"
 #include "read/format.h"
 #include "read/lines.h"
@@ -58,6 +62,9 @@ typedef struct unit {
     int last_of_input;
     int chained;    /* one of several chunks of a file: learns its start from the previous */
     vf_chain chain; /* the file's state at this chunk's end, for the next chunk */
+    int parquet;    /* row groups [rg_begin, rg_end) of a Parquet file, its rows from first_row */
+    uint32_t rg_begin, rg_end;
+    uint64_t first_row;
 } unit;
 
 typedef struct worker worker;
@@ -291,12 +298,36 @@ static void stream_note(vpcflow_error *err, const vf_source *src, const vf_lines
              L->line_no == 1 ? "" : "s", (unsigned long long)text_off);
 }
 
+/* The format of a Parquet file's header line, for a unit that starts after it (NULL if it is
+ * not a valid header: its rows are then malformed, as they are in the first unit). */
+static const vpcflow_format *parquet_format(worker *W, const unit *u, vf_source *src)
+{
+    scan *S = W->S;
+    size_t len = 0;
+    char *h = vf_pq_source_header(src->pq, &len);
+    if (!h)
+        return NULL;
+    const char *why;
+    char unknown[64];
+    const vpcflow_format *f = vf_formats_from_header(S->formats, h, len, &why, unknown, sizeof unknown);
+    if (unknown[0]) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
+        hook_warn(W, S->inputs[u->input].path, 0, msg);
+    }
+    free(h);
+    return f;
+}
+
 static void run_stream(worker *W, const unit *u)
 {
     scan *S = W->S;
     vf_source src;
     vpcflow_error err;
-    vpcflow_status st = vf_source_open(&src, S->inputs[u->input].path, W->gz, W->inbuf, &err);
+    const char *path = S->inputs[u->input].path;
+    vpcflow_status st =
+        u->parquet ? vf_source_open_parquet(&src, path, S->opt.fields, u->rg_begin, u->rg_end, u->rg_begin == 0, &err)
+                   : vf_source_open(&src, path, W->gz, W->inbuf, S->opt.fields, &err);
     if (st != VPCFLOW_OK) {
         input_error(S, u->input, u->seq, st, &err);
         return;
@@ -307,7 +338,10 @@ static void run_stream(worker *W, const unit *u)
         vf_source_close(&src);
         return;
     }
-    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 0);
+    if (u->parquet && u->rg_begin > 0) /* a later part of a Parquet file: its rows, its header's format */
+        vf_lines_begin(&W->L, path, u->seq, u->first_row + 1, parquet_format(W, u, &src), 0, 1);
+    else
+        vf_lines_begin(&W->L, path, u->seq, src.first_line, NULL, 0, 0);
     size_t len = 0;
     int detected = 0, skipping = 0; /* skipping: the rest of a line longer than MAX_LINE */
     uint64_t text_off = 0;          /* bytes of text before W->buf[0] */
@@ -376,12 +410,15 @@ static void run_stream(worker *W, const unit *u)
             break;
         memmove(W->buf, W->buf + used, len - used);
         len -= used;
-        atomic_fetch_add(&S->bytes_done, src.bytes_in - W->bytes_in);
-        W->bytes_in = src.bytes_in;
+        if (!u->parquet) {
+            atomic_fetch_add(&S->bytes_done, src.bytes_in - W->bytes_in);
+            W->bytes_in = src.bytes_in;
+        }
     }
-    atomic_fetch_add(&S->bytes_done, src.bytes_in - W->bytes_in);
+    atomic_fetch_add(&S->bytes_done, u->parquet ? u->end - u->off : src.bytes_in - W->bytes_in);
     W->bytes_in = 0;
-    if (src.is_stdin)
+    if (u->parquet && !u->last_of_input) {
+    } else if (src.is_stdin)
         atomic_fetch_add(&S->stdin_bytes, src.bytes_in);
     else if (src.done && !stopped(S, u->seq))
         check_changed(S, u, src.fd, src.bytes_in);
@@ -583,10 +620,56 @@ static int add_unit(scan *S, size_t *cap, const unit *u)
     return 0;
 }
 
+/* A Parquet file read by row groups: units of at least chunk / 64 rows each (a row of text is
+ * about 64 to 300 bytes; row groups are taken whole), so that each unit knows its first line. A file whose footer
+ * cannot be read is one unit, which fails as one input among others. Returns the units added,
+ * 0 when it was not split, -1 when out of memory. */
+static int plan_parquet(scan *S, in_file *in, size_t input, int fd, size_t *ucap)
+{
+    uint64_t unit_rows = (S->opt.chunk_bytes ? S->opt.chunk_bytes : DEFAULT_CHUNK) / 64;
+    vf_pq_file *f;
+    if (vf_pq_open_fd(fd, in->size, in->path, &f, NULL) != VPCFLOW_OK)
+        return 0;
+    uint32_t nrg = vf_pq_nrow_groups(f);
+    uint64_t total = 0, row = 0;
+    for (uint32_t g = 0; g < nrg; g++)
+        total += (uint64_t)vf_pq_row_group_rows(f, g);
+    unit u = {0};
+    u.input = input;
+    u.streamed = 1;
+    u.parquet = 1;
+    int added = 0;
+    for (uint32_t g = 0; g < nrg || (nrg == 0 && added == 0);) {
+        u.rg_begin = g;
+        u.first_row = row;
+        uint64_t rows = 0;
+        while (g < nrg && (rows < unit_rows || g == u.rg_begin))
+            rows += (uint64_t)vf_pq_row_group_rows(f, g++);
+        if (nrg == 0)
+            g = 1;
+        u.rg_end = g == nrg || nrg == 0 ? UINT32_MAX : g; /* the last unit takes the rest */
+        /* progress: each unit counts its share of the file's bytes, by rows */
+        u.off = total ? (uint64_t)((unsigned __int128)in->size * row / total) : 0;
+        row += rows;
+        u.end = total ? (uint64_t)((unsigned __int128)in->size * row / total) : in->size;
+        u.last_of_input = u.rg_end == UINT32_MAX;
+        if (u.last_of_input)
+            u.end = in->size;
+        if (add_unit(S, ucap, &u) < 0) {
+            vf_pq_close(f);
+            return -1;
+        }
+        added++;
+    }
+    vf_pq_close(f);
+    return added;
+}
+
 /* Is the input a regular file of plain text (not gzip, payload or Parquet)? Those are read in
- * chunks; everything else is streamed (a file that cannot be opened too: it fails there, as
- * one input among others). */
-static int is_plain(in_file *in)
+ * chunks (1); a Parquet file is planned here, by row groups (2); everything else is streamed
+ * (0; a file that cannot be opened too: it fails there, as one input among others); -1: out
+ * of memory. */
+static int is_plain(scan *S, in_file *in, size_t input, size_t *ucap)
 {
     if (strcmp(in->path, "-") == 0)
         return 0;
@@ -599,6 +682,13 @@ static int is_plain(in_file *in)
     int plain = fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0 &&
                 (n = pread(fd, head, sizeof head, 0)) >= 4 && !vf_is_gzip(head, (size_t)n) &&
                 !vf_payload_detect((const char *)head, (size_t)n) && memcmp(head, "PAR1", 4) != 0;
+    if (!plain && n >= 4 && memcmp(head, "PAR1", 4) == 0 && S_ISREG(sb.st_mode)) {
+        in->size = (uint64_t)sb.st_size;
+        in->mtime = sb.st_mtim;
+        int units = plan_parquet(S, in, input, fd, ucap);
+        close(fd);
+        return units < 0 ? -1 : 2;
+    }
     close(fd);
     in->size = plain ? (uint64_t)sb.st_size : 0;
     if (plain)
@@ -618,7 +708,14 @@ static vpcflow_status plan(scan *S, char **paths, size_t n, vpcflow_error *err)
         in->path = paths[i];
         unit u = {0};
         u.input = i;
-        in->plain = is_plain(in);
+        int kind = is_plain(S, in, i, &ucap);
+        if (kind < 0)
+            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+        if (kind == 2 && S->nunits > 0 && S->units[S->nunits - 1].input == i) {
+            S->bytes_total += in->size;
+            continue;
+        }
+        in->plain = kind == 1;
         if (!in->plain) {
             u.streamed = 1;
             u.last_of_input = 1;

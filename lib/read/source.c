@@ -1,5 +1,5 @@
 /* source.c — opening inputs (files, stdin, directory trees) and reading them as text,
- * decompressing gzip on the fly. */
+ * decompressing gzip on the fly and rendering Parquet files as text. */
 #include "read/source.h"
 
 #include "base/map.h"
@@ -38,10 +38,43 @@ static long read_some(vf_source *s, vpcflow_error *err)
     return (long)s->in_len;
 }
 
-vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigned char *inbuf, vpcflow_error *err)
+/* A Parquet file: read with pread through its own reader (it needs its footer first). */
+static vpcflow_status open_parquet(vf_source *s, uint64_t fields, uint32_t rg_begin, uint32_t rg_end, int header,
+                                   vpcflow_error *err)
+{
+    struct stat sb;
+    if (s->is_stdin || fstat(s->fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        return vf_error(err, VPCFLOW_ERR_INPUT, s->name, 0, 0,
+                        "a Parquet file must be a regular file (it is read from its end): give its path");
+    vpcflow_status st =
+        vf_pq_source_open(s->fd, (uint64_t)sb.st_size, s->name, fields, rg_begin, rg_end, header, &s->pq, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    s->first_line = 0;
+    s->bytes_in = (uint64_t)sb.st_size;
+    return VPCFLOW_OK;
+}
+
+vpcflow_status vf_source_open_parquet(vf_source *s, const char *path, uint64_t fields, uint32_t rg_begin,
+                                      uint32_t rg_end, int header, vpcflow_error *err)
 {
     memset(s, 0, sizeof *s);
     s->name = path;
+    s->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (s->fd < 0)
+        return vf_error(err, VPCFLOW_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+    vpcflow_status st = open_parquet(s, fields, rg_begin, rg_end, header, err);
+    if (st != VPCFLOW_OK)
+        vf_source_close(s);
+    return st;
+}
+
+vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigned char *inbuf, uint64_t fields,
+                              vpcflow_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->name = path;
+    s->first_line = 1;
     s->is_stdin = strcmp(path, "-") == 0;
     if (s->is_stdin)
         s->fd = 0;
@@ -63,9 +96,10 @@ vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigne
             return s->status;
         }
     if (s->in_len >= 4 && memcmp(s->in, "PAR1", 4) == 0) {
-        vf_source_close(s);
-        return vf_error(err, VPCFLOW_ERR_INPUT, path, 0, 0,
-                        "Parquet flow-log files are not supported as input; use the text (gzip) delivery");
+        vpcflow_status st = open_parquet(s, fields, 0, UINT32_MAX, 1, err);
+        if (st != VPCFLOW_OK)
+            vf_source_close(s);
+        return st;
     }
     s->gzip = vf_is_gzip(s->in, s->in_len);
     if (s->gzip) {
@@ -77,6 +111,11 @@ vpcflow_status vf_source_open(vf_source *s, const char *path, vf_gz *gz, unsigne
 
 long vf_source_read(vf_source *s, char *out, size_t cap, vpcflow_error *err)
 {
+    if (s->pq) {
+        long n = s->done ? 0 : vf_pq_source_read(s->pq, out, cap, &s->status, err);
+        s->done = n <= 0;
+        return n;
+    }
     for (;;) {
         if (s->done)
             return 0;
@@ -124,6 +163,8 @@ long vf_source_read(vf_source *s, char *out, size_t cap, vpcflow_error *err)
 
 void vf_source_close(vf_source *s)
 {
+    vf_pq_source_free(s->pq);
+    s->pq = NULL;
     if (s->fd >= 0 && !s->is_stdin)
         close(s->fd);
     s->fd = -1;
@@ -325,7 +366,7 @@ vpcflow_status vpcflow_peek_format(const char *const *paths, size_t npaths, cons
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
         goto done;
     }
-    st = vf_source_open(&src, files[0], gz, NULL, err);
+    st = vf_source_open(&src, files[0], gz, NULL, 0, err);
     if (st != VPCFLOW_OK)
         goto done;
     for (;;) {

@@ -29,10 +29,13 @@ values = {  # option -> its value (None: a flag)
     "--exit-at-eof": None, "--from-end": None, "--poll": "100", "--lateness": "600", "--max-keys": "1000",
     "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
 }
+# options whose value depends on the command, and what a command takes instead of a log
+cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
+operands = {"sql": ["top"]}
 output = {"cat": "text", "filter": "line", "summary": "json", "top": "csv", "timeline": "csv", "alerts": "json",
           "watch": "json"}
 short = {"-o": "--output", "-f": "--fields", "-c": "--count", "-v": "--invert", "-j": "--threads", "-b": "--by",
-         "-m": "--metric", "-w": "--where", "-e": "--every", "-h": "--help"}
+         "-m": "--metric", "-w": "--where", "-e": "--every", "-h": "--help", "-d": "--dialect", "-t": "--table"}
 main = subprocess.run([vpcflow, "--help"], capture_output=True, text=True).stdout
 commands = re.findall(r"^  ([a-z]+)  ", main.split("Commands:")[1].split("\n\n")[0], re.M)
 assert "alerts" in commands and "watch" in commands, commands
@@ -56,6 +59,8 @@ for cmd in commands:
             continue
         if name == "--output":
             value = output[cmd]
+        elif name in cmd_values.get(cmd, {}):
+            value = cmd_values[cmd][name]
         elif name not in values:
             bad.append("%s %s: no value known for this option: add it to help_options.sh" % (cmd, opt))
             continue
@@ -72,11 +77,13 @@ for cmd in commands:
             args += ["--to", "parquet"]
         if cmd == "convert" and name != "--out":
             args += ["--out", tmp + "/convert"]
-        args += [log]
+        if cmd == "sql" and name == "--parquet":
+            args += ["--dialect", "duckdb"]
+        args += operands.get(cmd, [log])
         r = subprocess.run(args, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
         tried += 1
         if r.returncode != 0:
-            bad.append("%s: exit %d: %s" % (" ".join(args[1:-1]), r.returncode, r.stderr.strip()[:300]))
+            bad.append("%s: exit %d: %s" % (" ".join(args[1:]), r.returncode, r.stderr.strip()[:300]))
 print("%d options of %d commands tried" % (tried, len(commands) - 1))
 if bad:
     print("\n".join(bad))
