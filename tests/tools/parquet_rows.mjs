@@ -34,7 +34,8 @@ function norm(v) {
         if (v.length && v[0] & 0x80) x -= 1n << BigInt(8 * v.length);
         return x.toString();
     }
-    if (typeof v === 'object' && 'scale' in v && 'value' in v) return v.value.toString(); // DuckDB DECIMAL
+    if (typeof v === 'object' && 'scale' in v && 'value' in v) // DuckDB DECIMAL
+        return v.scale ? v.toString() : v.value.toString();
     return v;
 }
 
