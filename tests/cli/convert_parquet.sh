@@ -3,9 +3,9 @@
 # readers, DuckDB and hyparquet, row for row, and its AWS field columns equal `vpcflow cat
 # --output jsonl` of the same input (vpcflow's own reader gives them back from the file too):
 # for the default format (v2), v5 and a custom format of every field up to v8 (IPv6, NODATA,
-# a record without start), with each codec, without and with (hour, day) partitions. Also: the column types DuckDB sees, filters that use the row-group
-# statistics, the jsonl and csv outputs equal to the Parquet rows, and the writer's round-trip
-# file of every column type (tests/unit/test_parquet_write.c) read back by both readers.
+# a record without start), with each codec, without and with (hour, day) partitions. Also:
+# the column types DuckDB sees, filters that use the row-group statistics, the jsonl and csv
+# outputs equal to the Parquet rows, and the writer's round-trip file of every column type (tests/unit/test_parquet_write.c) read back by both readers.
 set -euo pipefail
 : "${VPCFLOW:?set VPCFLOW to the vpcflow binary}" "${GEN:?set GEN to vpcflow-gen}" "${ROOT:?set ROOT}"
 ROWS="node $ROOT/tests/tools/parquet_rows.mjs"
