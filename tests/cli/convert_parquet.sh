@@ -5,7 +5,8 @@
 # for the default format (v2), v5 and a custom format of every field up to v8 (IPv6, NODATA,
 # a record without start), with each codec, without and with (hour, day) partitions. Also:
 # the column types DuckDB sees, filters that use the row-group statistics, the jsonl and csv
-# outputs equal to the Parquet rows, and the writer's round-trip file of every column type (tests/unit/test_parquet_write.c) read back by both readers.
+# outputs equal to the Parquet rows, and the writer's round-trip file of every column type
+# (tests/unit/test_parquet_write.c) read back by both readers.
 set -euo pipefail
 : "${VPCFLOW:?set VPCFLOW to the vpcflow binary}" "${GEN:?set GEN to vpcflow-gen}" "${ROOT:?set ROOT}"
 ROWS="node $ROOT/tests/tools/parquet_rows.mjs"
