@@ -21,6 +21,7 @@ static const char main_help[] =
     "  alerts    security alerts: internal hosts probing, port scans, exposed services, egress spikes\n"
     "  watch     the same alerts over a followed file or stdin, printed as they fire\n"
     "  sql       the SQL of each report, for PostgreSQL, DuckDB or Athena\n"
+    "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain, gzip or Parquet, by content), directories (the S3 AWSLogs/ layout,\n"
@@ -66,6 +67,7 @@ static const command commands[] = {
     {"alerts", cmd_alerts, cmd_alerts_help},
     {"watch", cmd_watch, cmd_watch_help},
     {"sql", cmd_sql, cmd_sql_help},
+    {"convert", cmd_convert, cmd_convert_help},
 };
 
 static const command *find(const char *name)

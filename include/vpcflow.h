@@ -686,6 +686,58 @@ VPCFLOW_API void vpcflow_enricher_free(vpcflow_enricher *w);
 /* Fills *out for rec; its strings live until the next call on w. Returns out->classified. */
 VPCFLOW_API int vpcflow_enrich_record(vpcflow_enricher *w, const vpcflow_record *rec, vpcflow_enriched *out);
 
+/* ---- convert: enriched rows as Parquet, CSV or JSON lines files (docs/export.md) -------- */
+
+typedef enum vpcflow_convert_to {
+    VPCFLOW_CONVERT_PARQUET,
+    VPCFLOW_CONVERT_CSV,
+    VPCFLOW_CONVERT_JSONL
+} vpcflow_convert_to;
+
+/* Hive partitions by the record's start (UTC): DIR/year=YYYY/month=MM/day=DD[/hour=HH]/;
+ * records without a start go to year=0000/month=00/day=00[/hour=00]. */
+typedef enum vpcflow_partition {
+    VPCFLOW_PARTITION_NONE,
+    VPCFLOW_PARTITION_DAY,
+    VPCFLOW_PARTITION_HOUR
+} vpcflow_partition;
+
+typedef enum vpcflow_compression {
+    VPCFLOW_COMPRESSION_ZSTD,
+    VPCFLOW_COMPRESSION_SNAPPY,
+    VPCFLOW_COMPRESSION_GZIP,
+    VPCFLOW_COMPRESSION_NONE
+} vpcflow_compression;
+
+typedef struct vpcflow_convert_options {
+    size_t size;                       /* sizeof(vpcflow_convert_options) */
+    vpcflow_analysis_options analysis; /* inputs, topology, prices, --action/--since, --memory */
+    vpcflow_convert_to to;
+    const char *out_dir; /* created when missing */
+    vpcflow_partition partition;
+    vpcflow_compression compression; /* Parquet pages (default zstd) */
+} vpcflow_convert_options;
+
+typedef struct vpcflow_convert_stats {
+    vpcflow_scan_stats scan; /* over every input */
+    uint64_t rows;           /* rows written */
+    uint64_t files;          /* files written (one per input and partition) */
+    uint64_t bytes_out;      /* bytes of the files written */
+    int has_enis;            /* vpcflow_enrich_has_enis: 0 when ENI facts came from these inputs */
+} vpcflow_convert_stats;
+
+/* Writes every record of the inputs as a row of the exported columns (docs/export.md) into
+ * one file per input file and partition, DIR[/partition]/part-<16 hex>.parquet|csv|jsonl, the
+ * hex a hash of the input's path as given (so that converting each input in its own process
+ * writes distinct files and a re-run replaces them). Each file is written as a hidden
+ * ".NAME.tmp" beside it, synced and renamed: a killed run leaves no partial NAME. Inputs are
+ * converted in parallel (one thread per input at a time). Inputs that could not be read, or
+ * not wholly, are counted in stats->scan.inputs_failed (their rows read are written) unless
+ * strict. stats may be NULL. */
+VPCFLOW_API vpcflow_status vpcflow_convert_run(const char *const *paths, size_t npaths,
+                                               const vpcflow_convert_options *options, vpcflow_convert_stats *stats,
+                                               vpcflow_error *err);
+
 /* ---- SQL for every report (docs/sql.md) ----------------------------------------------- */
 
 typedef enum vpcflow_dialect { VPCFLOW_SQL_POSTGRES, VPCFLOW_SQL_DUCKDB, VPCFLOW_SQL_ATHENA } vpcflow_dialect;

@@ -27,6 +27,7 @@ values = {  # option -> its value (None: a flag)
     "--action": "REJECT", "--since": "2020-01-01", "--until": "2040-01-01", "--memory": "64M", "--no-dedup": None,
     "--rules": tmp + "/rules.json", "--only": "port-scan", "--print-rules": None,
     "--exit-at-eof": None, "--from-end": None, "--poll": "100", "--lateness": "600", "--max-keys": "1000",
+    "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
@@ -72,6 +73,10 @@ for cmd in commands:
             args += ["action=ACCEPT"]
         if cmd == "watch" and name != "--exit-at-eof":
             args += ["--exit-at-eof"]
+        if cmd == "convert" and name != "--to":
+            args += ["--to", "parquet"]
+        if cmd == "convert" and name != "--out":
+            args += ["--out", tmp + "/convert"]
         if cmd == "sql" and name == "--parquet":
             args += ["--dialect", "duckdb"]
         args += operands.get(cmd, [log])
