@@ -100,5 +100,7 @@ int cmd_alerts(int argc, char **argv);
 extern const char cmd_alerts_help[];
 int cmd_watch(int argc, char **argv);
 extern const char cmd_watch_help[];
+int cmd_load(int argc, char **argv);
+extern const char cmd_load_help[];
 
 #endif

@@ -20,6 +20,7 @@ static const char main_help[] =
     "  timeline  the traffic per time bucket, split by any key\n"
     "  alerts    security alerts: internal hosts probing, port scans, exposed services, egress spikes\n"
     "  watch     the same alerts over a followed file or stdin, printed as they fire\n"
+    "  load      load the records, classified and priced, into a PostgreSQL table\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain or gzip, by content), directories (the S3 AWSLogs/ layout, read in\n"
@@ -63,6 +64,7 @@ static const command commands[] = {
     {"timeline", cmd_timeline, cmd_timeline_help},
     {"alerts", cmd_alerts, cmd_alerts_help},
     {"watch", cmd_watch, cmd_watch_help},
+    {"load", cmd_load, cmd_load_help},
 };
 
 static const command *find(const char *name)

@@ -10,9 +10,13 @@ DATA=$(cd "$SAMPLES/.." && pwd)
 TMP=$(mktemp -d /tmp/vpcflow-help-options-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 echo '{"rules": []}' >"$TMP/rules.json"
-python3 - "$VPCFLOW" "$DATA" "$TMP" <<'PY'
+# `load` needs a server to say yes
+source "$(dirname "$0")/../tools/pg.sh"
+PG_CLEANUP='rm -rf "$TMP"'
+pg_start || true
+python3 - "$VPCFLOW" "$DATA" "$TMP" "$PG_DSN" <<'PY'
 import re, subprocess, sys
-vpcflow, data, tmp = sys.argv[1:]
+vpcflow, data, tmp, dsn = sys.argv[1:]
 log = data + "/samples/default-v2.log"
 values = {  # option -> its value (None: a flag)
     "--format": "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
@@ -27,6 +31,7 @@ values = {  # option -> its value (None: a flag)
     "--action": "REJECT", "--since": "2020-01-01", "--until": "2040-01-01", "--memory": "64M", "--no-dedup": None,
     "--rules": tmp + "/rules.json", "--only": "port-scan", "--print-rules": None,
     "--exit-at-eof": None, "--from-end": None, "--poll": "100", "--lateness": "600", "--max-keys": "1000",
+    "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
 }
 output = {"cat": "text", "filter": "line", "summary": "json", "top": "csv", "timeline": "csv", "alerts": "json",
           "watch": "json"}
@@ -38,7 +43,7 @@ assert "alerts" in commands and "watch" in commands, commands
 bad = []
 tried = 0
 for cmd in commands:
-    if cmd == "help":
+    if cmd == "help" or (cmd == "load" and not dsn):
         continue
     text = subprocess.run([vpcflow, "help", cmd], capture_output=True, text=True).stdout
     if text != subprocess.run([vpcflow, cmd, "--help"], capture_output=True, text=True).stdout:
@@ -67,6 +72,10 @@ for cmd in commands:
             args += ["action=ACCEPT"]
         if cmd == "watch" and name != "--exit-at-eof":
             args += ["--exit-at-eof"]
+        if cmd == "load" and name != "--dsn":
+            args += ["--dsn", dsn]
+        if cmd == "load" and name != "--table":
+            args += ["--table", "h%d" % tried]  # one table each: --rollup's is a rollup table
         args += [log]
         r = subprocess.run(args, capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
         tried += 1
