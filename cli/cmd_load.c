@@ -115,8 +115,8 @@ int cmd_load(int argc, char **argv)
             break;
         case OPT_TABLE:
         case OPT_SCHEMA:
-            if (!*optarg || strlen(optarg) > 48)
-                return cli_usage("load", "%s takes a name of 1 to 48 characters",
+            if (!*optarg || strlen(optarg) > 40) /* the indexes' names stay under PostgreSQL's 63 bytes */
+                return cli_usage("load", "%s takes a name of 1 to 40 characters",
                                  opt == OPT_TABLE ? "--table" : "--schema");
             if (opt == OPT_TABLE)
                 lo.table = optarg;

@@ -97,6 +97,12 @@ static const char *orv(const char *s, const char *dflt)
     return s && *s ? s : dflt;
 }
 
+static void no_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message; /* notices and warnings of the server are not the user's business here */
+}
+
 /* Connects; on failure one line naming where (never the password) and why. */
 static vpcflow_status connect_db(loader *l, vpcflow_error *err)
 {
@@ -118,7 +124,7 @@ static vpcflow_status connect_db(loader *l, vpcflow_error *err)
     if (!l->conn)
         return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (PQstatus(l->conn) == CONNECTION_OK) {
-        PQsetNoticeProcessor(l->conn, NULL, NULL);
+        PQsetNoticeProcessor(l->conn, no_notices, NULL);
         return VPCFLOW_OK;
     }
     char why[400];
@@ -338,23 +344,49 @@ static vpcflow_status prepare(loader *l, vpcflow_error *err)
     return st;
 }
 
-/* The indexes the reports need; made after the rows (faster than keeping them up per row). */
+/* The indexes the reports need; made after the rows (faster than keeping them up per row),
+ * those missing only (CREATE INDEX, even IF NOT EXISTS, waits for other loads' files), by one
+ * loader at a time. */
 static vpcflow_status indexes(loader *l, vpcflow_error *err)
 {
     static const char *const cols[] = {"start", "class", "srcaddr", "dstaddr", "interface_id", "nat_peer"};
+    char names[VF_ARRAY_LEN(cols)][200];
+    vf_text q = VF_TEXT_GROWING;
+    vf_puts(&q, "SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname IN (");
     for (size_t i = 0; i < VF_ARRAY_LEN(cols); i++) {
-        char name[200];
-        snprintf(name, sizeof name, "%s_%s_idx", l->table, cols[i]);
-        char *n = ident(l, name);
-        if (!n)
-            return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
-        vpcflow_status st = sql_fmt(l, "creating the indexes", err, "CREATE INDEX IF NOT EXISTS %s ON %s (\"%s\")", n,
-                                    l->table_q, cols[i]);
-        PQfreemem(n);
-        if (st != VPCFLOW_OK)
-            return st;
+        snprintf(names[i], sizeof names[i], "%s_%s_idx", l->table, cols[i]);
+        char *lit = PQescapeLiteral(l->conn, names[i], strlen(names[i]));
+        vf_printf(&q, "%s%s", i ? ", " : "", lit ? lit : "''");
+        PQfreemem(lit);
     }
-    return VPCFLOW_OK;
+    vf_puts(&q, ")");
+    PGresult *r = NULL;
+    const char *p[1] = {l->schema};
+    vpcflow_status st = q.oom ? vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory")
+                              : exec(l, q.buf, 1, p, &r, "looking for the indexes", err);
+    free(q.buf);
+    if (st != VPCFLOW_OK)
+        return st;
+    int all = strtoul(PQgetvalue(r, 0, 0), NULL, 10) == VF_ARRAY_LEN(cols);
+    PQclear(r);
+    if (all)
+        return VPCFLOW_OK;
+    st = exec(l, "BEGIN", 0, NULL, NULL, "creating the indexes", err);
+    if (st == VPCFLOW_OK)
+        st = exec(l, "SELECT pg_advisory_xact_lock(7596281330)", 0, NULL, NULL, "creating the indexes", err);
+    for (size_t i = 0; i < VF_ARRAY_LEN(cols) && st == VPCFLOW_OK; i++) {
+        char *n = ident(l, names[i]);
+        if (!n)
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+        else
+            st = sql_fmt(l, "creating the indexes", err, "CREATE INDEX IF NOT EXISTS %s ON %s (\"%s\")", n, l->table_q,
+                         cols[i]);
+        PQfreemem(n);
+    }
+    if (st == VPCFLOW_OK)
+        return exec(l, "COMMIT", 0, NULL, NULL, "creating the indexes", err);
+    PQclear(PQexec(l->conn, "ROLLBACK"));
+    return st;
 }
 
 /* ---- the rows: workers encode, one connection sends ---------------------------------- */
@@ -567,14 +599,16 @@ static vpcflow_status rollup_rows(loader *l, vpcflow_error *err)
     vf_text groups = VF_TEXT_GROWING;
     for (size_t i = 0; i < VF_ARRAY_LEN(rollup_keys) + 2; i++)
         vf_printf(&groups, "%s%zu", i ? ", " : "", i + 1);
-    vpcflow_status st =
-        groups.oom ? vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory")
-                   : sql_fmt(l, "rolling the rows up", err,
-                             "INSERT INTO %s (file_id, \"start\"%s, \"bytes\", \"packets\", \"cost_num\", flows) "
-                             "SELECT file_id, date_trunc('%s', \"start\")%s, sum(\"bytes\")::bigint, "
-                             "sum(\"packets\")::bigint, sum(\"cost_num\"), count(*) FROM pg_temp.vpcflow_stage "
-                             "GROUP BY %s",
-                             l->table_q, keys.buf, bucket_unit(l->o->rollup), keys.buf, groups.buf);
+    /* one file's groups in a hash table rather than a sort spilled to disk */
+    vpcflow_status st = exec(l, "SET LOCAL work_mem = '128MB'", 0, NULL, NULL, "rolling the rows up", err);
+    if (st == VPCFLOW_OK)
+        st = groups.oom ? vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory")
+                        : sql_fmt(l, "rolling the rows up", err,
+                                  "INSERT INTO %s (file_id, \"start\"%s, \"bytes\", \"packets\", \"cost_num\", flows) "
+                                  "SELECT file_id, date_trunc('%s', \"start\")%s, sum(\"bytes\")::bigint, "
+                                  "sum(\"packets\")::bigint, sum(\"cost_num\"), count(*) FROM pg_temp.vpcflow_stage "
+                                  "GROUP BY %s",
+                                  l->table_q, keys.buf, bucket_unit(l->o->rollup), keys.buf, groups.buf);
     free(keys.buf);
     free(groups.buf);
     return st;
@@ -797,10 +831,8 @@ vpcflow_status vpcflow_load_run(const char *const *paths, size_t npaths, const v
             report(&l, 1);
             pthread_mutex_unlock(&l.mu);
         }
-        if (st == VPCFLOW_OK)
+        if (st == VPCFLOW_OK) /* statistics: autovacuum analyzes the table after the load */
             st = indexes(&l, err);
-        if (st == VPCFLOW_OK && stats->files_loaded)
-            st = sql_fmt(&l, "analyzing the table", err, "ANALYZE %s", l.table_q);
         pthread_mutex_destroy(&l.mu);
     }
     struct timespec now;

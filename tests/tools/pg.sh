@@ -53,6 +53,7 @@ pg_start() {
 pg_restart() {
     local opts="-c listen_addresses='' -c unix_socket_directories='$PG_SOCK' -p 5432"
     opts+=" -c shared_buffers=128MB -c max_wal_size=2GB -c checkpoint_timeout=30min"
+    opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off" # a crash of the server, not of the machine
     pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -o "$opts" start \
         >/dev/null || { cat "$PG_DIR/server.log" >&2; return 1; }
 }
