@@ -49,15 +49,27 @@ static const char load_topology_help[] =
 
 enum { OPT_DSN = OPT_ANALYSIS_LAST, OPT_TABLE, OPT_SCHEMA, OPT_ROLLUP, OPT_RELOAD };
 
-static void note(void *ctx, const char *path, const char *message)
+#define SKIPS_SHOWN 10 /* files skipped named one by one; the rest are counted */
+
+typedef struct ui {
+    cli_common *c;
+    uint64_t skipped;
+} ui;
+
+static void clear(cli_common *c)
 {
-    cli_common *c = ctx;
-    if (c->quiet)
-        return;
     if (c->progress_shown) {
         fputs("\r\033[K", stderr);
         c->progress_shown = 0;
     }
+}
+
+static void note(void *ctx, int kind, const char *path, const char *message)
+{
+    ui *u = ctx;
+    if (u->c->quiet || (kind == VPCFLOW_LOAD_SKIPPED && ++u->skipped > SKIPS_SHOWN))
+        return;
+    clear(u->c);
     if (*path)
         fprintf(stderr, "vpcflow: %s: %s\n", path, message);
     else
@@ -74,11 +86,11 @@ static void line(const vpcflow_load_stats *s, char *buf, size_t cap)
 
 static void progress(void *ctx, const vpcflow_load_stats *s)
 {
-    cli_common *c = ctx;
+    ui *u = ctx;
     char buf[200];
     line(s, buf, sizeof buf);
     fprintf(stderr, "\r\033[K%s", buf);
-    c->progress_shown = 1;
+    u->c->progress_shown = 1;
 }
 
 int cmd_load(int argc, char **argv)
@@ -155,15 +167,17 @@ int cmd_load(int argc, char **argv)
     cli_analysis_options(&an, &common, &lo.analysis);
     lo.note = note;
     lo.progress = show ? progress : NULL;
-    lo.ctx = &common;
+    ui u = {&common, 0};
+    lo.ctx = &u;
     vpcflow_load_stats s;
     vpcflow_error err;
     vpcflow_status st = vpcflow_load_run((const char *const *)(argv + optind), (size_t)(argc - optind), &lo, &s, &err);
-    if (common.progress_shown) {
-        fputs("\r\033[K", stderr);
-        common.progress_shown = 0;
-    }
+    clear(&common);
+    s.scan.inputs = s.files_loaded + s.files_failed; /* the files read, for "N of M inputs" */
     cli_after_scan(&common, &s.scan);
+    if (u.skipped > SKIPS_SHOWN && !common.quiet)
+        fprintf(stderr, "vpcflow: and %llu more files loaded already (same path, size and content): skipped\n",
+                (unsigned long long)(u.skipped - SKIPS_SHOWN));
     char buf[200];
     line(&s, buf, sizeof buf);
     if (st != VPCFLOW_OK) {

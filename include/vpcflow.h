@@ -702,6 +702,8 @@ VPCFLOW_API vpcflow_status vpcflow_sql_write(const vpcflow_sql_options *o, FILE 
 
 /* ---- loading into PostgreSQL (docs/postgres.md) --------------------------------------- */
 
+enum { VPCFLOW_LOAD_NOTE = 0, VPCFLOW_LOAD_SKIPPED = 1 };
+
 /* Where the load stands: after each file and, while a file loads, about twice a second. */
 typedef struct vpcflow_load_stats {
     uint64_t files_loaded, files_skipped, files_failed;
@@ -720,8 +722,9 @@ typedef struct vpcflow_load_options {
     const char *schema;                /* NULL: the first schema of the search_path */
     unsigned rollup;                   /* 0: raw rows; else seconds of the time bucket (60, 3600, 86400) */
     int reload;                        /* load files already loaded again, replacing their rows */
-    /* Told of each file skipped or replaced, and of other things worth saying (one line each). */
-    void (*note)(void *ctx, const char *path, const char *message);
+    /* Told of each file skipped (VPCFLOW_LOAD_SKIPPED) or replaced, and of other things worth
+     * saying (one line each; path "" when about no file). */
+    void (*note)(void *ctx, int kind, const char *path, const char *message);
     void (*progress)(void *ctx, const vpcflow_load_stats *s);
     void *ctx;
 } vpcflow_load_options;

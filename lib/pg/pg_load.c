@@ -55,8 +55,8 @@ static double since(const struct timespec *a, const struct timespec *b)
     return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-static void tell(loader *l, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void tell(loader *l, const char *path, const char *fmt, ...)
+static void tell(loader *l, int kind, const char *path, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void tell(loader *l, int kind, const char *path, const char *fmt, ...)
 {
     if (!l->o->note)
         return;
@@ -65,7 +65,7 @@ static void tell(loader *l, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    l->o->note(l->o->ctx, path, msg);
+    l->o->note(l->o->ctx, kind, path, msg);
 }
 
 /* The first line of a server or libpq message, without "ERROR:  " and the trailing newline. */
@@ -616,7 +616,9 @@ static vpcflow_status rollup_rows(loader *l, vpcflow_error *err)
 
 typedef enum { FILE_LOADED, FILE_SKIPPED, FILE_FAILED } file_result;
 
-static vpcflow_status load_file(loader *l, const char *path, file_result *res, vpcflow_error *err)
+/* path: as given (read, and named to the user); key: its absolute path, which identifies it in
+ * vpcflow_loaded_files whatever the directory a run starts in. */
+static vpcflow_status load_file(loader *l, const char *path, const char *key, file_result *res, vpcflow_error *err)
 {
     file_id id;
     *res = FILE_FAILED;
@@ -625,8 +627,8 @@ static vpcflow_status load_file(loader *l, const char *path, file_result *res, v
         return st;
     char size[24], hashkey[24];
     snprintf(size, sizeof size, "%llu", (unsigned long long)id.size);
-    snprintf(hashkey, sizeof hashkey, "%lld", (long long)vf_hash_bytes(path, strlen(path)));
-    const char *p[5] = {path, size, id.hash, l->table, hashkey};
+    snprintf(hashkey, sizeof hashkey, "%lld", (long long)vf_hash_bytes(key, strlen(key)));
+    const char *p[5] = {key, size, id.hash, l->table, hashkey};
     if ((st = exec(l, "BEGIN", 0, NULL, NULL, "starting the file's transaction", err)) != VPCFLOW_OK)
         return st;
     /* a second loader of the same file waits here, then finds it loaded */
@@ -645,12 +647,13 @@ static vpcflow_status load_file(loader *l, const char *path, file_result *res, v
     if (st == VPCFLOW_OK && PQntuples(r) > 0) {
         int same = PQgetvalue(r, 0, 1)[0] == 't';
         if (same && !l->o->reload) {
-            tell(l, path, "loaded already (%s, %s rows): skipped", PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 2));
+            tell(l, VPCFLOW_LOAD_SKIPPED, path, "loaded already (%s, %s rows): skipped", PQgetvalue(r, 0, 3),
+                 PQgetvalue(r, 0, 2));
             PQclear(r);
             *res = FILE_SKIPPED;
             return exec(l, "COMMIT", 0, NULL, NULL, "ending the file's transaction", err);
         }
-        tell(l, path,
+        tell(l, VPCFLOW_LOAD_NOTE, path,
              same ? "loaded before (%s, %s rows): its rows are replaced (--reload)"
                   : "changed since it was loaded (%s, %s rows): its rows are replaced",
              PQgetvalue(r, 0, 3), PQgetvalue(r, 0, 2));
@@ -752,7 +755,7 @@ static vpcflow_status load_file(loader *l, const char *path, file_result *res, v
     if (PQstatus(l->conn) == CONNECTION_OK)
         PQclear(PQexec(l->conn, "ROLLBACK"));
     if (st == VPCFLOW_OK) /* not read wholly: named through diag; nothing of it is kept */
-        tell(l, path, "not read wholly: nothing of it was loaded");
+        tell(l, VPCFLOW_LOAD_NOTE, path, "not read wholly: nothing of it was loaded");
     return st;
 }
 
@@ -760,7 +763,7 @@ static vpcflow_status load_file(loader *l, const char *path, file_result *res, v
 
 static void expand_warn(void *ctx, const char *path, const char *message)
 {
-    tell(ctx, path, "%s", message);
+    tell(ctx, VPCFLOW_LOAD_NOTE, path, "%s", message);
 }
 
 static void loader_free(loader *l)
@@ -812,15 +815,17 @@ vpcflow_status vpcflow_load_run(const char *const *paths, size_t npaths, const v
         l.scan.progress = o->progress ? w_progress : NULL;
         /* the scan's diag goes to the analysis (which forwards it); progress comes here */
         if (!vpcflow_enrich_has_enis(l.enrich) && o->note)
-            tell(&l, "",
+            tell(&l, VPCFLOW_LOAD_NOTE, "",
                  "no --enis or --topology: which rows count twice is decided from these inputs only "
                  "(load every file of a period in one run, or give --enis)");
         const char *notes = vpcflow_enrich_notes(l.enrich);
         if (*notes)
-            tell(&l, "", "%s", notes);
+            tell(&l, VPCFLOW_LOAD_NOTE, "", "%s", notes);
         for (size_t i = 0; i < nfiles && st == VPCFLOW_OK; i++) {
             file_result fr;
-            st = load_file(&l, files[i], &fr, err);
+            char *abs = realpath(files[i], NULL);
+            st = load_file(&l, files[i], abs ? abs : files[i], &fr, err);
+            free(abs);
             if (fr == FILE_LOADED)
                 stats->files_loaded++;
             else if (fr == FILE_SKIPPED)

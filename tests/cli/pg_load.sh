@@ -121,7 +121,7 @@ echo "2: $nfiles runs of one file each, shuffled, two at a time: the same number
 # 3. the server killed mid-file
 "$GEN" --size 24M --format v5 --layout flat --seed 22 "$dir/big" 2>/dev/null
 truth "$dir/big/flows.log" big
-load --table crash "$dir/d/AWSLogs/$(cd "$dir/d/AWSLogs" && find . -type f | sort | head -1)" 2>/dev/null
+load --table crash "$dir/d/AWSLogs/$(cd "$dir/d/AWSLogs" && find . -type f | sort | sed -n 1p)" 2>/dev/null
 before=$(rows_of crash)
 load --table crash "$dir/big/flows.log" >"$dir/crash.out" 2>"$dir/crash.err" &
 pid=$!
@@ -146,6 +146,8 @@ load --table crash "$dir/big/flows.log" 2>"$dir/err"
 grep -q "big/flows.log: loaded already (.*): skipped" "$dir/err" || { cat "$dir/err"; exit 1; }
 grep -q '^vpcflow: 0 files loaded, 1 skipped, 0 rows' "$dir/err" || { cat "$dir/err"; exit 1; }
 [ "$(rows_of crash)" = "$after" ]
+(cd "$dir/big" && load --table crash flows.log 2>"$dir/err") # known by its absolute path
+grep -q '^vpcflow: flows.log: loaded already (.*): skipped' "$dir/err" || { cat "$dir/err"; exit 1; }
 sums=$(pg_psql -c "SELECT count(*), sum(bytes), sum(cost_num) FROM crash")
 load --table crash --reload "$dir/big/flows.log" 2>"$dir/err"
 grep -q "big/flows.log: loaded before (.*): its rows are replaced (--reload)" "$dir/err" || { cat "$dir/err"; exit 1; }
@@ -164,6 +166,19 @@ grep -q 'table "public"."hourly" holds rollup 1h rows, not raw rows' "$dir/err" 
 load --table flat --rollup 1h "$dir/d/flows.log" 2>"$dir/err" && exit 1
 grep -q 'table "public"."flat" holds raw rows, not rollup 1h rows: load it without --rollup' "$dir/err" || { cat "$dir/err"; exit 1; }
 echo "4: --rollup 1h totals equal the raw ones; a table stays raw or its rollup (${SECONDS}s)"
+
+# a file that cannot be read wholly is not loaded at all; the others are (exit 3)
+mkdir -p "$dir/part"
+good=$(find "$dir/d/AWSLogs" -type f | sort | sed -n 1p)
+cp "$good" "$dir/part/a.log.gz"
+head -c $(($(stat -c %s "$good") / 2)) "$good" >"$dir/part/b.log.gz"
+rc=0
+load --table partial "$dir/part" 2>"$dir/err" || rc=$?
+[ $rc = 3 ] || { echo "a truncated file: exit $rc"; cat "$dir/err"; exit 1; }
+grep -q 'b.log.gz: not read wholly: nothing of it was loaded' "$dir/err" || { cat "$dir/err"; exit 1; }
+[ "$(pg_psql -c "SELECT string_agg(path, ',') FROM vpcflow_loaded_files WHERE table_name = 'partial'")" = "$dir/part/a.log.gz" ]
+[ "$(rows_of partial)" = "$(pg_psql -c "SELECT rows FROM vpcflow_loaded_files WHERE table_name = 'partial'")" ]
+echo "a truncated gzip among others: nothing of it, the others loaded, exit 3"
 
 # 5. errors: one line each, exit 1
 fails() { # expected text, load arguments...

@@ -3,7 +3,8 @@
 #
 #   pg_start        initdb (--auth=trust) + start in a new temp dir; sets PG_DIR, PG_SOCK,
 #                   PG_DSN (superuser "vpcflow", database "postgres") and exports PGHOST,
-#                   PGPORT so that psql and `vpcflow load` find it; installs an EXIT trap
+#                   PGPORT, PGUSER, PGDATABASE so that psql and `vpcflow load` find it with
+#                   libpq's defaults; installs an EXIT trap
 #                   that calls pg_stop (chain your own cleanup through PG_CLEANUP="cmd")
 #   pg_psql ARGS    psql on that server as the superuser, unaligned, stopping at the first error
 #   pg_kill         stop it the hard way (pg_ctl stop -m immediate): a crash
@@ -46,7 +47,7 @@ pg_start() {
     pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U vpcflow --auth=trust --no-locale -E UTF8 \
         >"$PG_DIR/initdb.log" 2>&1 || { cat "$PG_DIR/initdb.log" >&2; return 1; }
     pg_restart
-    export PGHOST=$PG_SOCK PGPORT=5432
+    export PGHOST=$PG_SOCK PGPORT=5432 PGUSER=vpcflow PGDATABASE=postgres
     PG_DSN="host=$PG_SOCK port=5432 user=vpcflow dbname=postgres"
 }
 
