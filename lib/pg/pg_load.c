@@ -146,6 +146,17 @@ static vpcflow_status connect_db(loader *l, vpcflow_error *err)
     return VPCFLOW_ERR_IO;
 }
 
+/* A statement failed: err gets the server's one-line reason (or libpq's) and what was being
+ * done; r is cleared. */
+static vpcflow_status failed(loader *l, PGresult *r, const char *what, vpcflow_error *err)
+{
+    char why[400];
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    first_line(primary ? primary : PQerrorMessage(l->conn), why, sizeof why);
+    PQclear(r);
+    return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "PostgreSQL: %s (%s)", why, what);
+}
+
 /* Runs one statement; on failure fills err with what (what was being done) and the server's
  * one-line reason, and returns VPCFLOW_ERR_IO. res, if not NULL, gets the result (clear it). */
 static vpcflow_status exec(loader *l, const char *sql, int nparams, const char *const *params, PGresult **res,
@@ -160,11 +171,7 @@ static vpcflow_status exec(loader *l, const char *sql, int nparams, const char *
             PQclear(r);
         return VPCFLOW_OK;
     }
-    char why[400];
-    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    first_line(primary ? primary : PQerrorMessage(l->conn), why, sizeof why);
-    PQclear(r);
-    return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "PostgreSQL: %s (%s)", why, what);
+    return failed(l, r, what, err);
 }
 
 static vpcflow_status sql_fmt(loader *l, const char *what, vpcflow_error *err, const char *fmt, ...)
@@ -546,11 +553,7 @@ static vpcflow_status start_copy(loader *l, vpcflow_error *err)
         PQclear(r);
         return VPCFLOW_OK;
     }
-    char why[400];
-    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    first_line(primary ? primary : PQerrorMessage(l->conn), why, sizeof why);
-    PQclear(r);
-    return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "PostgreSQL: %s (starting COPY)", why);
+    return failed(l, r, "starting COPY", err);
 }
 
 /* Sends buf (header or trailer) outside the workers. */
