@@ -37,7 +37,7 @@ typedef struct loader {
     char pgerr[400];
     int64_t file_id;
     uint64_t file_rows;
-    uint64_t file_done; /* input bytes read of the current file (scan progress) */
+    uint64_t file_text; /* bytes of text of the current file's rows sent so far */
     vpcflow_load_stats *stats;
     struct timespec t0, last;
 } loader;
@@ -46,7 +46,7 @@ typedef struct worker {
     loader *l;
     vpcflow_enricher *en;
     vf_pgbuf buf;
-    uint64_t rows;
+    uint64_t rows, text; /* since the last flush */
     vf_value vals[VF_NCOLUMNS + 1];
 } worker;
 
@@ -412,7 +412,7 @@ static void report(loader *l, int force)
     l->last = now;
     vpcflow_load_stats s = *l->stats;
     s.rows += l->file_rows;
-    s.bytes_text += __atomic_load_n(&l->file_done, __ATOMIC_RELAXED);
+    s.bytes_text += l->file_text;
     s.seconds = since(&l->t0, &now);
     l->o->progress(l->o->ctx, &s);
 }
@@ -430,10 +430,12 @@ static int flush(worker *w)
         bad = 1;
     }
     l->file_rows += w->rows;
+    l->file_text += w->text;
     report(l, 0);
     pthread_mutex_unlock(&l->mu);
     w->buf.len = 0;
     w->rows = 0;
+    w->text = 0;
     return bad;
 }
 
@@ -469,6 +471,7 @@ static int w_record(void *state, const vpcflow_record *rec)
         return 1;
     }
     w->rows++;
+    w->text += rec->line.len + 1;
     return w->buf.len >= FLUSH_BYTES ? flush(w) : 0;
 }
 
@@ -482,12 +485,6 @@ static int w_close(void *ctx, void *state)
     vf_pgbuf_free(&w->buf);
     free(w);
     return bad;
-}
-
-static void w_progress(void *ctx, uint64_t done, uint64_t total)
-{
-    loader *l = ctx;
-    __atomic_store_n(&l->file_done, done, __ATOMIC_RELAXED);
 }
 
 /* ---- one file, one transaction -------------------------------------------------------- */
@@ -702,7 +699,7 @@ static vpcflow_status load_file(loader *l, const char *path, const char *key, fi
     vf_pgbuf b = {0};
     l->failed = 0;
     l->file_rows = 0;
-    l->file_done = 0;
+    l->file_text = 0;
     if (vf_pg_header(&b) < 0 || put(l, &b, err) != VPCFLOW_OK) {
         vf_pgbuf_free(&b);
         PQclear(PQexec(l->conn, "ROLLBACK"));
@@ -820,8 +817,7 @@ vpcflow_status vpcflow_load_run(const char *const *paths, size_t npaths, const v
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot create a mutex");
     else if (st == VPCFLOW_OK) {
         l.scan = *vpcflow_enrich_scan_options(l.enrich);
-        l.scan.progress = o->progress ? w_progress : NULL;
-        /* the scan's diag goes to the analysis (which forwards it); progress comes here */
+        l.scan.progress = NULL; /* the load reports its own (report()); the scan's ctx is the analysis' */
         if (!vpcflow_enrich_has_enis(l.enrich) && o->note)
             tell(&l, VPCFLOW_LOAD_NOTE, "",
                  "no --enis or --topology: which rows count twice is decided from these inputs only "
@@ -834,6 +830,7 @@ vpcflow_status vpcflow_load_run(const char *const *paths, size_t npaths, const v
             char *abs = realpath(files[i], NULL);
             st = load_file(&l, files[i], abs ? abs : files[i], &fr, err);
             free(abs);
+            l.file_rows = l.file_text = 0; /* counted in stats (when loaded) */
             if (fr == FILE_LOADED)
                 stats->files_loaded++;
             else if (fr == FILE_SKIPPED)

@@ -100,6 +100,12 @@ truth "$dir/d/flows.log" all
 load --table flat "$dir/d/flows.log" 2>"$dir/err"
 grep -q '^vpcflow: 1 file loaded, 0 skipped, [0-9]* rows, .* rows/s, .* MB/s$' "$dir/err" || { cat "$dir/err"; exit 1; }
 check flat all
+load --table prog --progress "$dir/d/flows.log" 2>"$dir/err" # the progress line, as on a terminal
+tr '\r' '\n' <"$dir/err" | grep -aq 'K1 file loaded, 0 skipped, [1-9][0-9]* rows, [0-9.]* s, [1-9][0-9]* rows/s, [0-9.]* MB/s$' ||
+    { cat -v "$dir/err"; exit 1; }
+[ "$(rows_of prog)" = "$(rows_of flat)" ]
+[ "$(tr '\r' '\n' <"$dir/err" | grep -a 'K1 file loaded' | tail -1 | grep -o ' [0-9]* rows,')" = " $(rows_of prog) rows," ] ||
+    { cat -v "$dir/err"; exit 1; } # a file's rows counted once
 load --table s3 "$dir/d/AWSLogs" 2>"$dir/err"
 check s3 all
 nfiles=$(find "$dir/d/AWSLogs" -type f | wc -l)
