@@ -628,6 +628,11 @@ static vpcflow_status load_file(loader *l, const char *path, const char *key, fi
     file_id id;
     *res = FILE_FAILED;
     vpcflow_status st = identify(path, &id, err);
+    if (st != VPCFLOW_OK && !l->scan.strict) { /* as every command: named, the others are read */
+        tell(l, VPCFLOW_LOAD_NOTE, path, "%s: nothing of it was loaded", err->message);
+        memset(err, 0, sizeof *err);
+        return VPCFLOW_OK;
+    }
     if (st != VPCFLOW_OK)
         return st;
     char size[24], hashkey[24];

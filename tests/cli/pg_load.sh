@@ -184,7 +184,11 @@ load --table partial "$dir/part" 2>"$dir/err" || rc=$?
 grep -q 'b.log.gz: not read wholly: nothing of it was loaded' "$dir/err" || { cat "$dir/err"; exit 1; }
 [ "$(pg_psql -c "SELECT string_agg(path, ',') FROM vpcflow_loaded_files WHERE table_name = 'partial'")" = "$dir/part/a.log.gz" ]
 [ "$(rows_of partial)" = "$(pg_psql -c "SELECT rows FROM vpcflow_loaded_files WHERE table_name = 'partial'")" ]
-echo "a truncated gzip among others: nothing of it, the others loaded, exit 3"
+rc=0
+load --table partial "$dir/part/a.log.gz" "$dir/part/missing.log.gz" 2>"$dir/err" || rc=$?
+[ $rc = 3 ] && grep -q 'missing.log.gz: cannot open: No such file or directory: nothing of it was loaded' "$dir/err" ||
+    { echo "a missing file: exit $rc"; cat "$dir/err"; exit 1; }
+echo "a truncated gzip or a missing file among others: nothing of it, the others loaded, exit 3"
 
 # 5. errors: one line each, exit 1
 fails() { # expected text, load arguments...
