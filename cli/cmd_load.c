@@ -35,7 +35,7 @@ const char cmd_load_help[] =
     "  vpcflow load --dsn service=flows --table flows_hourly --rollup 1h AWSLogs/\n"
     "\n"
     "Exit status: 0 loaded (or nothing new to load), 1 no connection, authentication or\n"
-    "privilege refused, a server or read error, 2 bad usage, 3 some files could not be read\n"
+    "privilege refused, a server error, 2 bad usage, 3 some files could not be opened or read\n"
     "wholly (named on stderr; nothing of them was loaded, the others were).\n";
 
 static const char load_topology_help[] =
