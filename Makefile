@@ -17,9 +17,9 @@ SAN     ?=
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
            -Wpointer-arith -Wformat=2 -Wundef -Wno-unused-parameter
 CFLAGS  ?=
+PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(OPT) $(SAN) $(WARN) $(CFLAGS) \
               -Iinclude $(PQ_CFLAGS) -MMD -MP
-PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 LDLIBS  := -lisal -ljansson -lpq -lzstd -lsnappy -lpthread -lm
 LDFLAGS ?=
 

@@ -104,5 +104,7 @@ int cmd_convert(int argc, char **argv);
 extern const char cmd_convert_help[];
 int cmd_sql(int argc, char **argv);
 extern const char cmd_sql_help[];
+int cmd_load(int argc, char **argv);
+extern const char cmd_load_help[];
 
 #endif

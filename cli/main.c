@@ -22,6 +22,7 @@ static const char main_help[] =
     "  watch     the same alerts over a followed file or stdin, printed as they fire\n"
     "  sql       the SQL of each report, for PostgreSQL, DuckDB or Athena\n"
     "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
+    "  load      load the records, classified and priced, into a PostgreSQL table\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain, gzip or Parquet, by content), directories (the S3 AWSLogs/ layout,\n"
@@ -68,6 +69,7 @@ static const command commands[] = {
     {"watch", cmd_watch, cmd_watch_help},
     {"sql", cmd_sql, cmd_sql_help},
     {"convert", cmd_convert, cmd_convert_help},
+    {"load", cmd_load, cmd_load_help},
 };
 
 static const command *find(const char *name)

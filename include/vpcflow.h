@@ -757,6 +757,44 @@ typedef struct vpcflow_sql_options {
 /* Writes the SQL of a report to out. */
 VPCFLOW_API vpcflow_status vpcflow_sql_write(const vpcflow_sql_options *o, FILE *out, vpcflow_error *err);
 
+/* ---- loading into PostgreSQL (docs/postgres.md) --------------------------------------- */
+
+enum { VPCFLOW_LOAD_NOTE = 0, VPCFLOW_LOAD_SKIPPED = 1 };
+
+/* Where the load stands: after each file and, while a file loads, about twice a second. */
+typedef struct vpcflow_load_stats {
+    uint64_t files_loaded, files_skipped, files_failed;
+    uint64_t rows;           /* rows sent (raw records, before any rollup) */
+    uint64_t bytes_text;     /* bytes of text read for them */
+    double seconds;          /* since the load began */
+    vpcflow_scan_stats scan; /* over the files loaded */
+} vpcflow_load_stats;
+
+typedef struct vpcflow_load_options {
+    size_t size;                       /* sizeof(vpcflow_load_options) */
+    vpcflow_analysis_options analysis; /* topology, prices, scan (its size must be set too) */
+    const char *dsn;                   /* libpq connection string or URI; NULL or "": libpq's defaults
+                                          (PGHOST, PGDATABASE, ~/.pgpass, service=) */
+    const char *table;                 /* NULL: "flows" */
+    const char *schema;                /* NULL: the first schema of the search_path */
+    unsigned rollup;                   /* 0: raw rows; else seconds of the time bucket (60, 3600, 86400) */
+    int reload;                        /* load files already loaded again, replacing their rows */
+    /* Told of each file skipped (VPCFLOW_LOAD_SKIPPED) or replaced, and of other things worth
+     * saying (one line each; path "" when about no file). */
+    void (*note)(void *ctx, int kind, const char *path, const char *message);
+    void (*progress)(void *ctx, const vpcflow_load_stats *s);
+    void *ctx;
+} vpcflow_load_options;
+
+/* Loads every file of paths (directories expand to their files, sorted) into the table, one
+ * transaction per file, each file once (vpcflow_loaded_files: path, size, content hash): a
+ * file loaded before is skipped, a file interrupted is not there at all. Creates the table,
+ * the view TABLE_unique and the indexes when missing. Without --strict a file that cannot be
+ * read wholly is rolled back, named through options->analysis.scan.diag and counted in
+ * stats->files_failed; the others load. Errors never show the DSN's password. */
+VPCFLOW_API vpcflow_status vpcflow_load_run(const char *const *paths, size_t npaths, const vpcflow_load_options *o,
+                                            vpcflow_load_stats *stats, vpcflow_error *err);
+
 /* ---- ordered output ------------------------------------------------------------------- */
 
 /* Writes buffers produced by parallel workers in input order. A worker calls

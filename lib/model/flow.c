@@ -129,8 +129,8 @@ static void decide_duplicates(const vf_flowctx *c, const vpcflow_record *rec, in
         return;
     int32_t x = -1, y = -1;
     if (*own_d) {
-        if (n->facts[e].nat)
-            return; /* the sender's record names the final destination, not the NAT */
+        if (e >= 0 && n->facts[e].nat) /* flow-direction says "ingress" of ENIs the facts lack too */
+            return;                    /* the sender's record names the final destination, not the NAT */
         if (f->src.owner >= 0 && f->src.owner != e)
             x = f->src.owner;
     } else {

@@ -38,6 +38,7 @@ static vpcflow_status open_file(vf_follow *f, vpcflow_error *err)
     if (S_ISDIR(sb.st_mode)) {
         close(f->fd);
         f->fd = -1;
+        errno = EISDIR; /* the caller tells "not there yet" (ENOENT) by errno */
         return vf_error(err, VPCFLOW_ERR_INPUT, f->path, 0, 0,
                         "a directory: watch follows files (read a tree "
                         "with 'vpcflow alerts')");

@@ -10,9 +10,13 @@ DATA=$(cd "$SAMPLES/.." && pwd)
 TMP=$(mktemp -d /tmp/vpcflow-help-options-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 echo '{"rules": []}' >"$TMP/rules.json"
-python3 - "$VPCFLOW" "$DATA" "$TMP" <<'PY'
+# `load` needs a server to say yes
+source "$(dirname "$0")/../tools/pg.sh"
+PG_CLEANUP='rm -rf "$TMP"'
+pg_start || true
+python3 - "$VPCFLOW" "$DATA" "$TMP" "$PG_DSN" <<'PY'
 import re, subprocess, sys
-vpcflow, data, tmp = sys.argv[1:]
+vpcflow, data, tmp, dsn = sys.argv[1:]
 log = data + "/samples/default-v2.log"
 values = {  # option -> its value (None: a flag)
     "--format": "${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr} ${srcport} ${dstport} "
@@ -28,6 +32,7 @@ values = {  # option -> its value (None: a flag)
     "--rules": tmp + "/rules.json", "--only": "port-scan", "--print-rules": None,
     "--exit-at-eof": None, "--from-end": None, "--poll": "100", "--lateness": "600", "--max-keys": "1000",
     "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
+    "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
@@ -42,7 +47,7 @@ assert "alerts" in commands and "watch" in commands, commands
 bad = []
 tried = 0
 for cmd in commands:
-    if cmd == "help":
+    if cmd == "help" or (cmd == "load" and not dsn):
         continue
     text = subprocess.run([vpcflow, "help", cmd], capture_output=True, text=True).stdout
     if text != subprocess.run([vpcflow, cmd, "--help"], capture_output=True, text=True).stdout:
@@ -73,6 +78,10 @@ for cmd in commands:
             args += ["action=ACCEPT"]
         if cmd == "watch" and name != "--exit-at-eof":
             args += ["--exit-at-eof"]
+        if cmd == "load" and name != "--dsn":
+            args += ["--dsn", dsn]
+        if cmd == "load" and name != "--table":
+            args += ["--table", "h%d" % tried]  # one table each: --rollup's is a rollup table
         if cmd == "convert" and name != "--to":
             args += ["--to", "parquet"]
         if cmd == "convert" and name != "--out":
