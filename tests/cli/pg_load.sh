@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# pg_load.sh — `vpcflow load` into a real PostgreSQL (tests/tools/pg.sh): what SQL over the loaded
-# table and its view TABLE_unique answers equals what `summary` and `top` answer, class by class
-# (bytes, flows, cost to the micro-dollar), NAT processing, top rows by srcaddr and by class;
+# pg_load.sh — `vpcflow load` into a real PostgreSQL (tests/tools/pg.sh): what the SQL of `vpcflow
+# sql` answers over the loaded table and its view TABLE_unique equals what `summary` and `top`
+# answer, class by class (bytes, packets, flows, cost to the micro-dollar), NAT processing, the
+# total, and the top rows of eight key families;
 #   1 the flat file and the S3 tree loaded in one go,
 #   2 the S3 tree's files loaded one run each, in shuffled order,
 #   3 a server killed in the middle of a large file: nothing of the file is visible, the next
@@ -10,7 +11,7 @@
 #   5 errors, one line each and exit 1: no server, wrong password (never printed), wrong
 #     user, a schema without privilege (nothing created).
 set -euo pipefail
-: "${VPCFLOW:?set VPCFLOW to the vpcflow binary}" "${GEN:?set GEN to vpcflow-gen}"
+: "${VPCFLOW:?set VPCFLOW to the vpcflow binary}" "${GEN:?set GEN to vpcflow-gen}" "${ROOT:?set ROOT}"
 source "$(dirname "$0")/../tools/pg.sh"
 if ! pg_start; then
     [ -n "${PG_SKIP:-}" ] && { echo "skipped: no PostgreSQL server binaries"; exit 0; }
@@ -25,72 +26,30 @@ NET=(--subnets "$topo/describe-subnets.json" --enis "$topo/describe-network-inte
 load() { "$VPCFLOW" load --dsn "$PG_DSN" --no-progress "${NET[@]}" "$@"; }
 
 # What vpcflow itself answers.
+KEYS="srcaddr class dstaddr pair dstport port day src-owner"
 truth() { # data, name
     "$VPCFLOW" summary --output json --no-progress "${NET[@]}" "$1" >"$dir/$2.summary.json"
-    "$VPCFLOW" top --by srcaddr -n 100000 --output json --no-progress "${NET[@]}" "$1" >"$dir/$2.srcaddr.json"
-    "$VPCFLOW" top --by class -n 100 --output json --no-progress "${NET[@]}" "$1" >"$dir/$2.class.json"
+    for by in $KEYS; do
+        "$VPCFLOW" top --by "$by" -n 12 --output json --no-progress "${NET[@]}" "$1" >"$dir/$2.$by.json"
+    done
 }
 
-# The same questions in SQL over table T and view T_unique: one line per row, costs in
-# micro-dollars rounded half up (docs/model.md §4; internet-out tiered per UTC month, each
-# row carrying floor(C x b / B) of the class's charge C).
-sql() { # table
-    pg_psql -v t="$1" -v v="$1_unique" <<'SQL'
-SET TIME ZONE 'UTC';
-CREATE TEMP VIEW u AS SELECT * FROM :"v";
-CREATE TEMP VIEW io AS
-  WITH m AS (SELECT sum(bytes)::numeric AS b FROM u WHERE class = 'internet-out'
-             GROUP BY date_trunc('month', "start"))
-  SELECT coalesce(sum(least(b, 10240 * 1073741824::numeric) * 90000000000
-      + greatest(least(b, 51200 * 1073741824::numeric) - 10240 * 1073741824::numeric, 0) * 85000000000
-      + greatest(least(b, 153600 * 1073741824::numeric) - 51200 * 1073741824::numeric, 0) * 70000000000
-      + greatest(b - 153600 * 1073741824::numeric, 0) * 50000000000), 0) AS c,
-    (SELECT coalesce(sum(bytes), 0) FROM u WHERE class = 'internet-out') AS b FROM m;
-CREATE TEMP VIEW micro AS SELECT 1;  -- usd(n): div(n * 10^6 + D/2, D), D = 2^30 x 10^12
-SELECT 'summary', class, sum(bytes), sum(packets), sum(flows),
-  div(CASE WHEN class = 'internet-out' THEN (SELECT c FROM io) ELSE sum(cost_num) END * 1000000
-      + 536870912000000000000, 1073741824000000000000)
-FROM u GROUP BY class;
-SELECT 'summary', 'nat-processing', coalesce(sum(bytes), 0), 0, 0,
-  div(coalesce(sum(bytes), 0) * 45000000000 * 1000000 + 536870912000000000000, 1073741824000000000000)
-FROM :"t" WHERE nat_processing;
-SELECT 'top-' || k, key, sum(bytes), sum(packets), sum(flows),
-  div((sum(CASE WHEN class = 'internet-out' THEN 0 ELSE cost_num END)
-       + CASE WHEN (SELECT b FROM io) = 0 THEN 0 ELSE
-           div((SELECT c FROM io) * sum(CASE WHEN class = 'internet-out' THEN bytes ELSE 0 END), (SELECT b FROM io)) END)
-      * 1000000 + 536870912000000000000, 1073741824000000000000)
-FROM (SELECT 'srcaddr' AS k, host(srcaddr) AS key, * FROM u UNION ALL SELECT 'class', class, * FROM u) x
-GROUP BY k, key;
-SQL
+# The same questions asked by the SQL `vpcflow sql` prints, run in PostgreSQL over table T
+# and its view T_unique, compared number for number (tests/tools/compare_*.py).
+pg_rows() { # SQL on stdin -> JSON lines, every value as text
+    psql -X -q --csv -v ON_ERROR_STOP=1 -h "$PG_SOCK" -p 5432 -U vpcflow -d postgres |
+        python3 -c 'import csv, json, sys
+for r in csv.DictReader(sys.stdin): print(json.dumps({k: (v if v != "" else None) for k, v in r.items()}))'
 }
-
 check() { # table, truth name
-    sql "$1" >"$dir/$1.sql.out"
-    python3 - "$dir/$1.sql.out" "$dir/$2" "$1" <<'PY'
-import json, sys
-out, base, table = sys.argv[1:]
-got = {}
-for line in open(out):
-    kind, key, b, p, f, usd = line.rstrip("\n").split("|")
-    got[(kind, key)] = (int(b), int(p), int(f), int(usd))
-micro = lambda x: round(x * 1e6)
-want = {}
-s = json.load(open(base + ".summary.json"))
-for c, v in s["classes"].items():
-    if v["bytes"] or v["flows"]:
-        want[("summary", c)] = (v["bytes"], v["packets"], v["flows"], micro(v["cost_usd"]))
-n = s["nat_processing"]
-want[("summary", "nat-processing")] = (n["bytes"], 0, 0, micro(n["cost_usd"]))
-for by in ("srcaddr", "class"):
-    for r in json.load(open("%s.%s.json" % (base, by)))["rows"]:
-        want[("top-" + by, r[by])] = (r["bytes"], r["packets"], r["flows"], micro(r["cost_usd"]))
-bad = sorted(k for k in set(want) | set(got) if want.get(k) != got.get(k))
-for k in bad[:20]:
-    print("%s: %s %s: SQL %s, vpcflow %s" % (table, k[0], k[1], got.get(k), want.get(k)))
-if not [k for k in want if k[0] == "top-srcaddr"]:
-    print("no top rows"); sys.exit(1)
-sys.exit(1 if bad else 0)
-PY
+    "$VPCFLOW" sql summary --table "$1" | pg_rows >"$dir/$1.summary.jsonl"
+    python3 "$ROOT/tests/tools/compare_summary.py" "$dir/$2.summary.json" "$dir/$1.summary.jsonl" >"$dir/cmp" ||
+        { echo "$1:"; cat "$dir/cmp"; return 1; }
+    for by in $KEYS; do
+        "$VPCFLOW" sql top --by "$by" -n 12 --table "$1" | pg_rows >"$dir/$1.$by.jsonl"
+        python3 "$ROOT/tests/tools/compare_top.py" "$dir/$2.$by.json" "$dir/$1.$by.jsonl" >"$dir/cmp" ||
+            { echo "$1:"; cat "$dir/cmp"; return 1; }
+    done
 }
 rows_of() { pg_psql -c "SELECT count(*) FROM \"$1\""; }
 
