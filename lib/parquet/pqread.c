@@ -1000,15 +1000,13 @@ static vpcflow_status page_values(vf_pq_column *c, vf_pq_value *v, size_t n, siz
         return m == n ? VPCFLOW_OK : col_fail(c, err, "dictionary indices shorter than the page");
     }
     if (c->enc == VF_PQ_PLAIN && c->type == VF_PQ_INT64) {
-        if ((size_t)(c->vend - c->vp) / 8 < n)
-            n = (size_t)(c->vend - c->vp) / 8; /* the error comes after the values there are */
-        for (; i < n; i++)
+        size_t fit = VF_MIN(n, (size_t)(c->vend - c->vp) / 8); /* past them: one_value's error */
+        for (; i < fit; i++)
             v[i].i = (int64_t)le64(c->vp + 8 * i);
         c->vp += 8 * i;
     } else if (c->enc == VF_PQ_PLAIN && c->type == VF_PQ_INT32) {
-        if ((size_t)(c->vend - c->vp) / 4 < n)
-            n = (size_t)(c->vend - c->vp) / 4;
-        for (; i < n; i++)
+        size_t fit = VF_MIN(n, (size_t)(c->vend - c->vp) / 4);
+        for (; i < fit; i++)
             v[i].i = c->unsigned_int ? (int64_t)le32(c->vp + 4 * i) : (int64_t)(int32_t)le32(c->vp + 4 * i);
         c->vp += 4 * i;
     } else if (c->enc == VF_PQ_PLAIN && c->type == VF_PQ_BYTE_ARRAY) {

@@ -574,6 +574,9 @@ static const page v2_i64 = {
     VF_PQ_DATA_PAGE_V2, VF_PQ_PLAIN, 3, 1, "\x03\x03", 2, BODY("\x00\x90\x2f\x50\x09\0\0\0\x07\0\0\0\0\0\0\0"), 0};
 static const page big_page = {VF_PQ_DATA_PAGE, VF_PQ_PLAIN, 3, 0, NULL, 0, BODY("\x07\0\0\0\x01\0\0\0\x02\0\0\0"),
                               100000};
+/* 3 values declared, 2 and a half there: the two read, then the page is short */
+static const page short_i32 = {
+    VF_PQ_DATA_PAGE, VF_PQ_PLAIN, 3, 0, NULL, 0, BODY("\x07\0\0\0\xfd\xff\xff\xff\xff\xff"), 0};
 static const page bad_levels = {VF_PQ_DATA_PAGE, VF_PQ_PLAIN, 1, 0, NULL, 0, BODY("\x40\0\0\0\x03"), 0};
 
 TEST(files_decode_values)
@@ -644,6 +647,9 @@ TEST(hostile_files_refused)
          "",
          "a page of 3 values where 2 rows are left"},
         {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, 5, 3, {plain_i32}, 1, 0, 0, 0, 0}, "", "codec LZ4 (5)"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {short_i32}, 1, 0, 0, 0, 0},
+         "",
+         "column 'srcport': values shorter than the page"},
         {{"srcport", VF_PQ_INT32, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 1, {bad_levels}, 1, 0, 0, 0, 0},
          "",
          "definition levels larger than the page"},
