@@ -479,6 +479,7 @@ struct vf_pq_column {
     size_t dict_cap;
     uint32_t ndict;
     int have_dict;
+    uint64_t dict_serial; /* dictionaries loaded so far */
     /* the current data page */
     uint64_t left; /* values (nulls included) */
     vf_pq_rle def;
@@ -710,9 +711,11 @@ static vpcflow_status load_dictionary(vf_pq_column *c, const vf_pq_page_header *
         memset(&c->dict[i], 0, sizeof c->dict[i]);
         if (plain_value(c, &p, end, &c->dict[i]) < 0)
             return col_fail(c, err, "dictionary page shorter than its %d values", (int)h->num_values);
+        c->dict[i].id = (uint32_t)i + 1;
     }
     c->ndict = (uint32_t)h->num_values;
     c->have_dict = 1;
+    c->dict_serial++;
     return VPCFLOW_OK;
 }
 
@@ -962,6 +965,7 @@ vpcflow_status vf_pq_column_next(vf_pq_column *c, vf_pq_value *v, vpcflow_error 
     c->left--;
     c->rows_left--;
     v->null = 0;
+    v->id = 0;
     if (c->max_def) {
         uint64_t level;
         if (vf_pq_rle_next(&c->def, &level) < 0 || level > 1)
@@ -1066,6 +1070,10 @@ vpcflow_status vf_pq_column_read(vf_pq_column *c, vf_pq_value *v, size_t n, size
     }
     vpcflow_error verr;
     st = page_values(c, v, nn, &done, &verr);
+    int dict = c->enc == VF_PQ_PLAIN_DICTIONARY || c->enc == VF_PQ_RLE_DICTIONARY;
+    if (!dict) /* only dictionary values have an id */
+        for (size_t r = 0; r < done; r++)
+            v[r].id = 0;
     if (c->max_def && nn == rows && done == nn) { /* no nulls: the values are in their rows */
         for (size_t r = 0; r < rows; r++)
             v[r].null = 0;
@@ -1098,4 +1106,14 @@ vpcflow_status vf_pq_column_read(vf_pq_column *c, vf_pq_value *v, size_t n, size
         return st;
     }
     return lst;
+}
+
+uint64_t vf_pq_column_dict_serial(const vf_pq_column *c)
+{
+    return c->dict_serial;
+}
+
+uint32_t vf_pq_column_dict_size(const vf_pq_column *c)
+{
+    return c->have_dict ? c->ndict : 0;
 }

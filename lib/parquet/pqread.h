@@ -39,6 +39,7 @@ typedef struct vf_pq_value {
     double d;
     const uint8_t *s;
     uint32_t len;
+    uint32_t id; /* from the chunk's dictionary: 1 + its index there; else 0 */
 } vf_pq_value;
 
 /* Reads one column chunk; its buffers are kept from chunk to chunk. */
@@ -54,6 +55,10 @@ vpcflow_status vf_pq_column_next(vf_pq_column *c, vf_pq_value *v, vpcflow_error 
  * call on the same column reader. On an error, the *got values before it are good. The same
  * values as vf_pq_column_next one by one, decoded in batches. */
 vpcflow_status vf_pq_column_read(vf_pq_column *c, vf_pq_value *v, size_t n, size_t *got, vpcflow_error *err);
+/* Changes whenever the reader loads another dictionary (value ids then index that one), and
+ * that dictionary's size: a reader of many values of one dictionary can work per entry. */
+uint64_t vf_pq_column_dict_serial(const vf_pq_column *c);
+uint32_t vf_pq_column_dict_size(const vf_pq_column *c);
 
 /* ---- the encodings' decoders, for the reader and its tests ------------------------------- */
 

@@ -21,6 +21,17 @@
 
 enum { KIND_OTHER, KIND_STRING, KIND_UINT, KIND_INT }; /* how a column's values are rendered */
 
+/* The text of a column chunk's dictionary entries, each rendered the first time it is met:
+ * entry i is text[off[i], off[i] + len[i]), or not yet rendered when len[i] is UINT32_MAX. */
+typedef struct dict_text {
+    uint64_t serial; /* the column reader's dictionary it holds (0: none) */
+    uint32_t n;
+    uint32_t *off, *len;
+    size_t cap, lcap; /* of off and len */
+    char *text;
+    size_t tlen, tcap;
+} dict_text;
+
 struct vf_pq_source {
     vf_pq_file *f;
     uint32_t nsel;
@@ -43,6 +54,7 @@ struct vf_pq_source {
     int64_t *col_left; /* rows of the row group not read yet, per column */
     vpcflow_status *cst;
     vpcflow_error *cerr;
+    dict_text *dt; /* per column: its dictionary's entries as text, rendered once each */
 };
 
 static inline int room(vf_pq_source *ps, size_t n)
@@ -224,6 +236,52 @@ static vpcflow_status oom(vf_pq_source *ps, vpcflow_error *err)
     return vf_error(err, VPCFLOW_ERR_IO, ps->name, 0, 0, "out of memory");
 }
 
+/* Column k read another batch: if its reader loaded another dictionary, none of that one's
+ * entries is rendered yet. 0, or -1 out of memory. */
+static int dict_check(vf_pq_source *ps, uint32_t k)
+{
+    dict_text *d = &ps->dt[k];
+    uint64_t serial = vf_pq_column_dict_serial(ps->cols[k]);
+    if (d->serial == serial)
+        return 0;
+    uint32_t n = vf_pq_column_dict_size(ps->cols[k]);
+    if (vf_grow(&d->off, &d->cap, n ? n : 1, sizeof *d->off) < 0 ||
+        vf_grow(&d->len, &d->lcap, n ? n : 1, sizeof *d->len) < 0)
+        return -1;
+    memset(d->len, 0xff, (size_t)n * sizeof *d->len);
+    d->n = n;
+    d->tlen = 0;
+    d->serial = serial;
+    return 0;
+}
+
+/* A dictionary value of column k: its entry's text, rendered (by put_value) the first time. */
+static int put_dict_value(vf_pq_source *ps, uint32_t k, const vf_pq_value *v)
+{
+    dict_text *d = &ps->dt[k];
+    uint32_t i = v->id - 1;
+    if (VF_UNLIKELY(i >= d->n))
+        return put_value(ps, ps->schema[k], v);
+    if (VF_UNLIKELY(d->len[i] == UINT32_MAX)) {
+        size_t at = ps->len;
+        if (put_value(ps, ps->schema[k], v) < 0)
+            return -1;
+        size_t n = ps->len - at;
+        if (n >= UINT32_MAX || vf_grow(&d->text, &d->tcap, d->tlen + n, 1) < 0)
+            return 0; /* not kept: rendered again next time */
+        memcpy(d->text + d->tlen, ps->text + at, n);
+        d->off[i] = (uint32_t)d->tlen;
+        d->len[i] = (uint32_t)n;
+        d->tlen += n;
+        return 0;
+    }
+    if (room(ps, (size_t)d->len[i] + 1) < 0)
+        return -1;
+    put_bytes(ps->text + ps->len, (const uint8_t *)d->text + d->off[i], d->len[i]);
+    ps->len += d->len[i];
+    return 0;
+}
+
 /* Renders rows until about TEXT_BATCH bytes of text are ready, or the file ends. Each column
  * is read a batch of values at a time; the rows that every column has values for are rendered,
  * and a column whose batch is used up reads its next one. */
@@ -268,6 +326,8 @@ static vpcflow_status fill(vf_pq_source *ps, vpcflow_error *err)
             size_t got;
             ps->cst[k] = vf_pq_column_read(ps->cols[k], ps->vals[k],
                                            (size_t)VF_MIN(ps->col_left[k], (int64_t)ROW_BATCH), &got, &ps->cerr[k]);
+            if (dict_check(ps, k) < 0)
+                return oom(ps, err);
             ps->at[k] = 0;
             ps->have[k] = got;
             ps->col_left[k] -= (int64_t)got;
@@ -282,7 +342,10 @@ static vpcflow_status fill(vf_pq_source *ps, vpcflow_error *err)
         for (size_t r = 0; r < rows; r++) {
             for (uint32_t k = 0; k < ps->nsel; k++) {
                 const vf_pq_value *v = &ps->vals[k][ps->at[k] + r];
-                if (ps->kind[k] == KIND_STRING && !v->null && v->len && room(ps, (size_t)v->len + 1) == 0) {
+                if (v->id && !v->null) {
+                    if (put_dict_value(ps, k, v) < 0)
+                        return oom(ps, err);
+                } else if (ps->kind[k] == KIND_STRING && !v->null && v->len && room(ps, (size_t)v->len + 1) == 0) {
                     char *o = ps->text + ps->len;
                     put_bytes(o, v->s, v->len); /* the common cases inline: */
                     if (VF_UNLIKELY(has_blank(v->s, v->len)))
@@ -368,7 +431,8 @@ static vpcflow_status select_columns(vf_pq_source *ps, uint64_t fields, vpcflow_
     ps->col_left = vf_calloc(m, sizeof *ps->col_left);
     ps->cst = vf_calloc(m, sizeof *ps->cst);
     ps->cerr = vf_calloc(m, sizeof *ps->cerr);
-    if (!ps->kind || !ps->vals || !ps->at || !ps->have || !ps->col_left || !ps->cst || !ps->cerr)
+    ps->dt = vf_calloc(m, sizeof *ps->dt);
+    if (!ps->kind || !ps->vals || !ps->at || !ps->have || !ps->col_left || !ps->cst || !ps->cerr || !ps->dt)
         return oom(ps, err);
     for (uint32_t k = 0; k < ps->nsel; k++) {
         if (!(ps->vals[k] = vf_calloc(ROW_BATCH, sizeof *ps->vals[k])))
@@ -427,6 +491,12 @@ void vf_pq_source_free(vf_pq_source *ps)
     free(ps->cols);
     for (uint32_t k = 0; ps->vals && k < ps->nsel; k++)
         free(ps->vals[k]);
+    for (uint32_t k = 0; ps->dt && k < ps->nsel; k++) {
+        free(ps->dt[k].off);
+        free(ps->dt[k].len);
+        free(ps->dt[k].text);
+    }
+    free(ps->dt);
     free(ps->vals);
     free(ps->at);
     free(ps->have);
