@@ -1,6 +1,9 @@
-// bench/duckdb.mjs — the DuckDB side of bench/run.sh: one GROUP BY over flow-log text.
+// bench/duckdb.mjs — the DuckDB side of bench/run.sh: one GROUP BY over flow-log text, or over
+// the same records as Parquet.
 //
 //   node bench/duckdb.mjs --input PATH|GLOB --columns NAME:TYPE,... [--gzip] [--threads N]
+//   node bench/duckdb.mjs --input PATH|GLOB --parquet [--threads N]   (read_parquet: the columns
+//        and their types are the file's; --columns is not needed)
 //   node bench/duckdb.mjs --version
 //
 // Prints one JSON object: {"seconds": query wall time, "rows": [[dstaddr, "bytes"], ...],
@@ -12,11 +15,12 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 
 function parseArgs(argv) {
-    const opts = { threads: 0, gzip: false };
+    const opts = { threads: 0, gzip: false, parquet: false };
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
         if (a === '--version') opts.version = true;
         else if (a === '--gzip') opts.gzip = true;
+        else if (a === '--parquet') opts.parquet = true;
         else if (a === '--input') opts.input = argv[++i];
         else if (a === '--columns') opts.columns = argv[++i];
         else if (a === '--threads') opts.threads = Number(argv[++i]);
@@ -38,8 +42,9 @@ function columnsLiteral(spec) {
 }
 
 function buildQuery(opts) {
-    const source =
-        `read_csv(${sqlString(opts.input)}, delim = ' ', header = true, quote = '', ` +
+    const source = opts.parquet
+        ? `read_parquet(${sqlString(opts.input)})`
+        : `read_csv(${sqlString(opts.input)}, delim = ' ', header = true, quote = '', ` +
         `escape = '', nullstr = '-', auto_detect = false, ` +
         `compression = ${opts.gzip ? "'gzip'" : "'none'"}, columns = ${columnsLiteral(opts.columns)})`;
     // WHERE: vpcflow counts OK records only; NODATA/SKIPDATA lines have no address or bytes.
@@ -59,7 +64,8 @@ async function main() {
         console.log(JSON.stringify({ version: String(r.getRows()[0][0]) }));
         return;
     }
-    if (!opts.input || !opts.columns) throw new Error('--input and --columns are required');
+    if (!opts.input || (!opts.columns && !opts.parquet))
+        throw new Error('--input and --columns (or --parquet) are required');
     if (opts.threads > 0) await conn.run(`SET threads = ${Math.floor(opts.threads)}`);
     const threads = Number((await conn.runAndReadAll("SELECT current_setting('threads')")).getRows()[0][0]);
     const sql = buildQuery(opts);

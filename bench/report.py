@@ -15,6 +15,8 @@ WORKS = [
     ("summary-plain", "summary, flows.log"),
     ("top-gz", "top 10 dstaddr, gzip tree"),
     ("summary-gz", "summary, gzip tree"),
+    ("top-parquet", "top 10 dstaddr, Parquet"),
+    ("summary-parquet", "summary, Parquet"),
 ]
 
 
@@ -46,12 +48,15 @@ class Table:
         self.meta, self.medians, self.rows = meta, medians, []
         self.text_bytes = int(meta["text_bytes"])
         self.gz_bytes = int(meta["gz_bytes"])
+        self.pq_bytes = int(meta.get("pq_bytes", 0))
         self.lines = int(meta["record_lines"])
 
     def add(self, system, work, threads, seconds, rss_kb, gzip=False, vs=None):
         mbs = fmt_rate(self.text_bytes / seconds / 1e6)
         if gzip:
             mbs += " (gz %s)" % fmt_rate(self.gz_bytes / seconds / 1e6)
+        if work.endswith("-parquet"):
+            mbs += " (pq %s)" % fmt_rate(self.pq_bytes / seconds / 1e6)
         base = self.medians.get(("vpcflow", vs or work, threads))
         ratio = "%.2f×" % (seconds / base[0]) if base else "—"
         self.rows.append([system, dict(WORKS)[work], str(threads), fmt_seconds(seconds), mbs,
@@ -79,7 +84,8 @@ def build_table(meta, med):
                 t.add(name, work, n, *v, gzip=gz)
             d = med.get(("duckdb", work, n))
             if d:
-                t.add("DuckDB read_csv + GROUP BY", work, n, *d, gzip=gz)
+                reader = "read_parquet" if work.endswith("-parquet") else "read_csv"
+                t.add("DuckDB %s + GROUP BY" % reader, work, n, *d, gzip=gz)
             q = med.get(("postgres", "query", n))
             if work == "top-plain" and q:
                 if load:
@@ -108,7 +114,7 @@ def main(argv):
 | vpcflow | {m['vpcflow']} |
 | DuckDB | {m['duckdb']} |
 | PostgreSQL | {m['postgres']} |
-| data | `vpcflow-gen --seed {m['seed']} --size {m['size']} --format default --layout both`: flows.log {int(m['text_bytes']) / 1e6:.1f} MB of text, {int(m['record_lines']):,} records ({int(m['records_ok']):,} OK); the same records as {int(m['gz_files']):,} gzip files of the S3 layout, {int(m['gz_bytes']) / 1e6:.1f} MB |
+| data | `vpcflow-gen --seed {m['seed']} --size {m['size']} --format default --layout both`: flows.log {int(m['text_bytes']) / 1e6:.1f} MB of text, {int(m['record_lines']):,} records ({int(m['records_ok']):,} OK); the same records as {int(m['gz_files']):,} gzip files of the S3 layout, {int(m['gz_bytes']) / 1e6:.1f} MB; and as one Parquet file (snappy, AWS's columns, written by DuckDB), {int(m.get('pq_bytes', 0)) / 1e6:.1f} MB |
 | method | {'median of %d runs' % reps if reps > 1 else 'one run (--quick)'}, page cache warm; every run's answer checked; timer: {m['timer']}; load average when timing began: {m['load']} |
 
 {build_table(m, med)}
@@ -119,9 +125,11 @@ def main(argv):
   (classification with the topology files, de-duplication of flows seen by two ENIs, cost)
   and matched truth.json; no SQL engine is timed on it.
 - MB/s: bytes of flows.log text (10^6 bytes) per second; for the gzip tree also the compressed
-  bytes per second. records/s counts every record line, NODATA and SKIPDATA included.
+  bytes per second, for Parquet also the Parquet file's bytes per second ("pq"). Parquet rows
+  read the same records as flows.log, so their MB/s is text equivalent. records/s counts
+  every record line, NODATA and SKIPDATA included.
   × vpcflow: seconds over vpcflow's for the same work and thread count.
-- vpcflow and DuckDB read the text on every run. DuckDB's seconds are the query alone, in an
+- vpcflow and DuckDB read the text (or the Parquet file) on every run. DuckDB's seconds are the query alone, in an
   instance already started; its peak RSS is the whole Node.js process.
 - PostgreSQL: a throw-away server, UNLOGGED table, `\\copy … WITH (FREEZE)`, fsync off; the
   load is single-threaded and timed alone, ANALYZE after it is not timed; threads N means

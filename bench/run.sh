@@ -14,8 +14,9 @@
 # BENCH_NO_GNU_TIME=1 measures with bench/rusage.py even where GNU time is installed.
 #
 # Steps: install what is missing (Debian packages as root, `npm ci` for DuckDB), generate
-# data with vpcflow-gen (seed 1, default format, flows.log plus the gzip S3 tree), read it
-# once to warm the page cache, CHECK that every engine gives the same top 10 and that
+# data with vpcflow-gen (seed 1, default format, flows.log plus the gzip S3 tree), convert
+# flows.log once to Parquet with DuckDB (flows.parquet: snappy, AWS's column names and types,
+# as tests/tools/duckdb_parquet.mjs writes it; not timed), read it all once to warm the page cache, CHECK that every engine gives the same top 10 and that
 # `vpcflow summary` gives truth.json's numbers, then time each command (median of 3) and
 # write one Markdown table. Every timed run's answer is checked again; any disagreement
 # stops the run with both answers printed.
@@ -135,19 +136,26 @@ else
     mv "$DATA.part" "$DATA"
     GENERATED=1
 fi
-FLOWS=$DATA/flows.log TREE=$DATA/AWSLogs
+FLOWS=$DATA/flows.log TREE=$DATA/AWSLogs PARQUET=$DATA/flows.parquet
+if [ ! -f "$PARQUET" ]; then
+    say "converting flows.log to Parquet (snappy) with DuckDB"
+    node "$ROOT/tests/tools/duckdb_parquet.mjs" --input "$FLOWS" --output "$PARQUET.part" --codec snappy \
+        2>"$TMP/parquet.err" || { cat "$TMP/parquet.err" >&2; die "writing $PARQUET failed"; }
+    mv "$PARQUET.part" "$PARQUET"
+fi
 case $FLOWS in *"'"*) die "the data path must not contain a quote: $DATA" ;; esac
 TOPO=(--subnets "$DATA/topology/describe-subnets.json" --enis "$DATA/topology/describe-network-interfaces.json"
     --ip-ranges "$DATA/topology/ip-ranges.json")
 TEXT_BYTES=$(stat -c %s "$FLOWS")
 GZ_BYTES=$(find "$TREE" -type f -name '*.gz' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
 GZ_FILES=$(find "$TREE" -type f -name '*.gz' | wc -l)
+PQ_BYTES=$(stat -c %s "$PARQUET")
 truth() { "$PY" "$ROOT/bench/check.py" json "$DATA/truth.json" "$1"; }
 RECORDS_OK=$(truth records)
 RECORD_LINES=$((RECORDS_OK + $(truth records_nodata) + $(truth records_skipdata)))
 
 say "warming the page cache"
-cat "$FLOWS" >/dev/null
+cat "$FLOWS" "$PARQUET" >/dev/null
 find "$TREE" -type f -exec cat {} + >/dev/null
 
 # Column types from flows.log's header line, for DuckDB (no sniffing) and PostgreSQL.
@@ -245,10 +253,13 @@ for t in $THREADS; do
     vpcflow_top "$t" "$TMP/v.csv" "$TREE" && check_top "vpcflow -j $t gzip tree" "$TMP/v.csv" vpcflow-csv
     vpcflow_summary "$t" "$TMP/s.json" "$FLOWS" && check_summary "vpcflow summary -j $t flows.log" "$TMP/s.json"
     vpcflow_summary "$t" "$TMP/s.json" "$TREE" && check_summary "vpcflow summary -j $t gzip tree" "$TMP/s.json"
+    vpcflow_top "$t" "$TMP/v.csv" "$PARQUET" && check_top "vpcflow -j $t Parquet" "$TMP/v.csv" vpcflow-csv
+    vpcflow_summary "$t" "$TMP/s.json" "$PARQUET" && check_summary "vpcflow summary -j $t Parquet" "$TMP/s.json"
 done
 DUCK_VERSION=$(node "$ROOT/bench/duckdb.mjs" --version | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["version"])')
 duckdb_top "$MAX_T" "$TMP/d.json" "$FLOWS" && check_top "DuckDB flows.log" "$TMP/d.json" duckdb-json
 duckdb_top "$MAX_T" "$TMP/d.json" "$GZ_GLOB" --gzip && check_top "DuckDB gzip tree" "$TMP/d.json" duckdb-json
+duckdb_top "$MAX_T" "$TMP/d.json" "$PARQUET" --parquet && check_top "DuckDB Parquet" "$TMP/d.json" duckdb-json
 say "starting a throw-away PostgreSQL server"
 pg_start
 say "PostgreSQL server up in $PG_DIR"
@@ -288,6 +299,9 @@ for t in $THREADS; do
     timed vpcflow summary-gz "$t" "vpcflow summary -j $t gzip tree" summary vpcflow_summary "$t" "$TMP/o" "$TREE"
     timed duckdb top-plain "$t" "DuckDB threads=$t flows.log" duckdb-json duckdb_top "$t" "$TMP/o" "$FLOWS"
     timed duckdb top-gz "$t" "DuckDB threads=$t gzip tree" duckdb-json duckdb_top "$t" "$TMP/o" "$GZ_GLOB" --gzip
+    timed vpcflow top-parquet "$t" "vpcflow top -j $t Parquet" vpcflow-csv vpcflow_top "$t" "$TMP/o" "$PARQUET"
+    timed vpcflow summary-parquet "$t" "vpcflow summary -j $t Parquet" summary vpcflow_summary "$t" "$TMP/o" "$PARQUET"
+    timed duckdb top-parquet "$t" "DuckDB threads=$t Parquet" duckdb-json duckdb_top "$t" "$TMP/o" "$PARQUET" --parquet
 done
 for rep in $(seq "$REPS"); do
     pg_load "$TMP/o"
@@ -319,6 +333,7 @@ meta seed "$SEED"
 meta text_bytes "$TEXT_BYTES"
 meta gz_bytes "$GZ_BYTES"
 meta gz_files "$GZ_FILES"
+meta pq_bytes "$PQ_BYTES"
 meta record_lines "$RECORD_LINES"
 meta records_ok "$RECORDS_OK"
 meta reps "$REPS"

@@ -289,10 +289,9 @@ void vf_pq_rle_init(vf_pq_rle *r, const uint8_t *p, size_t n, unsigned width)
     r->width = width;
 }
 
-int vf_pq_rle_next(vf_pq_rle *r, uint64_t *v)
+/* Starts the next run when the current one is used up: 0, or -1 at the end of the data. */
+static int rle_run(vf_pq_rle *r)
 {
-    if (r->width > 64)
-        return -1;
     while (!r->left) {
         uint64_t h;
         if (varint(&r->p, r->end, &h) < 0)
@@ -320,6 +319,13 @@ int vf_pq_rle_next(vf_pq_rle *r, uint64_t *v)
             r->left = h >> 1;
         }
     }
+    return 0;
+}
+
+int vf_pq_rle_next(vf_pq_rle *r, uint64_t *v)
+{
+    if (r->width > 64 || rle_run(r) < 0)
+        return -1;
     if (r->packed) {
         if (r->bitlen - r->bitpos < r->width)
             return -1;
@@ -329,6 +335,41 @@ int vf_pq_rle_next(vf_pq_rle *r, uint64_t *v)
         *v = r->value;
     r->left--;
     return 0;
+}
+
+size_t vf_pq_rle_read(vf_pq_rle *r, uint32_t *out, size_t n)
+{
+    size_t i = 0;
+    if (r->width > 32)
+        return 0;
+    while (i < n) {
+        if (rle_run(r) < 0)
+            return i;
+        size_t take = (size_t)VF_MIN((uint64_t)(n - i), r->left);
+        if (!r->packed) {
+            uint32_t x = (uint32_t)r->value;
+            for (size_t k = 0; k < take; k++)
+                out[i + k] = x;
+        } else {
+            const unsigned w = r->width;
+            if (w) {
+                uint64_t fit = (r->bitlen - r->bitpos) / w;
+                if (fit < take) {
+                    if (!fit)
+                        return i;
+                    take = (size_t)fit;
+                }
+            }
+            const uint8_t *bits = r->bits;
+            uint64_t nbytes = r->bitlen / 8, pos = r->bitpos;
+            for (size_t k = 0; k < take; k++, pos += w)
+                out[i + k] = (uint32_t)get_bits(bits, nbytes, pos, w);
+            r->bitpos = pos;
+        }
+        r->left -= take;
+        i += take;
+    }
+    return i;
 }
 
 int vf_pq_delta_init(vf_pq_delta *d, const uint8_t *p, size_t n)
@@ -438,6 +479,7 @@ struct vf_pq_column {
     size_t dict_cap;
     uint32_t ndict;
     int have_dict;
+    uint64_t dict_serial; /* dictionaries loaded so far */
     /* the current data page */
     uint64_t left; /* values (nulls included) */
     vf_pq_rle def;
@@ -450,6 +492,8 @@ struct vf_pq_column {
     uint8_t *prev, *next; /* DELTA_BYTE_ARRAY: the previous value, and room for the next */
     size_t prev_cap, next_cap;
     uint32_t prev_len;
+    uint32_t *idx, *lv; /* a batch's dictionary indices and definition levels */
+    size_t idx_cap, lv_cap;
 };
 
 vf_pq_column *vf_pq_column_new(void)
@@ -468,6 +512,8 @@ void vf_pq_column_free(vf_pq_column *c)
     free(c->dict);
     free(c->prev);
     free(c->next);
+    free(c->idx);
+    free(c->lv);
     free(c);
 }
 
@@ -665,9 +711,11 @@ static vpcflow_status load_dictionary(vf_pq_column *c, const vf_pq_page_header *
         memset(&c->dict[i], 0, sizeof c->dict[i]);
         if (plain_value(c, &p, end, &c->dict[i]) < 0)
             return col_fail(c, err, "dictionary page shorter than its %d values", (int)h->num_values);
+        c->dict[i].id = (uint32_t)i + 1;
     }
     c->ndict = (uint32_t)h->num_values;
     c->have_dict = 1;
+    c->dict_serial++;
     return VPCFLOW_OK;
 }
 
@@ -864,25 +912,9 @@ static vpcflow_status split_value(vf_pq_column *c, vf_pq_value *v, vpcflow_error
     return VPCFLOW_OK;
 }
 
-vpcflow_status vf_pq_column_next(vf_pq_column *c, vf_pq_value *v, vpcflow_error *err)
+/* The value of a non-null row of the current page. */
+static vpcflow_status one_value(vf_pq_column *c, vf_pq_value *v, vpcflow_error *err)
 {
-    if (c->rows_left <= 0)
-        return col_fail(c, err, "read past the row group's end");
-    vpcflow_status st = next_page(c, err);
-    if (st != VPCFLOW_OK)
-        return st;
-    c->left--;
-    c->rows_left--;
-    v->null = 0;
-    if (c->max_def) {
-        uint64_t level;
-        if (vf_pq_rle_next(&c->def, &level) < 0 || level > 1)
-            return col_fail(c, err, "definition levels shorter than the page");
-        if (!level) {
-            v->null = 1;
-            return VPCFLOW_OK;
-        }
-    }
     uint64_t idx;
     int64_t x;
     switch (c->enc) {
@@ -921,4 +953,167 @@ vpcflow_status vf_pq_column_next(vf_pq_column *c, vf_pq_value *v, vpcflow_error 
     default:
         return delta_bytes(c, v, err);
     }
+}
+
+vpcflow_status vf_pq_column_next(vf_pq_column *c, vf_pq_value *v, vpcflow_error *err)
+{
+    if (c->rows_left <= 0)
+        return col_fail(c, err, "read past the row group's end");
+    vpcflow_status st = next_page(c, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    c->left--;
+    c->rows_left--;
+    v->null = 0;
+    v->id = 0;
+    if (c->max_def) {
+        uint64_t level;
+        if (vf_pq_rle_next(&c->def, &level) < 0 || level > 1)
+            return col_fail(c, err, "definition levels shorter than the page");
+        if (!level) {
+            v->null = 1;
+            return VPCFLOW_OK;
+        }
+    }
+    return one_value(c, v, err);
+}
+
+/* n non-null values of the current page into v[0, n): *got of them before an error. The
+ * dictionary and PLAIN numbers and strings, the common cases, in tight loops; the rest one by
+ * one. */
+static vpcflow_status page_values(vf_pq_column *c, vf_pq_value *v, size_t n, size_t *got, vpcflow_error *err)
+{
+    size_t i = 0;
+    *got = 0;
+    if (c->enc == VF_PQ_PLAIN_DICTIONARY || c->enc == VF_PQ_RLE_DICTIONARY) {
+        if (vf_grow(&c->idx, &c->idx_cap, n ? n : 1, sizeof *c->idx) < 0)
+            return vf_error(err, VPCFLOW_ERR_IO, c->f->name, 0, 0, "out of memory");
+        size_t m = vf_pq_rle_read(&c->ids, c->idx, n);
+        const vf_pq_value *dict = c->dict;
+        uint32_t ndict = c->ndict;
+        for (; i < m; i++) {
+            uint32_t id = c->idx[i];
+            if (VF_UNLIKELY(id >= ndict)) {
+                *got = i;
+                return col_fail(c, err, "dictionary index %llu out of range (%u values)", (unsigned long long)id,
+                                ndict);
+            }
+            v[i] = dict[id];
+        }
+        *got = m;
+        return m == n ? VPCFLOW_OK : col_fail(c, err, "dictionary indices shorter than the page");
+    }
+    if (c->enc == VF_PQ_PLAIN && c->type == VF_PQ_INT64) {
+        size_t fit = VF_MIN(n, (size_t)(c->vend - c->vp) / 8); /* past them: one_value's error */
+        for (; i < fit; i++)
+            v[i].i = (int64_t)le64(c->vp + 8 * i);
+        c->vp += 8 * i;
+    } else if (c->enc == VF_PQ_PLAIN && c->type == VF_PQ_INT32) {
+        size_t fit = VF_MIN(n, (size_t)(c->vend - c->vp) / 4);
+        for (; i < fit; i++)
+            v[i].i = c->unsigned_int ? (int64_t)le32(c->vp + 4 * i) : (int64_t)(int32_t)le32(c->vp + 4 * i);
+        c->vp += 4 * i;
+    } else if (c->enc == VF_PQ_PLAIN && c->type == VF_PQ_BYTE_ARRAY) {
+        const uint8_t *p = c->vp, *end = c->vend;
+        for (; i < n; i++) {
+            size_t left = (size_t)(end - p);
+            if (left < 4 || le32(p) > left - 4)
+                break;
+            v[i].len = le32(p);
+            v[i].s = p + 4;
+            p += 4 + v[i].len;
+        }
+        c->vp = p;
+    }
+    for (; i < n; i++) {
+        vpcflow_status st = one_value(c, &v[i], err);
+        if (st != VPCFLOW_OK) {
+            *got = i;
+            return st;
+        }
+    }
+    *got = n;
+    return VPCFLOW_OK;
+}
+
+vpcflow_status vf_pq_column_read(vf_pq_column *c, vf_pq_value *v, size_t n, size_t *got, vpcflow_error *err)
+{
+    *got = 0;
+    if (!n)
+        return VPCFLOW_OK;
+    if (c->rows_left <= 0)
+        return col_fail(c, err, "read past the row group's end");
+    vpcflow_status st = next_page(c, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    n = VF_MIN(n, (size_t)VF_MIN(c->left, (uint64_t)c->rows_left));
+    if (c->enc == VF_PQ_DELTA_BYTE_ARRAY || c->enc == VF_PQ_BYTE_STREAM_SPLIT) {
+        n = 1; /* a value in a buffer that the next one reuses */
+    }
+    size_t rows = n, nn = n, done;
+    vpcflow_status lst = VPCFLOW_OK;
+    if (c->max_def) {
+        if (vf_grow(&c->lv, &c->lv_cap, n, sizeof *c->lv) < 0)
+            return vf_error(err, VPCFLOW_ERR_IO, c->f->name, 0, 0, "out of memory");
+        rows = vf_pq_rle_read(&c->def, c->lv, n);
+        for (size_t r = 0; r < rows; r++) {
+            if (VF_UNLIKELY(c->lv[r] > 1)) {
+                rows = r;
+                break;
+            }
+        }
+        if (rows < n)
+            lst = col_fail(c, err, "definition levels shorter than the page");
+        nn = 0;
+        for (size_t r = 0; r < rows; r++)
+            nn += c->lv[r];
+    }
+    vpcflow_error verr;
+    st = page_values(c, v, nn, &done, &verr);
+    int dict = c->enc == VF_PQ_PLAIN_DICTIONARY || c->enc == VF_PQ_RLE_DICTIONARY;
+    if (!dict) /* only dictionary values have an id */
+        for (size_t r = 0; r < done; r++)
+            v[r].id = 0;
+    if (c->max_def && nn == rows && done == nn) { /* no nulls: the values are in their rows */
+        for (size_t r = 0; r < rows; r++)
+            v[r].null = 0;
+    } else if (c->max_def) { /* spread the values over their rows, last first; nulls between */
+        size_t good = rows, j = done;
+        if (done < nn) { /* rows up to the value that failed */
+            size_t seen = 0;
+            for (good = 0; good < rows && seen + c->lv[good] <= done; good++)
+                seen += c->lv[good];
+        }
+        for (size_t r = good; r-- > 0;) {
+            if (c->lv[r]) {
+                v[r] = v[--j];
+                v[r].null = 0;
+            } else
+                v[r].null = 1;
+        }
+        rows = good;
+    } else {
+        rows = done;
+        for (size_t r = 0; r < rows; r++)
+            v[r].null = 0;
+    }
+    c->left -= rows;
+    c->rows_left -= (int64_t)rows;
+    *got = rows;
+    if (st != VPCFLOW_OK) {
+        if (err)
+            *err = verr;
+        return st;
+    }
+    return lst;
+}
+
+uint64_t vf_pq_column_dict_serial(const vf_pq_column *c)
+{
+    return c->dict_serial;
+}
+
+uint32_t vf_pq_column_dict_size(const vf_pq_column *c)
+{
+    return c->have_dict ? c->ndict : 0;
 }

@@ -39,6 +39,7 @@ typedef struct vf_pq_value {
     double d;
     const uint8_t *s;
     uint32_t len;
+    uint32_t id; /* from the chunk's dictionary: 1 + its index there; else 0 */
 } vf_pq_value;
 
 /* Reads one column chunk; its buffers are kept from chunk to chunk. */
@@ -49,6 +50,15 @@ void vf_pq_column_free(vf_pq_column *c);
 vpcflow_status vf_pq_column_begin(vf_pq_column *c, vf_pq_file *f, uint32_t rg, uint32_t col, vpcflow_error *err);
 /* The value of the next row (at most the row group's rows). */
 vpcflow_status vf_pq_column_next(vf_pq_column *c, vf_pq_value *v, vpcflow_error *err);
+/* The values of the next rows, at most n, all from one page: *got of them in v[0, *got) (at
+ * least one unless n is 0 or an error comes first). Their strings stay valid until the next
+ * call on the same column reader. On an error, the *got values before it are good. The same
+ * values as vf_pq_column_next one by one, decoded in batches. */
+vpcflow_status vf_pq_column_read(vf_pq_column *c, vf_pq_value *v, size_t n, size_t *got, vpcflow_error *err);
+/* Changes whenever the reader loads another dictionary (value ids then index that one), and
+ * that dictionary's size: a reader of many values of one dictionary can work per entry. */
+uint64_t vf_pq_column_dict_serial(const vf_pq_column *c);
+uint32_t vf_pq_column_dict_size(const vf_pq_column *c);
 
 /* ---- the encodings' decoders, for the reader and its tests ------------------------------- */
 
@@ -66,6 +76,8 @@ typedef struct vf_pq_rle {
 } vf_pq_rle;
 void vf_pq_rle_init(vf_pq_rle *r, const uint8_t *p, size_t n, unsigned width);
 int vf_pq_rle_next(vf_pq_rle *r, uint64_t *v); /* 0, or -1 when the data ends or is corrupt */
+/* Up to n values (width at most 32) into out: how many before the data ends or is corrupt. */
+size_t vf_pq_rle_read(vf_pq_rle *r, uint32_t *out, size_t n);
 
 /* DELTA_BINARY_PACKED: <block size> <miniblocks per block> <count> <first value (zigzag)>, then
  * blocks of <min delta (zigzag)> <one bit width per miniblock> <miniblocks of packed deltas>. */

@@ -35,6 +35,10 @@ for system in "vpcflow top --no-dedup" "vpcflow summary" "DuckDB" "PostgreSQL"; 
 done
 grep -q "^| DuckDB .*gzip tree" "$md" || fail "results.md has no DuckDB row for the gzip tree"
 grep -q "^| PostgreSQL \\\\copy only" "$md" || fail "results.md has no PostgreSQL load row"
+for work in "top 10 dstaddr, Parquet" "summary, Parquet"; do
+    grep -q "^| vpcflow .* | $work |" "$md" || { cat "$md"; fail "results.md has no vpcflow row for $work"; }
+done
+grep -q "^| DuckDB read_parquet .* | top 10 dstaddr, Parquet |" "$md" || fail "results.md has no DuckDB Parquet row"
 grep -q "all engines agree" "$TMP/log" || fail "the answer checks did not run"
 [ -z "$(ls "$TMP/data" 2>/dev/null)" ] || fail "bench/run.sh left its data behind without --keep"
 pgdir=$(sed -n 's/^bench: PostgreSQL server up in //p' "$TMP/log")

@@ -262,6 +262,18 @@ TEST(rle_hybrid_known_answers)
         uint64_t v;
         if (cases[i].then_fails)
             CHECK_EQ_I64(vf_pq_rle_next(&r, &v), -1);
+        /* the batch decoder: the same values, then it stops where the data ends; in one call
+         * and in calls of 3 (runs split across calls) */
+        for (size_t step = 3; step <= 16; step += 13) {
+            uint32_t out[16];
+            size_t got = 0, k;
+            vf_pq_rle_init(&r, (const uint8_t *)cases[i].bytes, cases[i].n, cases[i].width);
+            while ((k = vf_pq_rle_read(&r, out + got, VF_MIN(step, 16 - got))) > 0)
+                got += k;
+            CHECK_EQ_U64(got, (uint64_t)cases[i].count);
+            for (size_t j = 0; j < got && j < 16; j++)
+                CHECK_EQ_U64(out[j], cases[i].want[j]);
+        }
     }
 }
 
@@ -474,8 +486,10 @@ static size_t build(const spec *s, uint8_t *out)
     return n;
 }
 
-/* Reads column 0 of every row group: values joined with ',' (NULL as '-'), or the error. */
-static void read_all(const uint8_t *file, size_t n, char *out, size_t cap)
+/* Reads column 0 of every row group: values joined with ',' (NULL as '-'), or the error. With
+ * batch 0, one value at a time (vf_pq_column_next), else batch values at a time
+ * (vf_pq_column_read): the answer must be the same. */
+static void read_all_batch(const uint8_t *file, size_t n, char *out, size_t cap, size_t batch)
 {
     vf_pq_file *f;
     vpcflow_error err;
@@ -490,10 +504,22 @@ static void read_all(const uint8_t *file, size_t n, char *out, size_t cap)
     for (uint32_t g = 0; g < vf_pq_nrow_groups(f); g++) {
         if (vf_pq_column_begin(c, f, g, 0, &err) != VPCFLOW_OK)
             goto fail;
+        vf_pq_value vals[64];
+        size_t got = 0, at = 0;
         for (int64_t r = 0; r < vf_pq_row_group_rows(f, g); r++) {
-            vf_pq_value v;
-            if (vf_pq_column_next(c, &v, &err) != VPCFLOW_OK)
+            if (!batch && vf_pq_column_next(c, &vals[0], &err) != VPCFLOW_OK)
                 goto fail;
+            if (batch && at == got) {
+                size_t want = (size_t)VF_MIN((int64_t)batch, vf_pq_row_group_rows(f, g) - r);
+                vpcflow_status st = vf_pq_column_read(c, vals, want, &got, &err);
+                at = 0;
+                if (st != VPCFLOW_OK || got == 0 || got > want) {
+                    if (st == VPCFLOW_OK)
+                        snprintf(err.message, sizeof err.message, "got %zu of %zu values", got, want);
+                    goto fail;
+                }
+            }
+            const vf_pq_value v = vals[batch ? at++ : 0];
             if (len)
                 out[len++] = ',';
             if (v.null)
@@ -511,6 +537,17 @@ fail:
     snprintf(out, cap, "ERROR %s", err.message);
     vf_pq_column_free(c);
     vf_pq_close(f);
+}
+
+static void read_all(const uint8_t *file, size_t n, char *out, size_t cap)
+{
+    static const size_t batches[] = {1, 2, 3, 64};
+    read_all_batch(file, n, out, cap, 0);
+    for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
+        char again[1024];
+        read_all_batch(file, n, again, sizeof again, batches[b]);
+        CHECK_STR(again, out);
+    }
 }
 
 #define BODY(s) s, sizeof s - 1
@@ -537,6 +574,9 @@ static const page v2_i64 = {
     VF_PQ_DATA_PAGE_V2, VF_PQ_PLAIN, 3, 1, "\x03\x03", 2, BODY("\x00\x90\x2f\x50\x09\0\0\0\x07\0\0\0\0\0\0\0"), 0};
 static const page big_page = {VF_PQ_DATA_PAGE, VF_PQ_PLAIN, 3, 0, NULL, 0, BODY("\x07\0\0\0\x01\0\0\0\x02\0\0\0"),
                               100000};
+/* 3 values declared, 2 and a half there: the two read, then the page is short */
+static const page short_i32 = {
+    VF_PQ_DATA_PAGE, VF_PQ_PLAIN, 3, 0, NULL, 0, BODY("\x07\0\0\0\xfd\xff\xff\xff\xff\xff"), 0};
 static const page bad_levels = {VF_PQ_DATA_PAGE, VF_PQ_PLAIN, 1, 0, NULL, 0, BODY("\x40\0\0\0\x03"), 0};
 
 TEST(files_decode_values)
@@ -607,6 +647,9 @@ TEST(hostile_files_refused)
          "",
          "a page of 3 values where 2 rows are left"},
         {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, 5, 3, {plain_i32}, 1, 0, 0, 0, 0}, "", "codec LZ4 (5)"},
+        {{"srcport", VF_PQ_INT32, VF_PQ_REQUIRED, VF_PQ_UNCOMPRESSED, 3, {short_i32}, 1, 0, 0, 0, 0},
+         "",
+         "column 'srcport': values shorter than the page"},
         {{"srcport", VF_PQ_INT32, VF_PQ_OPTIONAL, VF_PQ_UNCOMPRESSED, 1, {bad_levels}, 1, 0, 0, 0, 0},
          "",
          "definition levels larger than the page"},
