@@ -6,12 +6,12 @@
 #include "base/text.h"
 #include "export/schema.h"
 #include "pg/pg_copy.h"
+#include "pg/pg_lib.h"
 #include "read/source.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <isa-l/crc64.h>
-#include <libpq-fe.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +107,8 @@ static void no_notices(void *arg, const char *message)
 static vpcflow_status connect_db(loader *l, vpcflow_error *err)
 {
     const char *dsn = l->o->dsn ? l->o->dsn : "";
+    if (!vf_libpq_open(err))
+        return VPCFLOW_ERR_IO;
     char *perr = NULL;
     PQconninfoOption *opts = PQconninfoParse(dsn, &perr);
     if (!opts) {
