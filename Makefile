@@ -107,7 +107,7 @@ symbols: $(BUILD)/libvpcflow.so
 FUZZ_DIRS   := $(sort $(dir $(wildcard tests/fuzz/*/fuzz.c)))
 FUZZ_BINS   := $(FUZZ_DIRS:tests/fuzz/%/=build/fuzz/%)
 FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzz-obj/%.o)
-FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Ilib -MMD -MP
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Ilib $(PQ_CFLAGS) -MMD -MP
 fuzz: $(FUZZ_BINS)
 build/fuzz-obj/%.o: %.c
 	@mkdir -p $(dir $@)
