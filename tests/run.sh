@@ -17,7 +17,8 @@
 #
 # What runs where:
 #   build (--build, default build/)  everything: units, golden cases, scripts
-#   asan  (ASan+UBSan build)         units, golden cases, scripts (architecture.sh aside)
+#   asan  (ASan+UBSan build)         units, golden cases, scripts (architecture, sql_engines and
+#                                    bench_smoke aside)
 #   tsan  (ThreadSanitizer build)    units (test_threads among them), every golden case (those
 #                                    over trees and several files run with one worker per CPU, the
 #                                    tool's default), and the scripts that vary the thread count
@@ -70,6 +71,9 @@ VALGRIND_GOLDEN="alerts-bad-rules alerts-crafted alerts-watch-payload cat-defaul
 TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth"
 # Scripts that check the sources rather than a build: run once, with the first build.
 STRUCTURE_SCRIPTS="architecture"
+# Scripts that compare engines and timings rather than exercise new code paths: the normal
+# build only (what they run is covered under the sanitizers by convert_*, pg_load, parquet_*).
+NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke"
 
 note_fail() { FAIL=$((FAIL + 1)); FAILED_NAMES+=("$1"); }
 selected() { case "$1" in *"$ONLY"*) return 0 ;; esac; return 1; }
@@ -171,7 +175,7 @@ run_scripts() { # $1 build dir, $2 label, $3 only these names (default: all but 
         selected "$name" || continue
         if [ -n "${3:-}" ]; then
             in_list "$name" "$3" || continue
-        elif [ "$2" != build ] && in_list "$name" "$STRUCTURE_SCRIPTS"; then
+        elif [ "$2" != build ] && in_list "$name" "$STRUCTURE_SCRIPTS $NORMAL_ONLY_SCRIPTS"; then
             continue
         fi
         san_clear
