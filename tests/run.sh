@@ -25,7 +25,7 @@
 #                                    and read multi-file trees: $TSAN_SCRIPTS below
 #   valgrind (--valgrind)            memcheck over the first build's units and the golden cases
 #                                    in $VALGRIND_GOLDEN (one or more per command and reader; ASan
-#                                    runs them all)
+#                                    runs them all), beside the other stages, printed at the end
 #   fuzz  (--fuzz DIR)               each libFuzzer target for --fuzz-seconds (default 10)
 # A sanitizer's report fails the case even when the command's exit status is ignored (its
 # reports go to files through log_path). A build that is missing counts as a failed case.
@@ -253,6 +253,20 @@ variant_tsan() {
     unset TSAN_OPTIONS
 }
 
+# Memcheck is single-threaded and the slowest stage: it runs beside the others (its own log
+# folder, lower priority) and its lines are printed, and counted, when it ends.
+VG_PID=""
+if [ -n "$VALGRIND" ] && [ -x "$BUILD/vpcflow" ]; then
+    mkdir -p "$LOG/vg"
+    (
+        LOG=$LOG/vg PASS=0 FAIL=0 FAILED_NAMES=()
+        run_units "$BUILD" valgrind valgrind
+        run_golden "$BUILD" valgrind valgrind "$VALGRIND_GOLDEN"
+        { echo "$PASS $FAIL"; printf '%s\n' ${FAILED_NAMES[@]+"${FAILED_NAMES[@]}"}; } >"$LOG/result"
+    ) >"$LOG/vg.out" 2>&1 </dev/null &
+    VG_PID=$!
+    renice -n 5 -p "$VG_PID" >/dev/null 2>&1 || true
+fi
 if [ -n "$STRUCTURE" ]; then
     run_structure "$BUILD"
 fi
@@ -266,11 +280,17 @@ for v in ${VARIANT_LIST[@]+"${VARIANT_LIST[@]}"}; do
     fi
     have_build "$dir" "$name" && "variant_$name" "$dir"
 done
-if [ -n "$VALGRIND" ] && [ -x "$BUILD/vpcflow" ]; then
-    run_units "$BUILD" valgrind valgrind
-    run_golden "$BUILD" valgrind valgrind "$VALGRIND_GOLDEN"
-fi
 [ -n "$FUZZ" ] && run_fuzz "$FUZZ"
+if [ -n "$VG_PID" ]; then
+    wait "$VG_PID"
+    cat "$LOG/vg.out"
+    if [ -f "$LOG/vg/result" ]; then
+        { read -r p f; PASS=$((PASS + p)); FAIL=$((FAIL + f))
+          while IFS= read -r n; do [ -n "$n" ] && FAILED_NAMES+=("$n"); done; } <"$LOG/vg/result"
+    else
+        note_fail "valgrind (the stage did not finish)"
+    fi
+fi
 
 if [ $FAIL -gt 0 ]; then
     echo "failed:"
