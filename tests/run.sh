@@ -17,8 +17,8 @@
 #
 # What runs where:
 #   build (--build, default build/)  everything: units, golden cases, scripts
-#   asan  (ASan+UBSan build)         units, golden cases, scripts (architecture, sql_engines and
-#                                    bench_smoke aside)
+#   asan  (ASan+UBSan build)         units, golden cases, scripts (architecture and
+#                                    $NORMAL_ONLY_SCRIPTS aside)
 #   tsan  (ThreadSanitizer build)    units (test_threads among them), every golden case (those
 #                                    over trees and several files run with one worker per CPU, the
 #                                    tool's default), and the scripts that vary the thread count
@@ -72,8 +72,11 @@ TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth"
 # Scripts that check the sources rather than a build: run once, with the first build.
 STRUCTURE_SCRIPTS="architecture"
 # Scripts that compare engines and timings rather than exercise new code paths: the normal
-# build only (what they run is covered under the sanitizers by convert_*, pg_load, parquet_*).
-NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke"
+# build only (what they run is covered under the sanitizers by convert_*, parquet_*). Also the
+# two slowest at scale: pg_load (a real server started, killed, restarted: 150 s under ASan;
+# lib/pg's encoding runs under ASan and valgrind in test_pg_copy) and convert_distributed
+# (375 processes; convert_parquet and convert_atomic take the same paths under ASan).
+NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed"
 
 note_fail() { FAIL=$((FAIL + 1)); FAILED_NAMES+=("$1"); }
 selected() { case "$1" in *"$ONLY"*) return 0 ;; esac; return 1; }
