@@ -256,19 +256,20 @@ variant_tsan() {
     unset TSAN_OPTIONS
 }
 
-# Memcheck is single-threaded and the slowest stage: it runs beside the others (its own log
-# folder, lower priority) and its lines are printed, and counted, when it ends.
+# Memcheck is single-threaded and takes minutes: it runs beside the others (its own log
+# folder, lower priority from its first command on) and its lines are printed, and counted,
+# when it ends.
 VG_PID=""
 if [ -n "$VALGRIND" ] && [ -x "$BUILD/vpcflow" ]; then
     mkdir -p "$LOG/vg"
     (
+        renice -n 5 -p "$BASHPID" >/dev/null 2>&1 || true
         LOG=$LOG/vg PASS=0 FAIL=0 FAILED_NAMES=()
         run_units "$BUILD" valgrind valgrind
         run_golden "$BUILD" valgrind valgrind "$VALGRIND_GOLDEN"
         { echo "$PASS $FAIL"; printf '%s\n' ${FAILED_NAMES[@]+"${FAILED_NAMES[@]}"}; } >"$LOG/result"
     ) >"$LOG/vg.out" 2>&1 </dev/null &
     VG_PID=$!
-    renice -n 5 -p "$VG_PID" >/dev/null 2>&1 || true
 fi
 if [ -n "$STRUCTURE" ]; then
     run_structure "$BUILD"
