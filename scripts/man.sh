@@ -35,7 +35,7 @@ commands=$("$vpcflow" --help | awk '/^Commands:/ { on = 1; next } on && /^$/ { e
 seealso=$(for c in $commands; do printf '.BR vpcflow\\-%s (1),\n' "$c"; done)
 
 {
-    head_ vpcflow 1 "$("$vpcflow" --help | sed -n '1p' | sed 's/^vpcflow — //; s/, and what is$/, and what misbehaves/')"
+    head_ vpcflow 1 "AWS VPC Flow Logs: where the data-transfer bill comes from, and what misbehaves"
     printf '.SH DESCRIPTION\n'
     "$vpcflow" --help | verbatim
     printf '.SH FIELDS\n'
