@@ -53,18 +53,18 @@ options() { # $1 command: the options its help lists, in order, each once
 {
     echo '#compdef vpcflow'
     echo '# zsh completion for vpcflow (written by scripts/completion.sh from vpcflow'"'"'s help)'
-    echo 'local -a commands opts'
-    echo 'commands=('
+    echo 'local -a subcmds opts'
+    echo 'subcmds=('
     printf '%s\n' "$commands" | sed -e "s/'/'\\\\''/g" -e 's/:/\\:/g' -e "s/\t/:/" -e "s/^/    '/" -e "s/\$/'/"
     echo ')'
     echo 'if (( CURRENT == 2 )); then'
-    echo "    _describe 'command' commands"
+    echo "    _describe 'command' subcmds"
     echo '    return'
     echo 'fi'
     echo 'case $words[2] in'
     for c in $names; do
         if [ "$c" = help ]; then
-            echo "    help) (( CURRENT == 3 )) && { _describe 'command' commands; compadd fields; }; return ;;"
+            echo "    help) (( CURRENT == 3 )) && { _describe 'command' subcmds; compadd fields; }; return ;;"
         else
             echo "    $c) opts=($(options "$c")) ;;"
         fi
