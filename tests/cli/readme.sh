@@ -18,7 +18,7 @@ PY
 done
 [ "$n" -ge 9 ] || { echo "only $n readme-* golden cases"; exit 1; }
 python3 - "$VPCFLOW" "$EXAMPLES/vpc" README.md tests/golden <<'PY'
-import glob, re, subprocess, sys
+import glob, os, re, subprocess, sys
 vpcflow, where, readme, golden = sys.argv[1:]
 goldens = {open(f).read() for f in glob.glob(golden + "/readme-*/out")}
 T = ("--subnets topology/describe-subnets.json --enis topology/describe-network-interfaces.json "
@@ -31,8 +31,8 @@ for block in blocks:
         cmd, want = m.group(1), m.group(2)
         shown += 1
         r = subprocess.run(["bash", "-c", 'vpcflow() { "$VPCFLOW" "$@"; }; T="%s"; %s' % (T, cmd)], cwd=where,
-                           capture_output=True, text=True, env={"VPCFLOW": vpcflow, "PATH": "/usr/bin:/bin",
-                                                                "TZ": "UTC", "LC_ALL": "C"})
+                           capture_output=True, text=True,
+                           env=dict(os.environ, VPCFLOW=vpcflow, TZ="UTC", LC_ALL="C"))
         if r.returncode != 0 or r.stdout != want:
             bad.append("$ %s\nexit %d; it prints:\n%s" % (cmd, r.returncode, r.stdout[:2000]))
         elif want not in goldens:
