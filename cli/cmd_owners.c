@@ -87,7 +87,7 @@ int cmd_owners(int argc, char **argv)
     int json = 0, have_at = 0;
     int64_t at = 0;
     int opt;
-    while ((opt = cli_getopt(argc, argv, ":o:h", longopts, &common, &an)) != -1) {
+    while ((opt = cli_getopt(argc, argv, ":o:j:h", longopts, &common, &an)) != -1) {
         if (opt == CLI_OPT_BAD)
             return EXIT_INPUT;
         switch (opt) {

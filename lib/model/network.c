@@ -87,6 +87,34 @@ static int kind_nat_client(int kind, int has_public)
     return is_nat_client(&e);
 }
 
+/* The AZ key of a history owner: its subnet's when --subnets has it, else that of a subnet in
+ * the AZ of that name (subnets key AZs by ID), else the name's own. */
+static void history_az(vf_network *n, const vf_hist_owner *ho, uint16_t *az, uint16_t *region)
+{
+    const vf_subnet *by_name = NULL;
+    for (size_t i = 0; i < vf_topology_subnet_count(n->topo); i++) {
+        const vf_subnet *s = vf_topology_subnet_at(n->topo, i);
+        if (ho->subnet[0] && !strcmp(s->id, ho->subnet)) {
+            *az = s->az_key;
+            *region = s->region_key;
+            return;
+        }
+        if (!by_name && ho->az[0] && !strcmp(s->az, ho->az))
+            by_name = s;
+    }
+    if (by_name) {
+        *az = by_name->az_key;
+        *region = by_name->region_key;
+        return;
+    }
+    *az = ho->az[0] ? vf_topology_az_key(n->topo, ho->az, strlen(ho->az)) : 0;
+    char name[32];
+    vf_region_of_az(ho->az, name, sizeof name);
+    if (!name[0])
+        snprintf(name, sizeof name, "%s", ho->region);
+    *region = name[0] ? vf_topology_region_key(n->topo, name, strlen(name)) : 0;
+}
+
 /* Every owner of the history becomes facts: the ENI's own entry (shared with --enis when it
  * lists the ENI) for its first owner, a variant for each other label it had. */
 static vpcflow_status facts_from_history(vf_network *n, const vf_network_options *o, vpcflow_error *err)
@@ -124,12 +152,7 @@ static vpcflow_status facts_from_history(vf_network *n, const vf_network_options
         f.kind = ho->kind;
         f.nat = ho->kind == VF_OWNER_NAT;
         f.nat_client = (uint8_t)kind_nat_client(ho->kind, ho->has_public);
-        f.az_key = ho->az[0] ? vf_topology_az_key(n->topo, ho->az, strlen(ho->az)) : 0;
-        char region[32];
-        vf_region_of_az(ho->az, region, sizeof region);
-        if (!region[0])
-            snprintf(region, sizeof region, "%s", ho->region);
-        f.region_key = region[0] ? vf_topology_region_key(n->topo, region, strlen(region)) : 0;
+        history_az(n, ho, &f.az_key, &f.region_key);
         int32_t base = vf_network_eni_index(n, ho->eni, strlen(ho->eni)), idx;
         if (base < 0)
             idx = vf_network_add_facts(n, &f);

@@ -172,70 +172,76 @@ TEST(history_run_attach_detach_terminate)
            "\"availabilityZone\":\"us-east-1b\"},\"subnetId\":\"subnet-1\",\"vpcId\":\"vpc-1\","
            "\"networkInterfaceSet\":{\"items\":[{\"networkInterfaceId\":\"eni-p\",\"privateIpAddress\":\"10.0.0.5\","
            "\"attachment\":{\"attachmentId\":\"eni-attach-p\",\"deleteOnTermination\":true}}]}}]}}");
-    const char *more = CREATE(
-        "2026-11-03T01:30:00Z", "eni-s", "10.0.0.9",
-        "") "," EV("AttachNetworkInterface", "2026-11-03T02:00:00Z",
-                   ",\"requestParameters\":{\"networkInterfaceId\":\"eni-s\",\"instanceId\":\"i-1\",\"deviceIndex\":1},"
-                   "\"responseElements\":{\"attachmentId\":\"eni-attach-s\"}") "," EV("DetachNetworkInterface",
-                                                                                      "2026-11-03T03:00:00Z",
-                                                                                      ",\"requestParameters\":{"
-                                                                                      "\"attachmentId\":\"eni-attach-"
-                                                                                      "s\"}") "," EV("AttachNetworkInte"
-                                                                                                     "rface",
-                                                                                                     "2026-11-03T04:00:"
-                                                                                                     "00Z",
-                                                                                                     ",\"requestParamet"
-                                                                                                     "ers\":{"
-                                                                                                     "\"networkInterfac"
-                                                                                                     "eId\":\"eni-s\","
-                                                                                                     "\"instanceId\":"
-                                                                                                     "\"i-1\","
-                                                                                                     "\"deviceIndex\":"
-                                                                                                     "1},"
-                                                                                                     "\"responseElement"
-                                                                                                     "s\":{"
-                                                                                                     "\"attachmentId\":"
-                                                                                                     "\"eni-attach-"
-                                                                                                     "s2\"}") "," EV("T"
-                                                                                                                     "e"
-                                                                                                                     "r"
-                                                                                                                     "m"
-                                                                                                                     "i"
-                                                                                                                     "n"
-                                                                                                                     "a"
-                                                                                                                     "t"
-                                                                                                                     "e"
-                                                                                                                     "I"
-                                                                                                                     "n"
-                                                                                                                     "s"
-                                                                                                                     "t"
-                                                                                                                     "a"
-                                                                                                                     "n"
-                                                                                                                     "c"
-                                                                                                                     "e"
-                                                                                                                     "s",
-                                                                                                                     "2"
-                                                                                                                     "0"
-                                                                                                                     "2"
-                                                                                                                     "6"
-                                                                                                                     "-"
-                                                                                                                     "1"
-                                                                                                                     "1"
-                                                                                                                     "-"
-                                                                                                                     "0"
-                                                                                                                     "3"
-                                                                                                                     "T"
-                                                                                                                     "0"
-                                                                                                                     "5"
-                                                                                                                     ":"
-                                                                                                                     "0"
-                                                                                                                     "0"
-                                                                                                                     ":"
-                                                                                                                     "0"
-                                                                                                                     "0"
-                                                                                                                     "Z",
-                                                                                                                     ","
-                                                                                                                     "\"requestParameters\":{\"instancesSet\":{\"items\":[{\"instanceId\":\"i-1\"}]}}");
+    const char *more = CREATE("2026-11-03T01:30:00Z", "eni-s", "10.0.0.9", "") "," EV(
+        "AttachNetworkInterface", "2026-11-03T02:00:00Z",
+        ",\"requestParameters\":{\"networkInterfaceId\":\"eni-s\",\"instanceId\":\"i-1\",\"deviceIndex\":1},"
+        "\"responseElements\":{\"attachmentId\":\"eni-attach-s\"}") "," EV("DetachNetworkInterface",
+                                                                           "2026-11-03T03:00:00Z",
+                                                                           ",\"requestParameters\":{"
+                                                                           "\"attachmentId\":\"eni-attach-"
+                                                                           "s\"}") "," EV("AttachNetworkInte"
+                                                                                          "rface",
+                                                                                          "2026-11-03T04:00:"
+                                                                                          "00Z",
+                                                                                          ",\"requestParamet"
+                                                                                          "ers\":{"
+                                                                                          "\"networkInterfac"
+                                                                                          "eId\":\"eni-s\","
+                                                                                          "\"instanceId\":"
+                                                                                          "\"i-1\","
+                                                                                          "\"deviceIndex\":"
+                                                                                          "1},"
+                                                                                          "\"responseElement"
+                                                                                          "s\":{"
+                                                                                          "\"attachmentId\":"
+                                                                                          "\"eni-attach-"
+                                                                                          "s2\"}") "," EV("T"
+                                                                                                          "e"
+                                                                                                          "r"
+                                                                                                          "m"
+                                                                                                          "i"
+                                                                                                          "n"
+                                                                                                          "a"
+                                                                                                          "t"
+                                                                                                          "e"
+                                                                                                          "I"
+                                                                                                          "n"
+                                                                                                          "s"
+                                                                                                          "t"
+                                                                                                          "a"
+                                                                                                          "n"
+                                                                                                          "c"
+                                                                                                          "e"
+                                                                                                          "s",
+                                                                                                          "2"
+                                                                                                          "0"
+                                                                                                          "2"
+                                                                                                          "6"
+                                                                                                          "-"
+                                                                                                          "1"
+                                                                                                          "1"
+                                                                                                          "-"
+                                                                                                          "0"
+                                                                                                          "3"
+                                                                                                          "T"
+                                                                                                          "0"
+                                                                                                          "5"
+                                                                                                          ":"
+                                                                                                          "0"
+                                                                                                          "0"
+                                                                                                          ":"
+                                                                                                          "0"
+                                                                                                          "0"
+                                                                                                          "Z",
+                                                                                                          ","
+                                                                                                          "\"requestPar"
+                                                                                                          "ameters\":{"
+                                                                                                          "\"instancesS"
+                                                                                                          "et\":{"
+                                                                                                          "\"items\":[{"
+                                                                                                          "\"instanceId"
+                                                                                                          "\":\"i-1\"}]"
+                                                                                                          "}}");
     char doc[4096];
     snprintf(doc, sizeof doc, "{\"Records\":[%s,%s]}", run, more);
     vf_history *h = history("", (const char *const[]){doc, NULL});
@@ -292,36 +298,36 @@ TEST(history_other_regions_and_vpcs)
 
 TEST(history_nat_gateway_and_load_balancer_deletes)
 {
-    const char *doc = "{\"Records\":[" EV("CreateNatGateway", "2026-11-03T01:00:00Z",
-                                          ",\"responseElements\":{\"natGateway\":{\"natGatewayId\":\"nat-1\","
-                                          "\"subnetId\":"
-                                          "\"subnet-1\",\"vpcId\":\"vpc-1\",\"natGatewayAddressSet\":{\"item\":[{"
-                                          "\"networkInterfaceId\":\"eni-n\",\"privateIp\":\"10.0.0.20\",\"publicIp\":"
-                                          "\"3.3.3.3\"}]}}}") "," EV("DeleteNatGateway", "2026-11-03T02:00:00Z",
-                                                                     ",\"requestParameters\":{\"natGatewayId\":\"nat-"
-                                                                     "1\"}") "," CREATE("2026-11-03T01:00:00Z",
-                                                                                        "eni-lb", "10.0.0.30",
-                                                                                        ",\"description\":\"ELB "
-                                                                                        "app/web/"
-                                                                                        "50dc6c495c0c9188\","
-                                                                                        "\"requesterId\":\"amazon-"
-                                                                                        "elb\"") "," EV("DeleteLoadBala"
-                                                                                                        "ncer",
-                                                                                                        "2026-11-03T03:"
-                                                                                                        "00:00Z",
-                                                                                                        ",\"requestPara"
-                                                                                                        "meters\":{"
-                                                                                                        "\"loadBalancer"
-                                                                                                        "Arn\":\"arn:"
-                                                                                                        "aws:"
-                                                                                                        "elasticloadbal"
-                                                                                                        "ancing:us-"
-                                                                                                        "east-1:"
-                                                                                                        "123456789012:"
-                                                                                                        "loadbalancer/"
-                                                                                                        "app/web/"
-                                                                                                        "50dc6c495c0c91"
-                                                                                                        "88\"}") "]}";
+    const char *doc =
+        "{\"Records\":[" EV("CreateNatGateway", "2026-11-03T01:00:00Z",
+                            ",\"responseElements\":{\"natGateway\":{\"natGatewayId\":\"nat-1\","
+                            "\"subnetId\":"
+                            "\"subnet-1\",\"vpcId\":\"vpc-1\",\"natGatewayAddressSet\":{\"item\":[{"
+                            "\"networkInterfaceId\":\"eni-n\",\"privateIp\":\"10.0.0.20\",\"publicIp\":"
+                            "\"3.3.3.3\"}]}}}") "," EV("DeleteNatGateway", "2026-11-03T02:00:00Z",
+                                                       ",\"requestParameters\":{\"natGatewayId\":\"nat-"
+                                                       "1\"}") "," CREATE("2026-11-03T01:00:00Z", "eni-lb", "10.0.0.30",
+                                                                          ",\"description\":\"ELB "
+                                                                          "app/web/"
+                                                                          "50dc6c495c0c9188\","
+                                                                          "\"requesterId\":\"amazon-"
+                                                                          "elb\"") "," EV("DeleteLoadBala"
+                                                                                          "ncer",
+                                                                                          "2026-11-03T03:"
+                                                                                          "00:00Z",
+                                                                                          ",\"requestPara"
+                                                                                          "meters\":{"
+                                                                                          "\"loadBalancer"
+                                                                                          "Arn\":\"arn:"
+                                                                                          "aws:"
+                                                                                          "elasticloadbal"
+                                                                                          "ancing:us-"
+                                                                                          "east-1:"
+                                                                                          "123456789012:"
+                                                                                          "loadbalancer/"
+                                                                                          "app/web/"
+                                                                                          "50dc6c495c0c91"
+                                                                                          "88\"}") "]}";
     vf_history *h = history("", (const char *const[]){doc, NULL});
     CHECK_STR(owner_at(h, "10.0.0.20", "2026-11-03T01:30:00Z"), "nat-gateway nat-1");
     CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T01:30:00Z"), "nat-gateway nat-1");
