@@ -23,6 +23,7 @@ static const char main_help[] =
     "  sql       the SQL of each report, for PostgreSQL, DuckDB or Athena\n"
     "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
     "  load      load the records, classified and priced, into a PostgreSQL table\n"
+    "  owners    who held an address when: its owners over time, from CloudTrail and AWS Config\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain, gzip or Parquet, by content), directories (the S3 AWSLogs/ layout,\n"
@@ -70,6 +71,7 @@ static const command commands[] = {
     {"sql", cmd_sql, cmd_sql_help},
     {"convert", cmd_convert, cmd_convert_help},
     {"load", cmd_load, cmd_load_help},
+    {"owners", cmd_owners, cmd_owners_help},
 };
 
 static const command *find(const char *name)

@@ -313,6 +313,27 @@ static const char *eni_style(const eni_text *x, const char **name, size_t *len)
     return style;
 }
 
+vf_owner_kind vf_eni_owner(const char *type, const char *desc, const char *requester, const char *instance,
+                           const char *id, char *label, size_t cap)
+{
+    eni_text x;
+    memset(&x, 0, sizeof x);
+    snprintf(x.type, sizeof x.type, "%s", type);
+    snprintf(x.desc, sizeof x.desc, "%s", desc);
+    snprintf(x.requester, sizeof x.requester, "%s", requester);
+    snprintf(x.instance, sizeof x.instance, "%s", instance);
+    const char *name;
+    size_t len;
+    const char *kind = eni_style(&x, &name, &len);
+    int style = vf_owner_style(kind, strlen(kind));
+    if (!len) { /* a nameless RDS or load-balancer ENI: its id tells it from its siblings */
+        name = id;
+        len = strlen(id);
+    }
+    vf_owner_style_label(style, name, len, label, cap);
+    return vf_owner_style_kind(style);
+}
+
 static vpcflow_status parse_addr_into(const json_t *v, const char *file, const char *where, const char *key,
                                       vpcflow_addr *out, int *found, vpcflow_error *err)
 {
@@ -477,16 +498,7 @@ static vpcflow_status aws_eni(vf_topology *t, const char *file, size_t i, const 
         (st = public_of(el, file, where, al, err)))
         goto done;
     eni_set_addrs(&e, al, all);
-    const char *name;
-    size_t len;
-    const char *kind = eni_style(&x, &name, &len);
-    int style = vf_owner_style(kind, strlen(kind));
-    e.kind = vf_owner_style_kind(style);
-    if (!len) { /* a nameless RDS or load-balancer ENI: its id tells it from its siblings */
-        name = e.id;
-        len = strlen(e.id);
-    }
-    vf_owner_style_label(style, name, len, e.label, sizeof e.label);
+    e.kind = vf_eni_owner(x.type, x.desc, x.requester, x.instance, e.id, e.label, sizeof e.label);
     e.requester_managed = json_is_true(json_object_get(el, "RequesterManaged"));
     if ((st = vf_topology_add_eni(t, &e, az, err)))
         with_where(err, st, file, where);
