@@ -44,7 +44,7 @@ void vf_history_free(vf_history *h);
  * ({"Events": [{"CloudTrailEvent": "<JSON>"}]}), and AWS Config configuration items
  * (`aws configservice get-resource-config-history` output and the configuration history files
  * Config delivers to S3: {"configurationItems": [...]}). Errors name the file and, for JSON
- * syntax, line and column; for a bad event, its index. */
+ * syntax, line and column; for a bad event, the line where it starts and its index. */
 vpcflow_status vf_history_load(vf_history *h, const char *path, vpcflow_error *err);
 /* The same for one document in memory; `name` stands for the file in messages. */
 vpcflow_status vf_history_load_buf(vf_history *h, const char *name, const char *data, size_t len, vpcflow_error *err);

@@ -48,7 +48,7 @@ vpcflow_status vf_history_load_buf(vf_history *h, const char *name, const char *
 {
     static const char *const keys[] = {"Records", "Events", "configurationItems", NULL};
     load_ctx c = {h, name};
-    vf_jin_stream s = {name, "a CloudTrail or AWS Config history file", keys, element, &c};
+    vf_jin_stream s = {name, "a CloudTrail or AWS Config history file", keys, element, &c, 1};
     json_t *skel = NULL;
     size_t before = vf_history_event_count(h);
     vpcflow_status st = vf_jin_stream_buf(&s, data ? data : "", len, &skel, err);

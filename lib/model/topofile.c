@@ -187,7 +187,7 @@ static vpcflow_status load_aws_list(vf_topology *t, const char *name, const char
 {
     const char *keys[] = {list, NULL};
     aws_list a = {t, name, fn};
-    vf_jin_stream s = {name, "an AWS CLI JSON file", keys, aws_element, &a};
+    vf_jin_stream s = {name, "an AWS CLI JSON file", keys, aws_element, &a, 0};
     size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
     json_t *doc;
     vpcflow_status st = stream_json(&s, data, len, &doc, err);
@@ -687,7 +687,7 @@ static vpcflow_status load_file(vf_topology *t, const char *name, const char *da
 {
     static const char *const keys[] = {"subnets", "interfaces", NULL};
     aws_list a = {t, name, NULL};
-    vf_jin_stream s = {name, "a vpcflow topology file", keys, file_element, &a};
+    vf_jin_stream s = {name, "a vpcflow topology file", keys, file_element, &a, 0};
     size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
     json_t *doc;
     vpcflow_status st = stream_json(&s, data, len, &doc, err);

@@ -376,21 +376,27 @@ TEST(history_errors_name_file_and_place)
     CHECK_STR(load_error("{\"Records\": [\n  {\"eventName\": }\n]}"),
               "h.json:2:17: JSON syntax error: unexpected token near '}'");
     CHECK_STR(load_error("{\"Records\":[{\"eventName\":\"DeleteNetworkInterface\",\"eventTime\":\"soon\"}]}"),
-              "h.json: Records[0] (DeleteNetworkInterface): eventTime \"soon\" is not an ISO-8601 time");
+              "h.json:1: Records[0] (DeleteNetworkInterface): eventTime \"soon\" is not an ISO-8601 time");
     CHECK_STR(load_error("{\"Records\":[" CREATE("2026-11-03T01:00:00Z", "eni-1", "10.0.0.999", "") "]}"),
-              "h.json: Records[0] (CreateNetworkInterface): address \"10.0.0.999\" is not an IP address");
+              "h.json:1: Records[0] (CreateNetworkInterface): address \"10.0.0.999\" is not an IP address");
     CHECK_STR(load_error("{\"Records\":[" EV("DeleteNetworkInterface", "2026-11-03T01:00:00Z", "") "]}"),
-              "h.json: Records[0] (DeleteNetworkInterface): no requestParameters.networkInterfaceId");
+              "h.json:1: Records[0] (DeleteNetworkInterface): no requestParameters.networkInterfaceId");
     CHECK_STR(load_error("{\"Records\":[{\"eventTime\":\"2026-11-03T01:00:00Z\"}]}"),
-              "h.json: Records[0]: no eventName: is this a CloudTrail record?");
+              "h.json:1: Records[0]: no eventName: is this a CloudTrail record?");
+    /* the line is where the bad event starts */
+    CHECK_STR(load_error(
+                  "{\"Records\": [\n " CREATE("2026-11-03T01:00:00Z", "eni-1", "10.0.0.5",
+                                              "") ",\n {\"eventName\":"
+                                                  " \"DeleteNetworkInterface\",\n  \"eventTime\": \"2026-11-03\"}\n]}"),
+              "h.json:3: Records[1] (DeleteNetworkInterface): no requestParameters.networkInterfaceId");
     CHECK_STR(load_error("{\"NetworkInterfaces\":[]}"),
               "h.json: no Records, Events or configurationItems: not a CloudTrail log file, `aws cloudtrail "
               "lookup-events` output or AWS Config history");
     CHECK_STR(load_error("{\"configurationItems\":[{\"resourceType\":\"AWS::EC2::NetworkInterface\","
                          "\"configurationItemCaptureTime\":\"later\"}]}"),
-              "h.json: configurationItems[0]: configurationItemCaptureTime \"later\" is not a time");
+              "h.json:1: configurationItems[0]: configurationItemCaptureTime \"later\" is not a time");
     CHECK_STR(load_error("{\"Events\":[{\"CloudTrailEvent\":\"{nope\"}]}"),
-              "h.json: Events[0].CloudTrailEvent: JSON syntax error: string or '}' expected near 'nope'");
+              "h.json:1: Events[0].CloudTrailEvent: JSON syntax error: string or '}' expected near 'nope'");
 }
 
 int main(int argc, char **argv)
