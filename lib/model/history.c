@@ -75,7 +75,7 @@ struct vf_history {
     addr_index *index;
     vf_map by_addr; /* address -> index entry */
     vf_text notes;
-    size_t other_region, other_vpc, taken_over, unknown_eni;
+    size_t other_region, other_vpc, taken_over, unknown_eni, eip_unresolved;
     int finished;
 };
 
@@ -567,6 +567,39 @@ static int apply(vf_history *h, const vf_hist_event *ev)
             }
         }
         return 0;
+    case VF_HEV_ALLOC:
+        return 0;
+    case VF_HEV_EIP_ADD:
+        if (!ev->has_addr) {
+            h->eip_unresolved++;
+            return 0;
+        }
+        ei = ev->eni[0] ? eni_find(h, ev->eni) : -1;
+        for (size_t i = 0; ei < 0 && !ev->eni[0] && ev->ref[0] && i < h->nenis; i++)
+            if (h->enis[i].alive && !strcmp(h->enis[i].desc.instance, ev->ref))
+                ei = (int32_t)i; /* the instance's interface (its first) */
+        if (ei < 0 && ev->eni[0])
+            ei = eni_for(h, ev);
+        if (ei < 0) {
+            if (ei == -2)
+                return -1;
+            h->eip_unresolved++;
+            return 0;
+        }
+        if (!h->enis[ei].alive)
+            return 0;
+        if (!h->enis[ei].desc.has_public) { /* its owner now has a public address */
+            h->enis[ei].desc.has_public = 1;
+            if (relabel(h, ei, ev->t, ev->region) < 0)
+                return -1;
+        }
+        return take(h, ei, ev->addr, ev->t);
+    case VF_HEV_EIP_DEL:
+        if (!ev->has_addr) {
+            h->eip_unresolved++;
+            return 0;
+        }
+        return release(h, ev->addr, ev->t);
     case VF_HEV_DROP_DESC:
         for (size_t i = 0; i < h->nenis; i++)
             if (h->enis[i].alive && ev->ref[0] && strstr(h->enis[i].desc.desc, ev->ref) &&
@@ -575,6 +608,63 @@ static int apply(vf_history *h, const vf_hist_event *ev)
         return 0;
     }
     return 0;
+}
+
+/* Elastic IPs named by allocation or association id get their address: ids are stable facts,
+ * so every file's events count, whatever their times. */
+static int resolve_eips(vf_history *h)
+{
+    vf_map alloc, assoc;
+    vpcflow_addr *addrs = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    if (vf_map_init(&alloc, 48) < 0 || vf_map_init(&assoc, 48) < 0)
+        goto done;
+    for (int pass = 0; pass < 2; pass++) /* the second pass sees what the first learned */
+        for (size_t i = 0; i < h->nevents; i++) {
+            vf_hist_event *ev = &h->events[i].ev;
+            char key[48];
+            if (ev->op != VF_HEV_ALLOC && ev->op != VF_HEV_EIP_ADD && ev->op != VF_HEV_EIP_DEL)
+                continue;
+            if (!ev->has_addr && ev->alloc[0]) {
+                id_key(key, ev->alloc);
+                int64_t x = vf_map_get(&alloc, key);
+                if (x >= 0) {
+                    ev->addr = addrs[x];
+                    ev->has_addr = 1;
+                }
+            }
+            if (!ev->has_addr && ev->ref2[0]) {
+                id_key(key, ev->ref2);
+                int64_t x = vf_map_get(&assoc, key);
+                if (x >= 0) {
+                    ev->addr = addrs[x];
+                    ev->has_addr = 1;
+                }
+            }
+            if (!ev->has_addr || (pass && !(ev->op == VF_HEV_EIP_ADD && ev->ref2[0])))
+                continue;
+            if (vf_grow(&addrs, &cap, n + 1, sizeof *addrs) < 0)
+                goto done;
+            addrs[n] = ev->addr;
+            if (ev->alloc[0]) {
+                id_key(key, ev->alloc);
+                if (vf_map_put(&alloc, key, (uint32_t)n) < 0)
+                    goto done;
+            }
+            if (ev->op == VF_HEV_EIP_ADD && ev->ref2[0]) {
+                id_key(key, ev->ref2);
+                if (vf_map_put(&assoc, key, (uint32_t)n) < 0)
+                    goto done;
+            }
+            n++;
+        }
+    rc = 0;
+done:
+    vf_map_free(&alloc);
+    vf_map_free(&assoc);
+    free(addrs);
+    return rc;
 }
 
 static int cmp_span(const void *a, const void *b)
@@ -598,6 +688,8 @@ vpcflow_status vf_history_finish(vf_history *h, vpcflow_error *err)
     }
     if (h->nevents)
         qsort(h->events, h->nevents, sizeof *h->events, cmp_event);
+    if (resolve_eips(h) < 0)
+        return oom(err);
     /* ENIs described in a VPC the topology does not have: left out, with all their events */
     for (size_t i = 0; h->vpcs.count && i < h->nevents; i++) {
         const vf_hist_event *ev = &h->events[i].ev;
@@ -653,6 +745,11 @@ vpcflow_status vf_history_finish(vf_history *h, vpcflow_error *err)
     if (h->other_vpc)
         vf_printf(&h->notes, "history: %zu event%s of ENIs in other VPCs than the topology's ignored\n", h->other_vpc,
                   h->other_vpc == 1 ? "" : "s");
+    if (h->eip_unresolved)
+        vf_printf(&h->notes,
+                  "history: %zu Elastic IP event%s whose address or interface the history does not tell "
+                  "(no AllocateAddress or AssociateAddress for its id): skipped\n",
+                  h->eip_unresolved, h->eip_unresolved == 1 ? "" : "s");
     if (h->taken_over)
         vf_printf(&h->notes,
                   "history: %zu address%s taken by another ENI without a recorded release (the release is "

@@ -83,8 +83,12 @@ typedef enum vf_hist_op {
     VF_HEV_ATTACH,    /* attached to instance `ref` (attachment id in `ref2`) */
     VF_HEV_DETACH,    /* the attachment `ref2` (or of ENI eni) ends */
     VF_HEV_TERMINATE, /* instance `ref` terminated: its ENIs that go with it are deleted */
-    VF_HEV_DROP_DESC  /* every ENI whose description contains `ref` is deleted (a load balancer
+    VF_HEV_DROP_DESC, /* every ENI whose description contains `ref` is deleted (a load balancer
                          or NAT gateway deleted without its ENI events) */
+    VF_HEV_ALLOC,     /* Elastic IP `addr` has allocation id `alloc` (owns nothing by itself) */
+    VF_HEV_EIP_ADD,   /* an Elastic IP (addr, or by `alloc`) joins ENI eni, or the ENI of
+                         instance `ref`; `ref2` is the association id */
+    VF_HEV_EIP_DEL    /* the Elastic IP of association `ref2`, allocation `alloc` or addr leaves */
 } vf_hist_op;
 
 /* What an ENI is, as CloudTrail or Config describes it. */
@@ -105,6 +109,8 @@ typedef struct vf_hist_event {
     char eni[48];
     char ref[128];
     char ref2[48];
+    char alloc[48]; /* an Elastic IP's allocation id */
+    int has_addr;   /* EIP_ADD / EIP_DEL: addr is set */
     char region[32];
     vpcflow_addr addr;
     const vf_hist_desc *desc;  /* STATE */

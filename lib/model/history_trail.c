@@ -211,6 +211,91 @@ static vpcflow_status run_instances(const trail *c, const json_t *resp)
     return st;
 }
 
+/* Elastic IPs: an allocation pairs an id with an address; an association puts it on an ENI
+ * (named, or an instance's), a disassociation or a release takes it off. Ids are resolved over
+ * every file when the history is finished. */
+static vpcflow_status elastic_ip(const trail *c, const char *name, const json_t *req, const json_t *resp)
+{
+    vf_hist_event ev;
+    vpcflow_status st;
+    int found;
+    const char *ip = req ? str(req, "publicIp") : "";
+    if (!strcmp(name, "AllocateAddress")) {
+        ip = resp ? str(resp, "publicIp") : "";
+        base_event(c, &ev, VF_HEV_ALLOC, "");
+        snprintf(ev.alloc, sizeof ev.alloc, "%s", resp ? str(resp, "allocationId") : "");
+    } else if (!strcmp(name, "AssociateAddress")) {
+        base_event(c, &ev, VF_HEV_EIP_ADD, req ? str(req, "networkInterfaceId") : "");
+        snprintf(ev.ref, sizeof ev.ref, "%s", req ? str(req, "instanceId") : "");
+        snprintf(ev.ref2, sizeof ev.ref2, "%s", resp ? str(resp, "associationId") : "");
+        snprintf(ev.alloc, sizeof ev.alloc, "%s", req ? str(req, "allocationId") : "");
+        if (!ev.eni[0] && !ev.ref[0])
+            return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0,
+                            "Records[%zu] (%s): neither requestParameters.networkInterfaceId nor instanceId", c->index,
+                            name);
+    } else {
+        base_event(c, &ev, VF_HEV_EIP_DEL, "");
+        snprintf(ev.ref2, sizeof ev.ref2, "%s", req ? str(req, "associationId") : "");
+        snprintf(ev.alloc, sizeof ev.alloc, "%s", req ? str(req, "allocationId") : "");
+    }
+    if ((st = parse_addr(c, name, "publicIp", ip, &ev.addr, &found)))
+        return st;
+    ev.has_addr = found;
+    if (!found && !ev.alloc[0] && !ev.ref2[0])
+        return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0,
+                        "Records[%zu] (%s): no publicIp, allocationId or associationId", c->index, name);
+    return vf_history_add(c->h, &ev, c->err);
+}
+
+/* A network load balancer's addresses per AZ (an application load balancer's ENIs come with
+ * their own CreateNetworkInterface events): one interface per AZ, named after the balancer. */
+static vpcflow_status load_balancer(const trail *c, const json_t *resp)
+{
+    const json_t *lbs = json_object_get(resp, "loadBalancers");
+    vpcflow_status st = VPCFLOW_OK;
+    for (size_t i = 0; st == VPCFLOW_OK && json_is_array(lbs) && i < json_array_size(lbs); i++) {
+        const json_t *lb = json_array_get(lbs, i);
+        const char *arn = str(lb, "loadBalancerArn");
+        const char *tail = strstr(arn, ":loadbalancer/");
+        if (!tail)
+            continue;
+        tail += strlen(":loadbalancer/");
+        const json_t *azs = json_object_get(lb, "availabilityZones");
+        for (size_t k = 0; st == VPCFLOW_OK && json_is_array(azs) && k < json_array_size(azs); k++) {
+            const json_t *az = json_array_get(azs, k);
+            const json_t *la = json_object_get(az, "loadBalancerAddresses");
+            vf_hist_desc d;
+            memset(&d, 0, sizeof d);
+            snprintf(d.desc, sizeof d.desc, "ELB %s", tail);
+            snprintf(d.requester, sizeof d.requester, "amazon-elb");
+            snprintf(d.subnet, sizeof d.subnet, "%s", str(az, "subnetId"));
+            snprintf(d.az, sizeof d.az, "%s", str(az, "zoneName"));
+            snprintf(d.vpc, sizeof d.vpc, "%s", str(lb, "vpcId"));
+            vpcflow_addr addrs[8];
+            size_t n = 0;
+            for (size_t a = 0; st == VPCFLOW_OK && json_is_array(la) && a < json_array_size(la) && n + 2 <= 8; a++) {
+                const json_t *x = json_array_get(la, a);
+                st = push_addr(c, "CreateLoadBalancer", addrs, &n, str(x, "privateIPv4Address"));
+                size_t before = n;
+                if (st == VPCFLOW_OK)
+                    st = push_addr(c, "CreateLoadBalancer", addrs, &n, str(x, "ipAddress"));
+                d.has_public |= n > before;
+            }
+            if (st || !n)
+                continue;
+            vf_hist_event ev;
+            char id[48];
+            snprintf(id, sizeof id, "elb:%.24s:%.16s", tail, d.az); /* the ENI id is not in the event */
+            base_event(c, &ev, VF_HEV_STATE, id);
+            ev.desc = &d;
+            ev.addrs = addrs;
+            ev.naddrs = n;
+            st = vf_history_add(c->h, &ev, c->err);
+        }
+    }
+    return st;
+}
+
 vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t index, const json_t *rec,
                                        vpcflow_error *err)
 {
@@ -240,6 +325,9 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         "CreateNatGateway",
         "DeleteNatGateway",
         "DeleteLoadBalancer",
+        "AllocateAddress",
+        "ReleaseAddress",
+        "CreateLoadBalancer",
     };
     int known = 0;
     for (size_t i = 0; i < VF_ARRAY_LEN(wanted); i++)
@@ -319,19 +407,11 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
     }
     if (!strcmp(name, "DetachNetworkInterface"))
         return simple(&c, VF_HEV_DETACH, "", NULL, req ? str(req, "attachmentId") : "");
-    if (!strcmp(name, "AssociateAddress") || !strcmp(name, "DisassociateAddress")) {
-        /* an Elastic IP given by address, on a named ENI; one named by allocation or association
-         * id alone is not followed (docs/ownership.md) */
-        const char *ip = req ? str(req, "publicIp") : "";
-        vpcflow_addr a;
-        int found;
-        if ((st = parse_addr(&c, name, "publicIp", ip, &a, &found)) || !found || !eni[0])
-            return st;
-        vf_hist_event ev;
-        base_event(&c, &ev, name[0] == 'A' ? VF_HEV_ADD : VF_HEV_DEL, eni);
-        ev.addr = a;
-        return vf_history_add(h, &ev, err);
-    }
+    if (!strcmp(name, "AllocateAddress") || !strcmp(name, "ReleaseAddress") || !strcmp(name, "AssociateAddress") ||
+        !strcmp(name, "DisassociateAddress"))
+        return elastic_ip(&c, name, req, resp);
+    if (!strcmp(name, "CreateLoadBalancer"))
+        return resp ? load_balancer(&c, resp) : VPCFLOW_OK;
     if (!strcmp(name, "CreateNatGateway")) {
         /* the gateway's ENI has its own CreateNetworkInterface only in the service's trail: the
          * addresses here stand for it */

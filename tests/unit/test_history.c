@@ -337,6 +337,109 @@ TEST(history_nat_gateway_and_load_balancer_deletes)
     vf_history_free(h);
 }
 
+TEST(history_elastic_ips_by_id_across_files)
+{
+    /* the association names the allocation id only; the allocation is in another file, later */
+    const char
+        *
+            a = "{\"Records\":[" EV("RunInstances", "2026-11-03T01:00:00Z",
+                                    ",\"responseElements\":{\"instancesSet\":{\"items\":[{\"instanceId\":\"i-1\","
+                                    "\"networkInterfaceSet\":{"
+                                    "\"items\":[{\"networkInterfaceId\":\"eni-p\",\"privateIpAddress\":\"10.0.0.5\"}]}}"
+                                    "]}}") "," EV("AssociateAddress", "2026-11-03T02:00:00Z",
+                                                  ",\"requestParameters\":{\"allocationId\":\"eipalloc-1\","
+                                                  "\"instanceId\":\"i-1\"},\"responseElements\":{\"associationId\":"
+                                                  "\"eipassoc-1\"}") "," EV("DisassociateAddress",
+                                                                            "2026-11-03T03:00:00Z",
+                                                                            ",\"requestParameters\":{\"associationId\":"
+                                                                            "\"eipassoc-1\"}") "," EV("AssociateAddres"
+                                                                                                      "s",
+                                                                                                      "2026-11-03T04:"
+                                                                                                      "00:00Z",
+                                                                                                      ",\"requestParame"
+                                                                                                      "ters\":{"
+                                                                                                      "\"publicIp\":"
+                                                                                                      "\"3.3.3.4\","
+                                                                                                      "\"networkInterfa"
+                                                                                                      "ceId\":\"eni-"
+                                                                                                      "p\"},"
+                                                                                                      "\"responseElemen"
+                                                                                                      "ts\":{"
+                                                                                                      "\"associationId"
+                                                                                                      "\":\"eipassoc-"
+                                                                                                      "2\"}") "," EV("R"
+                                                                                                                     "e"
+                                                                                                                     "l"
+                                                                                                                     "e"
+                                                                                                                     "a"
+                                                                                                                     "s"
+                                                                                                                     "e"
+                                                                                                                     "A"
+                                                                                                                     "d"
+                                                                                                                     "d"
+                                                                                                                     "r"
+                                                                                                                     "e"
+                                                                                                                     "s"
+                                                                                                                     "s",
+                                                                                                                     "2"
+                                                                                                                     "0"
+                                                                                                                     "2"
+                                                                                                                     "6"
+                                                                                                                     "-"
+                                                                                                                     "1"
+                                                                                                                     "1"
+                                                                                                                     "-"
+                                                                                                                     "0"
+                                                                                                                     "3"
+                                                                                                                     "T"
+                                                                                                                     "0"
+                                                                                                                     "5"
+                                                                                                                     ":"
+                                                                                                                     "0"
+                                                                                                                     "0"
+                                                                                                                     ":"
+                                                                                                                     "0"
+                                                                                                                     "0"
+                                                                                                                     "Z",
+                                                                                                                     ","
+                                                                                                                     "\"requestParameters\":{\"allocationId\":\"eipalloc-2\"}") "," EV("AssociateAddress",
+                                                                                                                                                                                       "2026-11-03T06:00:00Z",
+                                                                                                                                                                                       ",\"requestParameters\":{\"allocationId\":\"eipalloc-9\",\"networkInterfaceId\":\"eni-p\"}") "]}";
+    const char *b = "{\"Records\":[" EV("AllocateAddress", "2026-11-03T09:00:00Z",
+                                        ",\"responseElements\":{\"publicIp\":\"3.3.3.3\",\"allocationId\":"
+                                        "\"eipalloc-1\"}") "," EV("AllocateAddress", "2026-11-03T00:00:00Z",
+                                                                  ",\"responseElements\":{\"publicIp\":\"3.3.3.4\","
+                                                                  "\"allocationId\":\"eipalloc-2\"}") "]}";
+    vf_history *h = history("", (const char *const[]){a, b, NULL});
+    CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T01:59:59Z"), "");
+    CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T02:30:00Z"), "ec2 i-1");
+    CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T03:00:00Z"), "");
+    CHECK_STR(owner_at(h, "3.3.3.4", "2026-11-03T04:30:00Z"), "ec2 i-1");
+    CHECK_STR(owner_at(h, "3.3.3.4", "2026-11-03T05:00:00Z"), "");
+    CHECK_STR(owner_at(h, "10.0.0.5", "2026-11-03T05:00:00Z"), "ec2 i-1"); /* the private address stays */
+    CHECK(strstr(vf_history_notes(h), "1 Elastic IP event whose address or interface the history does not tell") !=
+          NULL);
+    vf_history_free(h);
+}
+
+TEST(history_network_load_balancer)
+{
+    const char *doc = "{\"Records\":[" EV(
+        "CreateLoadBalancer", "2026-11-03T01:00:00Z",
+        ",\"responseElements\":{\"loadBalancers\":[{\"loadBalancerArn\":\"arn:aws:elasticloadbalancing:us-east-1:"
+        "123456789012:loadbalancer/net/edge/0123456789abcdef\",\"vpcId\":\"vpc-1\",\"availabilityZones\":[{"
+        "\"zoneName\":\"us-east-1a\",\"subnetId\":\"subnet-1\",\"loadBalancerAddresses\":[{\"ipAddress\":\"3.3.3.5\","
+        "\"privateIPv4Address\":\"10.0.0.40\"}]}]}]}") "," EV("DeleteLoadBalancer", "2026-11-03T02:00:00Z",
+                                                              ",\"requestParameters\":{\"loadBalancerArn\":\"arn:aws:"
+                                                              "elasticloadbalancing:us-east-1:123456789012:"
+                                                              "loadbalancer/net/edge/0123456789abcdef\"}") "]}";
+    vf_history *h = history("", (const char *const[]){doc, NULL});
+    CHECK_STR(owner_at(h, "10.0.0.40", "2026-11-03T01:30:00Z"), "elb net/edge/0123456789abcdef");
+    CHECK_STR(owner_at(h, "3.3.3.5", "2026-11-03T01:30:00Z"), "elb net/edge/0123456789abcdef");
+    CHECK_STR(owner_at(h, "10.0.0.40", "2026-11-03T02:00:00Z"), "");
+    vf_history_free(h);
+}
+
 TEST(history_lookup_events_and_config)
 {
     const char *lookup = "{\"Events\":[{\"EventName\":\"CreateNetworkInterface\",\"CloudTrailEvent\":\"{"
