@@ -20,6 +20,24 @@ int vf_payload_detect(const char *p, size_t n);
  * array of them. Returns VPCFLOW_OK, or the error (err names the line where the failing
  * document starts, or the JSON error's own line). */
 vpcflow_status vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err);
+/* The same, p[0] being on line first_line of the input (a later part of a streamed input). */
+vpcflow_status vf_payload_decode_at(const char *p, size_t n, const char *input, uint64_t first_line,
+                                    vf_payload_text *out, vpcflow_error *err);
+
+/* Finds where complete top-level documents end in a buffer that grows as the input is read,
+ * without decoding them (brackets counted outside JSON strings; a bare line ends at '\n'; gzip
+ * data takes the rest of the input), so that a long input is decoded a part at a time. Start
+ * zeroed; vf_payload_cut_scan scans what was added since the last call and returns the end of
+ * the last complete document (0: none yet); after the caller consumed p[0, used) (used at most
+ * that end), vf_payload_cut_consumed shifts the state. */
+typedef struct vf_payload_cut {
+    size_t pos;   /* bytes scanned */
+    size_t end;   /* end of the last complete document */
+    size_t depth; /* of brackets */
+    int in_str, esc, bare, rest;
+} vf_payload_cut;
+size_t vf_payload_cut_scan(vf_payload_cut *c, const char *p, size_t n);
+void vf_payload_cut_consumed(vf_payload_cut *c, size_t used);
 void vf_payload_free(vf_payload_text *t);
 
 #endif

@@ -418,7 +418,8 @@ TEST(subscription_payloads)
     r = scan1(t_file(0, "other.json", bad, strlen(bad)), (scan_opts){0});
     CHECK(r->st == VPCFLOW_ERR_INPUT);
     CHECK_STR(r->err.message,
-              "JSON input is not a CloudWatch Logs subscription payload (no awslogs, Records or logEvents)");
+              "JSON input is not a CloudWatch Logs subscription payload nor AWS CLI logs output (no awslogs, "
+              "Records, logEvents, events, results or message)");
 }
 
 TEST(directories_are_walked_in_sorted_order)
