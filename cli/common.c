@@ -156,7 +156,9 @@ static void on_diag(void *ctx, const vpcflow_diag *d)
     if (c->quiet)
         return;
     clear_progress(c);
-    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED)
+    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED && d->line)
+        fprintf(stderr, "vpcflow: %s:%llu: %s\n", d->input, (unsigned long long)d->line, d->message);
+    else if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED)
         fprintf(stderr, "vpcflow: %s: %s\n", d->input, d->message);
     else if (d->is_warning) {
         if (d->line)

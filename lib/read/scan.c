@@ -811,7 +811,8 @@ static void report_failed(scan *S, size_t skip)
     for (size_t i = 0; i < S->ninputs && S->opt.diag; i++) {
         if (!S->inputs[i].fail || i == skip)
             continue;
-        vpcflow_diag d = {VPCFLOW_DIAG_INPUT_FAILED, S->inputs[i].path, 0, S->inputs[i].fail->message};
+        vpcflow_diag d = {VPCFLOW_DIAG_INPUT_FAILED, S->inputs[i].path, S->inputs[i].fail->line,
+                          S->inputs[i].fail->message};
         S->opt.diag(S->opt.ctx, &d);
     }
 }
