@@ -1,5 +1,14 @@
-/* payload.c — decodes CloudWatch Logs subscription payloads: base64 → gzip → JSON
- * DATA_MESSAGE → logEvents[].message lines. CONTROL_MESSAGE documents are skipped. */
+/* payload.c — decodes JSON inputs into lines: CloudWatch Logs subscription payloads (base64 →
+ * gzip → JSON DATA_MESSAGE → logEvents[].message; CONTROL_MESSAGE documents are skipped), the
+ * AWS CLI's `aws logs` output (events[].message, Logs Insights rows' @message) and
+ * {"message": ...} objects; and finds where documents end in a stream (vf_payload_cut_scan).
+ *
+ *   text ─► document ─┬─ {"awslogs"|"Records"|"records"} ─► base64 ─► gzip? ─► document
+ *                     ├─ {"logEvents"} DATA_MESSAGE ─────► logEvents[].message ─┐
+ *                     ├─ {"events"} filter/get-log-events ► events[].message ───┤
+ *                     ├─ {"results"} get-query-results ───► row's @message ──────┼─► lines
+ *                     ├─ {"message"} a JSON line ─────────► message ─────────────┘
+ *                     └─ [ ... ] each element; bare base64 line; gzip data: the rest */
 #include "read/payload.h"
 
 #include "read/gzip.h"

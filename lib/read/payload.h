@@ -1,5 +1,7 @@
-/* payload.h — CloudWatch Logs subscription payloads (what Lambda, Kinesis and Firehose
- * receive) turned into flow-log text, one event message per line. */
+/* payload.h — JSON inputs turned into flow-log text, one event message per line: CloudWatch
+ * Logs subscription payloads (what Lambda, Kinesis and Firehose receive, and what Firehose
+ * writes to S3), and what the AWS CLI prints for `aws logs filter-log-events`,
+ * `get-log-events` and `get-query-results`, or JSON lines of {"message": ...}. */
 #ifndef VF_PAYLOAD_H
 #define VF_PAYLOAD_H
 
@@ -13,11 +15,15 @@ typedef struct vf_payload_text {
     size_t control_messages; /* CONTROL_MESSAGE documents skipped */
 } vf_payload_text;
 
-/* 1 when the text looks like a payload: JSON ('{' or '[') or base64 of gzip ("H4sI"). */
+/* 1 when the text looks like a payload: JSON ('{' or '['), base64 of gzip ("H4sI"), or gzip
+ * data (inside a gzip file: Firehose's gzip members, compressed again by S3 delivery). */
 int vf_payload_detect(const char *p, size_t n);
-/* Decodes every document in [p, p+n): {"awslogs":{"data":B64}}, {"Records":[{"kinesis":
- * {"data":B64}}]}, {"records":[{"data":B64}]}, a DATA_MESSAGE object, a bare B64 line, or an
- * array of them. Returns VPCFLOW_OK, or the error (err names the line where the failing
+/* Decodes every document in [p, p+n), one after the other with or without separators:
+ * {"awslogs":{"data":B64}}, {"Records":[{"kinesis":{"data":B64}}]}, {"records":[{"data":B64}]},
+ * a DATA_MESSAGE object (CONTROL_MESSAGE skipped), {"events":[{"message",...}],...} (tokens
+ * ignored), {"results":[[{"field":"@message","value":...},...]],...} (every row must hold
+ * @message), {"message":...} or {"@message":...}, a bare B64 line, an array of them, or gzip
+ * data holding them (the rest of the text). Returns VPCFLOW_OK, or the error (err names the line where the failing
  * document starts, or the JSON error's own line). */
 vpcflow_status vf_payload_decode(const char *p, size_t n, const char *input, vf_payload_text *out, vpcflow_error *err);
 /* The same, p[0] being on line first_line of the input (a later part of a streamed input). */
