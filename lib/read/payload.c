@@ -11,6 +11,7 @@
  *                     └─ [ ... ] each element; bare base64 line; gzip data: the rest */
 #include "read/payload.h"
 
+#include "base/jsonin.h"
 #include "read/gzip.h"
 #include "read/lines.h"
 
@@ -168,6 +169,24 @@ static int take_b64(builder *b, const char *s, size_t n)
     return rc;
 }
 
+/* An event's time in ms: "timestamp" (ms since the epoch), else 0. */
+static int64_t event_time(const json_t *ev)
+{
+    json_t *ts = json_object_get(ev, "timestamp");
+    return json_is_integer(ts) ? (int64_t)json_integer_value(ts) : 0;
+}
+
+/* Element i of an array of log events (logEvents, events): its message is a line. */
+static int take_event(builder *b, const char *array, size_t i, const json_t *ev)
+{
+    json_t *msg = json_object_get(ev, "message");
+    if (!json_is_string(msg)) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "%s[%zu] has no message string", array, i);
+        return -1;
+    }
+    return add_line(b, json_string_value(msg), json_string_length(msg), event_time(ev));
+}
+
 static int take_data_message(builder *b, json_t *doc)
 {
     json_t *type = json_object_get(doc, "messageType");
@@ -182,27 +201,8 @@ static int take_data_message(builder *b, json_t *doc)
     }
     size_t i;
     json_t *ev;
-    json_array_foreach(events, i, ev)
-    {
-        json_t *msg = json_object_get(ev, "message");
-        json_t *ts = json_object_get(ev, "timestamp");
-        if (!json_is_string(msg)) {
-            b->st =
-                vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "logEvents[%zu] has no message string", i);
-            return -1;
-        }
-        int64_t ms = json_is_integer(ts) ? (int64_t)json_integer_value(ts) : 0;
-        if (add_line(b, json_string_value(msg), json_string_length(msg), ms) < 0)
-            return -1;
-    }
+    json_array_foreach(events, i, ev) if (take_event(b, "logEvents", i, ev) < 0) return -1;
     return 0;
-}
-
-/* An event's time in ms: "timestamp" (ms since the epoch), else 0. */
-static int64_t event_time(json_t *ev)
-{
-    json_t *ts = json_object_get(ev, "timestamp");
-    return json_is_integer(ts) ? (int64_t)json_integer_value(ts) : 0;
 }
 
 /* `aws logs filter-log-events` / `get-log-events`: {"events":[{"timestamp","message",...}],
@@ -211,16 +211,7 @@ static int take_events(builder *b, json_t *events)
 {
     size_t i;
     json_t *ev;
-    json_array_foreach(events, i, ev)
-    {
-        json_t *msg = json_object_get(ev, "message");
-        if (!json_is_string(msg)) {
-            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "events[%zu] has no message string", i);
-            return -1;
-        }
-        if (add_line(b, json_string_value(msg), json_string_length(msg), event_time(ev)) < 0)
-            return -1;
-    }
+    json_array_foreach(events, i, ev) if (take_event(b, "events", i, ev) < 0) return -1;
     return 0;
 }
 
@@ -252,56 +243,59 @@ static int64_t insights_time(const char *s, size_t n)
 
 /* `aws logs get-query-results`: {"results":[[{"field":"@message","value":...},...],...],
  * "statistics":{...},"status":...}; each row must hold @message. */
+static int take_query_row(builder *b, size_t i, const json_t *row)
+{
+    const char *msg = NULL, *ts = NULL;
+    size_t mlen = 0, tlen = 0, k;
+    json_t *cell;
+    json_array_foreach(row, k, cell)
+    {
+        json_t *field = json_object_get(cell, "field"), *value = json_object_get(cell, "value");
+        if (!json_is_string(field) || !json_is_string(value))
+            continue;
+        if (strcmp(json_string_value(field), "@message") == 0) {
+            msg = json_string_value(value);
+            mlen = json_string_length(value);
+        } else if (strcmp(json_string_value(field), "@timestamp") == 0) {
+            ts = json_string_value(value);
+            tlen = json_string_length(value);
+        }
+    }
+    if (!msg) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0,
+                         "results[%zu] has no @message: the Logs Insights query must return @message (e.g. "
+                         "'fields @timestamp, @message')",
+                         i);
+        return -1;
+    }
+    return add_line(b, msg, mlen, ts ? insights_time(ts, tlen) : 0);
+}
+
 static int take_query_rows(builder *b, json_t *rows)
 {
     size_t i;
     json_t *row;
-    json_array_foreach(rows, i, row)
-    {
-        const char *msg = NULL, *ts = NULL;
-        size_t mlen = 0, tlen = 0, k;
-        json_t *cell;
-        json_array_foreach(row, k, cell)
-        {
-            json_t *field = json_object_get(cell, "field"), *value = json_object_get(cell, "value");
-            if (!json_is_string(field) || !json_is_string(value))
-                continue;
-            if (strcmp(json_string_value(field), "@message") == 0) {
-                msg = json_string_value(value);
-                mlen = json_string_length(value);
-            } else if (strcmp(json_string_value(field), "@timestamp") == 0) {
-                ts = json_string_value(value);
-                tlen = json_string_length(value);
-            }
-        }
-        if (!msg) {
-            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0,
-                             "results[%zu] has no @message: the Logs Insights query must return @message (e.g. "
-                             "'fields @timestamp, @message')",
-                             i);
-            return -1;
-        }
-        if (add_line(b, msg, mlen, ts ? insights_time(ts, tlen) : 0) < 0)
-            return -1;
-    }
+    json_array_foreach(rows, i, row) if (take_query_row(b, i, row) < 0) return -1;
     return 0;
+}
+
+/* Record i of a Kinesis (inner "kinesis") or Firehose (inner NULL) batch: base64 data. */
+static int take_record(builder *b, size_t i, const json_t *r, const char *inner)
+{
+    json_t *holder = inner ? json_object_get(r, inner) : (json_t *)r;
+    json_t *data = json_object_get(holder, "data");
+    if (!json_is_string(data)) {
+        b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "record %zu has no data string", i);
+        return -1;
+    }
+    return take_b64(b, json_string_value(data), json_string_length(data));
 }
 
 static int take_records(builder *b, json_t *records, const char *inner)
 {
     size_t i;
     json_t *r;
-    json_array_foreach(records, i, r)
-    {
-        json_t *holder = inner ? json_object_get(r, inner) : r;
-        json_t *data = json_object_get(holder, "data");
-        if (!json_is_string(data)) {
-            b->st = vf_error(b->err, VPCFLOW_ERR_INPUT, b->input, b->line, 0, "record %zu has no data string", i);
-            return -1;
-        }
-        if (take_b64(b, json_string_value(data), json_string_length(data)) < 0)
-            return -1;
-    }
+    json_array_foreach(records, i, r) if (take_record(b, i, r, inner) < 0) return -1;
     return 0;
 }
 
@@ -364,6 +358,80 @@ static uint64_t count_lines(const char *p, size_t from, size_t to)
 
 static int take_text(builder *b, const char *p, size_t n);
 
+/* ---- large documents, element by element ------------------------------------------- */
+
+/* A document larger than this (`aws logs filter-log-events` with every page in one output) is
+ * read element by element: its text, never its whole JSON tree, is held. */
+#define LARGE_DOC ((size_t)16 << 20)
+
+/* The length of the JSON object or array at p[0], or 0 when it does not end within n. */
+static size_t doc_length(const char *p, size_t n)
+{
+    size_t depth = 0;
+    int in_str = 0, esc = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (c == '\\')
+                esc = 1;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"')
+            in_str = 1;
+        else if (c == '{' || c == '[')
+            depth++;
+        else if ((c == '}' || c == ']') && --depth == 0)
+            return i + 1;
+    }
+    return 0;
+}
+
+static vpcflow_status large_element(void *ctx, const char *key, size_t i, const json_t *el, vpcflow_error *err)
+{
+    builder *b = ctx;
+    int rc = 0;
+    (void)err; /* b->err is the same */
+    if (!strcmp(key, "logEvents") || !strcmp(key, "events"))
+        rc = take_event(b, key, i, el);
+    else if (!strcmp(key, "results"))
+        rc = take_query_row(b, i, el);
+    else if (!strcmp(key, "Records"))
+        rc = take_record(b, i, el, "kinesis");
+    else if (!strcmp(key, "records"))
+        rc = take_record(b, i, el, NULL);
+    return rc < 0 ? b->st : VPCFLOW_OK;
+}
+
+/* The object p[0, n), one large document: the elements of its arrays of events, rows and
+ * records as they come, then what is left of it (emptied arrays, tokens) as any document. */
+static int take_large(builder *b, const char *p, size_t n)
+{
+    static const char *const keys[] = {"logEvents", "events", "results", "Records", "records", NULL};
+    vf_jin_stream s = {b->input, "a JSON document of log events", keys, large_element, b};
+    size_t len0 = b->out->len, n0 = b->out->nevents;
+    json_t *skeleton;
+    vpcflow_status st = vf_jin_stream_buf(&s, p, n, &skeleton, b->err);
+    if (st != VPCFLOW_OK) {
+        if (b->st == VPCFLOW_OK) { /* the reader's own error: its line counts from the document's */
+            b->st = st;
+            if (b->err->line)
+                b->err->line += b->line - 1;
+        }
+        return -1;
+    }
+    json_t *type = json_object_get(skeleton, "messageType");
+    if (json_is_string(type) && strcmp(json_string_value(type), "CONTROL_MESSAGE") == 0 && b->out->text) {
+        b->out->len = len0; /* its events were taken before its type was seen */
+        b->out->nevents = n0;
+        memset(b->out->text + len0, 0, VF_PAD);
+    }
+    int rc = take_document(b, skeleton);
+    json_decref(skeleton);
+    return rc;
+}
+
 /* Gzip members at the top level (CloudWatch Logs payloads that Firehose wrote to S3 as they
  * came, inside a file S3 compression gzipped again): all of the rest, decompressed within the
  * payload limits, read as documents. */
@@ -411,7 +479,11 @@ static int take_text(builder *b, const char *p, size_t n)
         counted = i;
         if (vf_is_gzip((const unsigned char *)p + i, n - i))
             return take_gzip(b, p + i, n - i);
-        if (p[i] == '{' || p[i] == '[') {
+        size_t large = p[i] == '{' && n - i > LARGE_DOC ? doc_length(p + i, n - i) : 0;
+        if (large > LARGE_DOC) {
+            rc = take_large(b, p + i, large);
+            i += large;
+        } else if (p[i] == '{' || p[i] == '[') {
             json_error_t je;
             json_t *doc = json_loadb(p + i, n - i, JSON_DISABLE_EOF_CHECK, &je);
             if (!doc && json_error_code(&je) == json_error_out_of_memory) {

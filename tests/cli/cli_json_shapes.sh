@@ -20,6 +20,8 @@ command -v python3 >/dev/null || { echo "python3 is needed"; exit 1; }
 TMP=$(mktemp -d /tmp/vpcflow-cli-json-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+TIME=/usr/bin/time
+[ -x "$TIME" ] || { echo "GNU time (/usr/bin/time) is needed"; exit 1; }
 
 TREE=$EXAMPLES/vpc/AWSLogs
 TOPO=$EXAMPLES/vpc/topology
@@ -137,4 +139,45 @@ for input in "$TMP/long.jsonl" -; do
     [ "$(cat "$TMP/got")" = "59999 $((60000 * 60001 / 2 - 45000))" ] || fail "long.jsonl ($input): $(cat "$TMP/got")"
     grep -q ":45000: field 4 (srcaddr): " "$TMP/err" || fail "long.jsonl's bad event ($input): $(cat "$TMP/err")"
 done
+
+# One document over 16 MiB (filter-log-events with every page in one output; a DATA_MESSAGE and
+# a CONTROL_MESSAGE as large) is read element by element: the same records as the JSON lines,
+# the control message's events skipped although they come before its type, the bad event named
+# by its number, a syntax error by its line in the file, and the whole JSON tree never held
+python3 - "$TMP" <<'EOF'
+import json, sys
+tmp = sys.argv[1]
+lines = [json.loads(l) for l in open(tmp + "/long.jsonl")]
+evs = [{"logStreamName": l["logStream"], "timestamp": l["timestamp"], "message": l["message"],
+        "ingestionTime": l["timestamp"] + 9, "eventId": "%056d" % i} for i, l in enumerate(lines)]
+json.dump({"events": evs, "searchedLogStreams": [{"logStreamName": "eni-0a1b2c3d4e5f60001-all"}],
+           "nextToken": "Bxkq6k"}, open(tmp + "/large.json", "w"), indent=4)
+with open(tmp + "/large-dm.json", "w") as f:
+    json.dump({"logEvents": evs, "owner": "1", "messageType": "CONTROL_MESSAGE"}, f)
+    json.dump({"logEvents": evs, "owner": "1", "messageType": "DATA_MESSAGE"}, f)
+text = open(tmp + "/large.json").read()
+cut = text.index("\n", len(text) // 2)  # a line's end, outside any string
+open(tmp + "/large-bad.json", "w").write(text[:cut] + "}" + text[cut:])
+open(tmp + "/large-bad.line", "w").write("%d\n" % (text[:cut].count("\n") + 1))
+EOF
+[ "$(stat -c %s "$TMP/large.json")" -gt $((16 << 20)) ] || fail "large.json is not over 16 MiB"
+"$VPCFLOW" cat "$TMP/long.jsonl" >"$TMP/want.cat" 2>/dev/null
+for f in large.json large-dm.json; do
+    rc=0
+    "$TIME" -f "%M" -o "$TMP/rss" "$VPCFLOW" cat "$TMP/$f" >"$TMP/got.cat" 2>"$TMP/err" || rc=$?
+    [ $rc = 0 ] || fail "$f: exit $rc: $(cat "$TMP/err")"
+    cmp -s "$TMP/want.cat" "$TMP/got.cat" || fail "$f differs: $(diff "$TMP/want.cat" "$TMP/got.cat" | head -5)"
+    grep -q ":45000: field 4 (srcaddr): " "$TMP/err" || fail "$f's bad event: $(cat "$TMP/err")"
+    size=$(($(stat -c %s "$TMP/$f") / 1024))
+    rss=$(tail -1 "$TMP/rss")
+    echo "$f: $((size / 1024)) MiB, peak RSS $((rss / 1024)) MiB"
+    if [ -z "${ASAN_OPTIONS:-}" ] && [ "$rss" -gt $((size * 3)) ]; then
+        fail "$f: peak RSS ${rss} KiB over 3 times its ${size} KiB"
+    fi
+done
+rc=0
+"$VPCFLOW" cat "$TMP/large-bad.json" >/dev/null 2>"$TMP/err" || rc=$?
+line=$(cat "$TMP/large-bad.line")
+[ $rc = 2 ] || fail "large-bad.json: exit $rc: $(cat "$TMP/err")"
+grep -q "^vpcflow: $TMP/large-bad.json:$line:[0-9]*: " "$TMP/err" || fail "large-bad.json (line $line): $(cat "$TMP/err")"
 echo ok
