@@ -478,6 +478,48 @@ TEST(aws_cli_json_shapes_decode_to_their_messages)
     CHECK_STR(err.message, "events[0] has no message string");
 }
 
+/* A document over 16 MiB is read element by element: the same lines and event times as a
+ * small one; a CONTROL_MESSAGE's events go, though they come before its type. */
+TEST(a_large_document_decodes_element_by_element)
+{
+    size_t n = 170000, cap = 2 * n * 128 + 4096, len = 0;
+    char *doc = malloc(cap);
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    for (int control = 1; control >= 0; control--) {
+        len += (size_t)snprintf(doc + len, cap - len, "{\"logEvents\":[");
+        for (size_t i = 0; i < n; i++)
+            len +=
+                (size_t)snprintf(doc + len, cap - len,
+                                 "%s{\"id\":\"%zu\",\"timestamp\":%zu,\"message\":\"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 "
+                                 "1 %zu 1 2 ACCEPT OK\"}",
+                                 i ? "," : "", i, 1501236000000 + i, i);
+        len += (size_t)snprintf(doc + len, cap - len, "],\"messageType\":\"%s\"}\n",
+                                control ? "CONTROL_MESSAGE" : "DATA_MESSAGE");
+    }
+    CHECK(len > (size_t)2 * (16 << 20));
+    vf_payload_text t;
+    vpcflow_error err;
+    CHECK(vf_payload_decode(doc, len, "large.json", &t, &err) == VPCFLOW_OK);
+    CHECK_EQ_U64(t.nevents, n);
+    CHECK_EQ_U64(t.control_messages, 1);
+    CHECK_EQ_I64(t.event_ms[0], 1501236000000);
+    CHECK_EQ_I64(t.event_ms[n - 1], 1501236000000 + (int64_t)n - 1);
+    const char *last = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 169999 1 2 ACCEPT OK\n";
+    CHECK(t.len > strlen(last) && memcmp(t.text + t.len - strlen(last), last, strlen(last)) == 0);
+    CHECK(memcmp(t.text, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 0 1 2 ACCEPT OK\n", 52) == 0);
+    vf_payload_free(&t);
+    /* a syntax error in the second document (brackets still balanced): named by its line */
+    char *comma = strstr(doc + len - 1000, "},{");
+    CHECK(comma != NULL);
+    if (comma)
+        comma[1] = ';';
+    CHECK(vf_payload_decode_at(doc, len, "large.json", 10, &t, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_EQ_U64(err.line, 11);
+    free(doc);
+}
+
 /* Where documents end, found as the text arrives a byte at a time: brackets inside strings
  * (escaped quotes too) do not count, a bare line ends at its newline, gzip data takes the rest. */
 TEST(payload_cut_finds_where_documents_end)
