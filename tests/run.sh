@@ -62,11 +62,12 @@ FAILED_NAMES=()
 LOG=$(mktemp -d /tmp/vpcflow-run-XXXXXX)
 trap 'rm -rf "$LOG"' EXIT
 
-# Golden cases valgrind runs: every command, every reader (plain, gzip, stdin, payload,
-# CloudWatch export, S3 tree with topology), error paths. A name missing here fails.
+# Golden cases valgrind runs: every command, every reader (plain, gzip, stdin, payload, JSON
+# lines read in parts, CloudWatch export, S3 tree with topology), error paths. A name missing
+# here fails.
 VALGRIND_GOLDEN="alerts-bad-rules alerts-crafted alerts-watch-payload cat-default cat-malformed cat-stdin-gzip
-    cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers summary-bad-topology
-    summary-example-table timeline-csv top-json-owner usage-unknown-option"
+    cat-cli-jsonl-bad-line cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers
+    summary-bad-topology summary-example-table timeline-csv top-json-owner usage-unknown-option"
 # Scripts the TSan build runs: thread counts varied, multi-file trees, watch's reader thread.
 TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth"
 # Scripts that check the sources rather than a build: run once, with the first build.
