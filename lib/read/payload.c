@@ -409,7 +409,7 @@ static vpcflow_status large_element(void *ctx, const char *key, size_t i, const 
 static int take_large(builder *b, const char *p, size_t n)
 {
     static const char *const keys[] = {"logEvents", "events", "results", "Records", "records", NULL};
-    vf_jin_stream s = {b->input, "a JSON document of log events", keys, large_element, b};
+    vf_jin_stream s = {b->input, "a JSON document of log events", keys, large_element, b, 0};
     size_t len0 = b->out->len, n0 = b->out->nevents;
     json_t *skeleton;
     vpcflow_status st = vf_jin_stream_buf(&s, p, n, &skeleton, b->err);
