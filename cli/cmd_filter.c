@@ -170,7 +170,7 @@ int cmd_filter(int argc, char **argv)
             return EXIT_INPUT;
         switch (opt) {
         case 'o':
-            if (record_out_parse_kind(optarg, 1, &c.out.kind) < 0)
+            if (record_out_parse_kind(optarg, 1, 0, &c.out.kind) < 0)
                 return cli_usage("filter", "--output takes line, text, csv or jsonl, not '%s'", optarg);
             kind_given = 1;
             break;

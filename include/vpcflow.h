@@ -738,6 +738,16 @@ VPCFLOW_API vpcflow_status vpcflow_convert_run(const char *const *paths, size_t 
                                                const vpcflow_convert_options *options, vpcflow_convert_stats *stats,
                                                vpcflow_error *err);
 
+/* ---- Elastic Common Schema documents (docs/ecs.md) ------------------------------------ */
+
+/* Renders rec as one JSON document on one line, ending in '\n': the fields and values of
+ * Filebeat's AWS VPC flow-log parser in its ECS mode (source.ip, event.outcome, aws.vpcflow.*,
+ * ...), then e's enrichment under vpcflow.* (e NULL or unclassified: none). With bulk_index
+ * not NULL, the Elasticsearch _bulk action line {"index":{"_index":bulk_index}} comes first.
+ * Returns the length needed; writes at most cap bytes (no NUL). Allocates nothing. */
+VPCFLOW_API size_t vpcflow_ecs_render(const vpcflow_record *rec, const vpcflow_enriched *e, const char *bulk_index,
+                                      char *buf, size_t cap);
+
 /* ---- SQL for every report (docs/sql.md) ----------------------------------------------- */
 
 typedef enum vpcflow_dialect { VPCFLOW_SQL_POSTGRES, VPCFLOW_SQL_DUCKDB, VPCFLOW_SQL_ATHENA } vpcflow_dialect;
