@@ -26,7 +26,9 @@ const char cmd_cat_help[] =
     "                     Bytes that are not UTF-8 are copied as they are to text and csv,\n"
     "                     and written as U+FFFD in jsonl, ecs and es-bulk (always valid JSON)\n"
     "  -f, --fields LIST  print these fields, in this order (AWS names, comma separated);\n"
-    "                     a field a record's format lacks is printed as no value.\n"
+    "                     a field a record's format lacks is printed as no value; a\n"
+    "                     name that is no AWS field must be a column of the first\n"
+    "                     input's format (its header line, or --format): else an error.\n"
     "                     Default: the fields of each record's own format (for csv: the\n"
     "                     format of the first input's first line, and a warning for\n"
     "                     each later format with columns that header leaves out)\n"
@@ -109,6 +111,8 @@ static int cat_scan(record_out *c, cli_common *common, cli_analysis *an, char **
     c->enrich = NULL;
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
+    if (!write_failed && cli_no_records(&stats, paths, npaths))
+        return EXIT_NO_RECORDS;
     return cli_finish(common, write_failed);
 }
 
@@ -172,8 +176,12 @@ int cmd_cat(int argc, char **argv)
         return cli_usage("cat", "--fields does not apply to --output ecs or es-bulk (documents hold every field)");
     if (fields) {
         int frc = record_out_set_fields(&c, fields);
-        if (frc != EXIT_OK)
+        if (frc == EXIT_OK)
+            frc = record_out_check_fields(&c, argv + optind, argc - optind, common.format);
+        if (frc != EXIT_OK) {
+            record_out_free(&c);
             return frc;
+        }
     }
     c.quiet = common.quiet;
     int rc = record_out_start(&c, argv + optind, argc - optind, common.format);

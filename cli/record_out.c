@@ -17,6 +17,45 @@ int record_out_set_fields(record_out *ro, const char *fields)
     return st == VPCFLOW_OK ? EXIT_OK : cli_fail(st, &err);
 }
 
+static int format_has(const vpcflow_format *fmt, const char *name)
+{
+    for (size_t i = 0; fmt && i < vpcflow_format_columns(fmt); i++)
+        if (strcmp(vpcflow_format_column_name(fmt, i), name) == 0)
+            return 1;
+    return 0;
+}
+
+int record_out_check_fields(const record_out *ro, char **paths, int npaths, const char *format)
+{
+    vpcflow_format *fmt = NULL;
+    int peeked = 0, rc = EXIT_OK;
+    for (size_t i = 0; ro->cols && i < vpcflow_columns_count(ro->cols) && rc == EXIT_OK; i++) {
+        const char *name = vpcflow_columns_name(ro->cols, i);
+        if (vpcflow_field_lookup(name, strlen(name)) >= 0)
+            continue;
+        if (!peeked) {
+            peeked = 1;
+            vpcflow_error err;
+            if (vpcflow_peek_format((const char *const *)paths, (size_t)npaths, format, &fmt, &err) != VPCFLOW_OK)
+                return EXIT_OK; /* the scan says what is wrong with the input */
+        }
+        if (format_has(fmt, name))
+            continue;
+        int near = vpcflow_field_nearest(name, strlen(name));
+        const char *first = strcmp(paths[0], "-") ? paths[0] : "standard input";
+        if (near >= 0)
+            cli_error("--fields: unknown field '%s' (did you mean %s?); see 'vpcflow help fields'", name,
+                      vpcflow_field_name((vpcflow_field)near));
+        else
+            cli_error("--fields: unknown field '%s': not an AWS flow-log field (see 'vpcflow help fields'), nor a "
+                      "column of the format of %s",
+                      name, first);
+        rc = EXIT_INPUT;
+    }
+    vpcflow_format_free(fmt);
+    return rc;
+}
+
 int record_out_parse_kind(const char *s, int allow_line, int allow_ecs, int *kind)
 {
     if (allow_line && strcmp(s, "line") == 0)

@@ -47,6 +47,12 @@ int record_out_parse_kind(const char *s, int allow_line, int allow_ecs, int *kin
  * status, EXIT_OK on success (a message was printed otherwise). */
 int record_out_set_fields(record_out *ro, const char *fields);
 
+/* After --fields: a name that is no AWS field must be a column of the first input's format
+ * (its header line, or --format): else it is a misspelling or the wrong name, and the column
+ * would print no value on every line. Returns an exit status, EXIT_OK on success (a message
+ * naming the field meant, when one is near, was printed otherwise). */
+int record_out_check_fields(const record_out *ro, char **paths, int npaths, const char *format);
+
 /* Writes the csv header (columns from --fields, else from the first input's format, else,
  * for stdin, from the first record) and opens the ordered writer. Returns an exit status,
  * EXIT_OK on success. */

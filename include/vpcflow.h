@@ -144,6 +144,10 @@ VPCFLOW_API int vpcflow_field_version(vpcflow_field f); /* the flow-log version 
 /* Field id of an AWS field name ("pkt-srcaddr"), or -1. Underscores are accepted for hyphens
  * (Parquet and Athena spell them so). */
 VPCFLOW_API int vpcflow_field_lookup(const char *name, size_t len);
+/* The field a misspelt name most likely means ("dstprot", "src-addr", "Bytes"): the known
+ * field at the smallest edit distance (a swap of neighbours counts one), at most 2 edits away
+ * (1 for names of up to 3 bytes), the first in field order on a tie; -1 when none is. */
+VPCFLOW_API int vpcflow_field_nearest(const char *name, size_t len);
 
 enum { VPCFLOW_ACTION_ACCEPT = 1, VPCFLOW_ACTION_REJECT = 2 };
 enum { VPCFLOW_STATUS_OK = 1, VPCFLOW_STATUS_NODATA = 2, VPCFLOW_STATUS_SKIPDATA = 3 };
