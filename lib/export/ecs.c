@@ -13,6 +13,7 @@
  */
 #include "base/internal.h"
 #include "base/text.h"
+#include "export/schema.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -152,17 +153,30 @@ static int64_t time_ms(const vpcflow_record *rec, vpcflow_field f)
     return secs * 1000;
 }
 
-static void jw_time(jw *w, const char *path, int64_t ms)
+/* A time as ISO-8601 UTC to the millisecond into buf; returns its length, 0 when it has none. */
+static size_t iso_time(int64_t ms, char *buf, size_t cap)
 {
     int64_t secs = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
     time_t tt = (time_t)secs;
     struct tm tm;
-    char buf[64];
     if (!gmtime_r(&tt, &tm))
-        return;
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    n += (size_t)snprintf(buf + n, sizeof buf - n, ".%03dZ", (int)(ms - secs * 1000));
-    jw_str(w, path, buf, n);
+        return 0;
+    size_t n = strftime(buf, cap, "%Y-%m-%dT%H:%M:%S", &tm);
+    int frac = (int)(ms - secs * 1000);
+    if (!n || n + 6 > cap)
+        return 0;
+    buf[n++] = '.';
+    buf[n++] = (char)('0' + frac / 100);
+    buf[n++] = (char)('0' + frac / 10 % 10);
+    buf[n++] = (char)('0' + frac % 10);
+    buf[n++] = 'Z';
+    return n;
+}
+
+static void jw_time_text(jw *w, const char *path, const char *text, size_t n)
+{
+    if (n)
+        jw_str(w, path, text, n);
 }
 
 static const char *transport_name(uint32_t protocol)
@@ -228,12 +242,15 @@ static uint64_t number_of(const vpcflow_record *rec, vpcflow_field f)
 
 static void event_part(jw *w, const vpcflow_record *rec)
 {
-    int64_t stamp = has(rec, VPCFLOW_F_END)     ? time_ms(rec, VPCFLOW_F_END)
-                    : has(rec, VPCFLOW_F_START) ? time_ms(rec, VPCFLOW_F_START)
-                    : rec->event_ms             ? rec->event_ms
-                                                : -1;
-    if (stamp >= 0)
-        jw_time(w, "@timestamp", stamp);
+    char start[48], end[48], other[48];
+    size_t nstart = has(rec, VPCFLOW_F_START) ? iso_time(time_ms(rec, VPCFLOW_F_START), start, sizeof start) : 0;
+    size_t nend = has(rec, VPCFLOW_F_END) ? iso_time(time_ms(rec, VPCFLOW_F_END), end, sizeof end) : 0;
+    if (nend)
+        jw_time_text(w, "@timestamp", end, nend);
+    else if (nstart)
+        jw_time_text(w, "@timestamp", start, nstart);
+    else if (rec->event_ms)
+        jw_time_text(w, "@timestamp", other, iso_time(rec->event_ms, other, sizeof other));
     jw_cstr(w, "ecs.version", "8.11.0");
     jw_cstr(w, "event.kind", "event");
     jw_key(w, "event.category");
@@ -247,10 +264,8 @@ static void event_part(jw *w, const vpcflow_record *rec)
         jw_cstr(w, "event.action", action == VPCFLOW_ACTION_ACCEPT ? "accept" : "reject");
         jw_cstr(w, "event.outcome", action == VPCFLOW_ACTION_ACCEPT ? "success" : "failure");
     }
-    if (has(rec, VPCFLOW_F_START))
-        jw_time(w, "event.start", time_ms(rec, VPCFLOW_F_START));
-    if (has(rec, VPCFLOW_F_END))
-        jw_time(w, "event.end", time_ms(rec, VPCFLOW_F_END));
+    jw_time_text(w, "event.start", start, nstart);
+    jw_time_text(w, "event.end", end, nend);
     field_str(w, rec, VPCFLOW_F_REJECT_REASON, "event.reason");
     jw_cstr(w, "event.module", "aws");
     jw_cstr(w, "event.dataset", "aws.vpcflow");
@@ -294,9 +309,10 @@ static void network_part(jw *w, const vpcflow_record *rec)
     if (has(rec, VPCFLOW_F_SRCADDR))
         jw_cstr(w, "network.type", vpcflow_addr_is_v4(rec->srcaddr) ? "ipv4" : "ipv6");
     if (has(rec, VPCFLOW_F_PROTOCOL)) {
-        char num[16];
-        int n = snprintf(num, sizeof num, "%u", rec->protocol);
-        jw_str(w, "network.iana_number", num, (size_t)n);
+        jw_key(w, "network.iana_number");
+        vf_putc(w->t, '"');
+        vf_put_u64(w->t, rec->protocol);
+        vf_putc(w->t, '"');
         const char *name = transport_name(rec->protocol);
         if (name)
             jw_cstr(w, "network.transport", name);
@@ -410,19 +426,15 @@ static void aws_part(jw *w, const vpcflow_record *rec)
         vpcflow_str s = text_of(rec, (vpcflow_field)f);
         if (!s.ptr)
             continue;
-        char key[96];
-        snprintf(key, sizeof key, "aws.vpcflow.%s", vpcflow_field_name((vpcflow_field)f));
-        for (char *p = key + 12; *p; p++)
-            if (*p == '-')
-                *p = '_';
+        const char *name = vf_column_at((size_t)f)->name; /* the AWS name with '_' for '-' */
+        jw_key_split(w, "aws.vpcflow", name, strlen(name));
         vpcflow_field_type type = vpcflow_field_type_of((vpcflow_field)f);
         if (type == VPCFLOW_T_STRING || type == VPCFLOW_T_ENUM || !has(rec, (vpcflow_field)f))
-            jw_str(w, key, s.ptr, s.len);
-        else if (type == VPCFLOW_T_ADDR) {
-            jw_key(w, key);
+            vf_put_json_str(w->t, s.ptr, s.len);
+        else if (type == VPCFLOW_T_ADDR)
             put_addr(w->t, addr_of(rec, (vpcflow_field)f));
-        } else
-            jw_u64(w, key, number_of(rec, (vpcflow_field)f));
+        else
+            vf_put_u64(w->t, number_of(rec, (vpcflow_field)f));
         if (f == VPCFLOW_F_TCP_FLAGS && has(rec, VPCFLOW_F_TCP_FLAGS))
             tcp_flags_array(w, rec->tcp_flags);
     }
