@@ -9,8 +9,10 @@
 #include <stdint.h>
 
 /* Exit statuses (documented in `vpcflow --help`). EXIT_PARTIAL: the output covers only what
- * could be read; some inputs could not be read, or not wholly (each is named on stderr). */
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_PARTIAL = 3 };
+ * could be read; some inputs could not be read, or not wholly (each is named on stderr).
+ * EXIT_NO_RECORDS: the inputs were read and hold no flow-log record at all (an empty directory,
+ * the wrong folder, files that are not flow logs, only header lines). */
+enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_INPUT = 2, EXIT_PARTIAL = 3, EXIT_NO_RECORDS = 4 };
 
 typedef struct cli_common {
     const char *format;
@@ -65,6 +67,9 @@ int cli_common_opt(cli_common *c, int opt, const char *arg);
 void cli_scan_options(cli_common *c, vpcflow_scan_options *o);
 /* Prints what the scan found worth saying (malformed total) and clears the progress line. */
 void cli_after_scan(cli_common *c, const vpcflow_scan_stats *s);
+/* After a scan that succeeded: when it read no record at all (no OK, NODATA or SKIPDATA
+ * record) and no input failed, prints what was found instead and returns 1; else 0. */
+int cli_no_records(const vpcflow_scan_stats *s, char **paths, int npaths);
 /* The exit status of a command whose scan succeeded: EXIT_PARTIAL when some inputs could not
  * be read (wholly), else EXIT_OK. */
 int cli_done(const cli_common *c);

@@ -247,6 +247,10 @@ int cmd_alerts(int argc, char **argv)
         return cli_fail(st, &err);
     }
     cli_after_scan(&c.common, vpcflow_alerts_stats(list));
+    if (cli_no_records(vpcflow_alerts_stats(list), argv + optind, argc - optind)) {
+        vpcflow_alerts_free(list);
+        return EXIT_NO_RECORDS;
+    }
     uint64_t evicted = vpcflow_alerts_evicted(list);
     if (evicted && !c.common.quiet)
         cli_warn("%llu key%s forgotten (the least recently seen) to stay within --memory: their alerts may be "

@@ -119,6 +119,8 @@ int cmd_convert(int argc, char **argv)
         return cli_fail(st, &err);
     }
     cli_after_scan(&common, &stats.scan);
+    if (cli_no_records(&stats.scan, argv + optind, argc - optind))
+        return EXIT_NO_RECORDS;
     if (!stats.has_enis && !an.no_dedup && !common.quiet)
         cli_warn("no --enis or --topology: ENI facts (dedup_eni, nat_peer) were learned from these inputs "
                  "only; give --enis so that separate conversions agree");

@@ -35,19 +35,25 @@ const char cmd_filter_help[] =
     "    srcaddr=10.0.0.0/8 dstaddr!=2001:db8::/32 bytes>=1000000\n"
     "    flow-direction=egress pkt-dst-aws-service=S3  instance-id=-   (- : no value)\n"
     "    A pattern is in this form when it starts with a field name and an operator;\n"
-    "    quote a term to search for such text (\"action=REJECT\").\n"
+    "    quote a term to search for such text (\"action=REJECT\"). A pattern that is one\n"
+    "    unquoted name<op>value whose name is no field (dstprot=22) is an error naming\n"
+    "    the field meant, not a term that would silently match nothing.\n"
     "\n"
     "Options:\n"
     "  -o, --output KIND  line (default): the input line as it is; text: normalized, the\n"
     "                     AWS layout; csv; jsonl (like 'vpcflow cat')\n"
     "  -f, --fields LIST  print these fields (AWS names, comma separated); implies text\n"
-    "                     output unless --output says otherwise\n"
+    "                     output unless --output says otherwise. A name that is no AWS\n"
+    "                     field must be a column of the first input's format, else an error\n"
     "  -c, --count        print only the number of matching records\n"
     "  -v, --invert       select the records that do not match\n"
     "\n"
     "A PATTERN that starts with '-' needs '--' before it: vpcflow filter -- -ACCEPT flows.log\n"
     "Exit status: 0 when the scan succeeds, even if no record matches; 2 for a bad pattern\n"
     "(its column is shown) or bad usage; 1 when an input cannot be read.\n"
+    "\n"
+    "A PATH that holds no record at all (an empty directory, files that are not flow logs)\n"
+    "exits with status 4; a PATTERN that matches none of the records read exits with 0.\n"
     "\n"
     "Examples:\n"
     "  vpcflow filter 'action=REJECT dstport=22,3389' AWSLogs/\n"
@@ -140,12 +146,14 @@ static int run_scan(filter_ctx *c, cli_common *common, char **paths, int npaths)
     vpcflow_sink sink = {filter_open, filter_record, filter_chunk_end, filter_close, c, NULL};
     vpcflow_scan_stats stats;
     vpcflow_status st = vpcflow_scan((const char *const *)paths, (size_t)npaths, &o, &sink, &stats, &err);
-    if (st == VPCFLOW_OK && c->count_only)
-        printf("%llu\n", (unsigned long long)c->matched);
     int write_failed = record_out_finish(&c->out);
     cli_after_scan(common, &stats);
     if (st != VPCFLOW_OK && st != VPCFLOW_ERR_STOPPED)
         return cli_fail(st, &err);
+    if (!write_failed && cli_no_records(&stats, paths, npaths))
+        return EXIT_NO_RECORDS; /* nothing read: not the same as nothing matched */
+    if (c->count_only)
+        write_failed |= printf("%llu\n", (unsigned long long)c->matched) < 0 || fflush(stdout) != 0;
     return cli_finish(common, write_failed);
 }
 
@@ -170,7 +178,7 @@ int cmd_filter(int argc, char **argv)
             return EXIT_INPUT;
         switch (opt) {
         case 'o':
-            if (record_out_parse_kind(optarg, 1, &c.out.kind) < 0)
+            if (record_out_parse_kind(optarg, 1, 0, &c.out.kind) < 0)
                 return cli_usage("filter", "--output takes line, text, csv or jsonl, not '%s'", optarg);
             kind_given = 1;
             break;
@@ -209,7 +217,10 @@ int cmd_filter(int argc, char **argv)
     c.filter = f;
     if (fields) {
         int frc = record_out_set_fields(&c.out, fields);
+        if (frc == EXIT_OK)
+            frc = record_out_check_fields(&c.out, argv + optind, argc - optind, common.format);
         if (frc != EXIT_OK) {
+            record_out_free(&c.out);
             vpcflow_filter_free(f);
             return frc;
         }

@@ -189,5 +189,7 @@ int cmd_load(int argc, char **argv)
         return cli_fail(st, &err);
     }
     fprintf(stderr, "vpcflow: %s\n", buf);
+    if (!s.files_skipped && cli_no_records(&s.scan, argv + optind, argc - optind))
+        return EXIT_NO_RECORDS; /* files loaded again are skipped: that is not this case */
     return s.files_failed ? EXIT_PARTIAL : EXIT_OK;
 }

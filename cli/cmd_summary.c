@@ -91,6 +91,10 @@ int cmd_summary(int argc, char **argv)
         return cli_fail(st, &err);
     }
     cli_after_scan(&common, vpcflow_summary_stats(s));
+    if (cli_no_records(vpcflow_summary_stats(s), argv + optind, argc - optind)) {
+        vpcflow_summary_free(s);
+        return EXIT_NO_RECORDS;
+    }
     int rc = vpcflow_summary_write(s, &bill, json ? VPCFLOW_OUTPUT_JSON : VPCFLOW_OUTPUT_TABLE, stdout);
     vpcflow_summary_free(s);
     return cli_finish(&common, rc < 0 || fflush(stdout) != 0);

@@ -157,6 +157,10 @@ static int run(int argc, char **argv, int timeline)
         return cli_fail(st, &err);
     }
     cli_after_scan(&common, vpcflow_rows_stats(rows));
+    if (cli_no_records(vpcflow_rows_stats(rows), argv + optind, argc - optind)) {
+        vpcflow_rows_free(rows);
+        return EXIT_NO_RECORDS;
+    }
     int rc = vpcflow_rows_write(rows, kind, stdout);
     vpcflow_rows_free(rows);
     return cli_finish(&common, rc < 0 || fflush(stdout) != 0);

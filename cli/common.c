@@ -227,6 +227,60 @@ void cli_after_scan(cli_common *c, const vpcflow_scan_stats *s)
     }
 }
 
+/* A list of phrases joined by ", ". */
+typedef struct what_list {
+    char *buf;
+    size_t cap, len;
+} what_list;
+
+static void what_add(what_list *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void what_add(what_list *w, const char *fmt, ...)
+{
+    if (w->len + 3 >= w->cap)
+        return;
+    if (w->len)
+        w->len += (size_t)snprintf(w->buf + w->len, w->cap - w->len, ", ");
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        w->len = (w->len + (size_t)n < w->cap ? w->len + (size_t)n : w->cap - 1);
+}
+
+int cli_no_records(const vpcflow_scan_stats *s, char **paths, int npaths)
+{
+    if (s->records || s->records_nodata || s->records_skipdata)
+        return 0;
+    if (s->inputs_failed && s->inputs_failed >= s->inputs)
+        return 0; /* nothing could be read: each input was named, and the status says so */
+    char where[1100], what[600];
+    const char *first = npaths > 0 ? (strcmp(paths[0], "-") ? paths[0] : "standard input") : "the inputs";
+    if (npaths > 1)
+        snprintf(where, sizeof where, "%s and %d more path%s", first, npaths - 1, npaths > 2 ? "s" : "");
+    else
+        snprintf(where, sizeof where, "%s", first);
+    if (!s->inputs) {
+        cli_error("no flow-log records: %s %s no files (an empty directory?)", where, npaths > 1 ? "hold" : "holds");
+        return 1;
+    }
+    what_list w = {what, sizeof what, 0};
+    unsigned long long n = (unsigned long long)s->inputs, bad = (unsigned long long)s->records_malformed;
+    if (n > 1 || npaths > 1)
+        what_add(&w, "%llu files read", n);
+    if (s->inputs_failed)
+        what_add(&w, "%llu could not be read (named above)", (unsigned long long)s->inputs_failed);
+    if (bad)
+        what_add(&w, "%llu malformed line%s (not flow logs? logs without a header line need --format)", bad,
+                 bad == 1 ? "" : "s");
+    else if (s->headers)
+        what_add(&w, "only header lines");
+    else if (!s->inputs_failed)
+        what_add(&w, n > 1 ? "all empty" : "empty");
+    cli_error("no flow-log records in %s: %s", where, what);
+    return 1;
+}
+
 int cli_done(const cli_common *c)
 {
     return c->inputs_failed ? EXIT_PARTIAL : EXIT_OK;

@@ -38,7 +38,10 @@ static const char main_help[] =
     "  2  bad input or usage: unknown option, bad pattern or format, corrupt or truncated\n"
     "     gzip or Parquet, a malformed line with --strict\n"
     "  3  partial result: some inputs could not be read, or not wholly (each is named on\n"
-    "     stderr, what was read counts; --strict makes the first one fatal instead)\n";
+    "     stderr, what was read counts; --strict makes the first one fatal instead)\n"
+    "  4  no records: the inputs hold no flow-log record at all (an empty directory, the\n"
+    "     wrong folder, files that are not flow logs, only header lines); NODATA and\n"
+    "     SKIPDATA records are records. A filter that matches nothing is not this: 0\n";
 
 static void help_fields(void)
 {

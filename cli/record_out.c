@@ -17,10 +17,53 @@ int record_out_set_fields(record_out *ro, const char *fields)
     return st == VPCFLOW_OK ? EXIT_OK : cli_fail(st, &err);
 }
 
-int record_out_parse_kind(const char *s, int allow_line, int *kind)
+static int format_has(const vpcflow_format *fmt, const char *name)
+{
+    for (size_t i = 0; fmt && i < vpcflow_format_columns(fmt); i++)
+        if (strcmp(vpcflow_format_column_name(fmt, i), name) == 0)
+            return 1;
+    return 0;
+}
+
+int record_out_check_fields(const record_out *ro, char **paths, int npaths, const char *format)
+{
+    vpcflow_format *fmt = NULL;
+    int peeked = 0, rc = EXIT_OK;
+    for (size_t i = 0; ro->cols && i < vpcflow_columns_count(ro->cols) && rc == EXIT_OK; i++) {
+        const char *name = vpcflow_columns_name(ro->cols, i);
+        if (vpcflow_field_lookup(name, strlen(name)) >= 0)
+            continue;
+        if (!peeked) {
+            peeked = 1;
+            vpcflow_error err;
+            if (vpcflow_peek_format((const char *const *)paths, (size_t)npaths, format, &fmt, &err) != VPCFLOW_OK)
+                return EXIT_OK; /* the scan says what is wrong with the input */
+        }
+        if (format_has(fmt, name))
+            continue;
+        int near = vpcflow_field_nearest(name, strlen(name));
+        const char *first = strcmp(paths[0], "-") ? paths[0] : "standard input";
+        if (near >= 0)
+            cli_error("--fields: unknown field '%s' (did you mean %s?); see 'vpcflow help fields'", name,
+                      vpcflow_field_name((vpcflow_field)near));
+        else
+            cli_error("--fields: unknown field '%s': not an AWS flow-log field (see 'vpcflow help fields'), nor a "
+                      "column of the format of %s",
+                      name, first);
+        rc = EXIT_INPUT;
+    }
+    vpcflow_format_free(fmt);
+    return rc;
+}
+
+int record_out_parse_kind(const char *s, int allow_line, int allow_ecs, int *kind)
 {
     if (allow_line && strcmp(s, "line") == 0)
         *kind = RECORD_OUT_LINE;
+    else if (allow_ecs && strcmp(s, "ecs") == 0)
+        *kind = RECORD_OUT_ECS;
+    else if (allow_ecs && strcmp(s, "es-bulk") == 0)
+        *kind = RECORD_OUT_ES_BULK;
     else if (strcmp(s, "text") == 0)
         *kind = VPCFLOW_OUTPUT_TEXT;
     else if (strcmp(s, "csv") == 0)
@@ -91,7 +134,11 @@ record_out_worker *record_out_worker_new(record_out *ro)
         w->ro = ro;
         w->cap = WORKER_BUFFER;
         w->buf = malloc(w->cap);
-        if (!w->buf) {
+        if (ro->enrich)
+            w->en = vpcflow_enricher_new(ro->enrich);
+        if (!w->buf || (ro->enrich && !w->en)) {
+            vpcflow_enricher_free(w->en);
+            free(w->buf);
             free(w);
             w = NULL;
         }
@@ -142,9 +189,12 @@ static void check_columns(record_out *ro, const vpcflow_record *rec)
     pthread_mutex_unlock(&ro->lock);
 }
 
-/* Renders rec at buf: the input line, or a rendered record. Returns the size it needs. */
-static size_t render(const record_out *ro, const vpcflow_record *rec, char *buf, size_t cap)
+/* Renders rec at buf: the input line, an ECS document (with its enrichment en, or NULL), or a
+ * rendered record. Returns the size it needs. */
+static size_t render(const record_out *ro, const vpcflow_record *rec, const vpcflow_enriched *en, char *buf, size_t cap)
 {
+    if (ro->kind == RECORD_OUT_ECS || ro->kind == RECORD_OUT_ES_BULK)
+        return vpcflow_ecs_render(rec, en, ro->kind == RECORD_OUT_ES_BULK ? ro->index : NULL, buf, cap);
     if (ro->kind != RECORD_OUT_LINE)
         return vpcflow_record_render(rec, (vpcflow_output)ro->kind, ro->cols, buf, cap);
     size_t need = rec->line.len + 1;
@@ -170,8 +220,13 @@ int record_out_emit(record_out_worker *w, const vpcflow_record *rec)
     }
     if (ro->kind == VPCFLOW_OUTPUT_CSV && !ro->fields_given && ro->cols && vpcflow_format_columns(rec->format) > 0)
         check_columns(ro, rec);
+    vpcflow_enriched en, *enp = NULL;
+    if (w->en) {
+        vpcflow_enrich_record(w->en, rec, &en);
+        enp = &en;
+    }
     for (;;) {
-        size_t need = render(ro, rec, w->buf + w->len, w->cap - w->len);
+        size_t need = render(ro, rec, enp, w->buf + w->len, w->cap - w->len);
         if (need <= w->cap - w->len) {
             w->len += need;
             break;
@@ -202,6 +257,7 @@ int record_out_chunk_end(record_out_worker *w, uint64_t seq)
 int record_out_worker_free(record_out_worker *w)
 {
     int failed = w->failed;
+    vpcflow_enricher_free(w->en);
     free(w->buf);
     free(w);
     return failed;

@@ -144,6 +144,10 @@ VPCFLOW_API int vpcflow_field_version(vpcflow_field f); /* the flow-log version 
 /* Field id of an AWS field name ("pkt-srcaddr"), or -1. Underscores are accepted for hyphens
  * (Parquet and Athena spell them so). */
 VPCFLOW_API int vpcflow_field_lookup(const char *name, size_t len);
+/* The field a misspelt name most likely means ("dstprot", "src-addr", "Bytes"): the known
+ * field at the smallest edit distance (a swap of neighbours counts one), at most 2 edits away
+ * (1 for names of up to 3 bytes), the first in field order on a tie; -1 when none is. */
+VPCFLOW_API int vpcflow_field_nearest(const char *name, size_t len);
 
 enum { VPCFLOW_ACTION_ACCEPT = 1, VPCFLOW_ACTION_REJECT = 2 };
 enum { VPCFLOW_STATUS_OK = 1, VPCFLOW_STATUS_NODATA = 2, VPCFLOW_STATUS_SKIPDATA = 3 };
@@ -765,6 +769,16 @@ typedef struct vpcflow_convert_stats {
 VPCFLOW_API vpcflow_status vpcflow_convert_run(const char *const *paths, size_t npaths,
                                                const vpcflow_convert_options *options, vpcflow_convert_stats *stats,
                                                vpcflow_error *err);
+
+/* ---- Elastic Common Schema documents (docs/ecs.md) ------------------------------------ */
+
+/* Renders rec as one JSON document on one line, ending in '\n': the fields and values of
+ * Filebeat's AWS VPC flow-log parser in its ECS mode (source.ip, event.outcome, aws.vpcflow.*,
+ * ...), then e's enrichment under vpcflow.* (e NULL or unclassified: none). With bulk_index
+ * not NULL, the Elasticsearch _bulk action line {"index":{"_index":bulk_index}} comes first.
+ * Returns the length needed; writes at most cap bytes (no NUL). Allocates nothing. */
+VPCFLOW_API size_t vpcflow_ecs_render(const vpcflow_record *rec, const vpcflow_enriched *e, const char *bulk_index,
+                                      char *buf, size_t cap);
 
 /* ---- SQL for every report (docs/sql.md) ----------------------------------------------- */
 

@@ -147,6 +147,11 @@ vpcflow_status vf_filter_parse_fields(vpcflow_filter *f, const char *p, size_t n
 vpcflow_status vf_filter_parse_named(vpcflow_filter *f, const char *p, size_t n, vpcflow_error *err);
 /* 1 when the pattern's first token is <known field><op>, i.e. the named form. */
 int vf_filter_is_named(const char *p, size_t n);
+/* A pattern that is one unquoted term <name><op><value> whose name is no field (dstprot=22,
+ * nosuch=1) is most likely a misspelt named condition: as a term it would match nothing,
+ * silently. Returns the error that names the field meant (and how to quote a real term), or
+ * VPCFLOW_OK for any other pattern. at: the pattern's first non-space byte. */
+vpcflow_status vf_filter_check_misnamed(const char *p, size_t n, size_t at, vpcflow_error *err);
 
 /* Shared lexing helpers of the parsers (filter_lex.c): the parsers call them, never the
  * other way round. */

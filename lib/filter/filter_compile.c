@@ -39,7 +39,9 @@ vpcflow_status vpcflow_filter_compile(const char *pattern, vpcflow_filter **out,
         st = vf_filter_parse_named(f, pattern, n, err);
     } else {
         f->form = VPCFLOW_FILTER_TERMS;
-        st = vf_filter_parse_terms(f, pattern, n, err);
+        st = vf_filter_check_misnamed(pattern, n, i, err);
+        if (st == VPCFLOW_OK)
+            st = vf_filter_parse_terms(f, pattern, n, err);
     }
     if (st != VPCFLOW_OK) {
         vpcflow_filter_free(f);

@@ -7,6 +7,7 @@
 #include "base/internal.h"
 #include "read/parse.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,36 @@ int vf_filter_is_named(const char *p, size_t n)
     size_t e = field_name_end(p, n, 0);
     uint8_t op;
     return e > 0 && vpcflow_field_lookup(p, e) >= 0 && vf_filter_read_op(p, n, e, &op) > 0;
+}
+
+/* " (did you mean dstport?)" when name is a likely misspelling of a field, else "". */
+static const char *did_you_mean(const char *name, size_t len, char *buf, size_t cap)
+{
+    int near = vpcflow_field_nearest(name, len);
+    if (near < 0)
+        return "";
+    snprintf(buf, cap, " (did you mean %s?)", vpcflow_field_name((vpcflow_field)near));
+    return buf;
+}
+
+vpcflow_status vf_filter_check_misnamed(const char *p, size_t n, size_t at, vpcflow_error *err)
+{
+    size_t e = field_name_end(p, n, at);
+    uint8_t op;
+    size_t oplen = e > at ? vf_filter_read_op(p, n, e, &op) : 0;
+    if (!oplen || !((p[at] >= 'a' && p[at] <= 'z') || (p[at] >= 'A' && p[at] <= 'Z')))
+        return VPCFLOW_OK;
+    size_t end = e + oplen;
+    while (end < n && !vf_filter_is_space(p[end]) && p[end] != '"')
+        end++;
+    if (vf_filter_skip_space(p, n, end) < n)
+        return VPCFLOW_OK; /* more than one term: a term search the user wrote on purpose */
+    char hint[80];
+    return vf_filter_error(err, at,
+                           "unknown field '%.*s'%s: a pattern such as dstport=22 names an AWS field (see 'vpcflow "
+                           "help fields'); to search the records' text for '%.*s', quote it: '\"%.*s\"'",
+                           (int)VF_MIN(e - at, 64), p + at, did_you_mean(p + at, e - at, hint, sizeof hint),
+                           (int)VF_MIN(end - at, 64), p + at, (int)VF_MIN(end - at, 64), p + at);
 }
 
 /* The values AWS writes for the keyword fields. */
@@ -190,11 +221,12 @@ static vpcflow_status named_cond(vpcflow_filter *f, const char *p, size_t n, siz
                                (int)VF_MIN(end - at, 64), p + at);
     }
     int field = vpcflow_field_lookup(p + at, e - at);
+    char hint[80];
     if (field < 0)
         return vf_filter_error(err, at,
-                               "unknown field '%.*s' (names are AWS field names such as srcaddr, dstport, action; "
+                               "unknown field '%.*s'%s (names are AWS field names such as srcaddr, dstport, action; "
                                "see 'vpcflow help fields')",
-                               (int)VF_MIN(e - at, 64), p + at);
+                               (int)VF_MIN(e - at, 64), p + at, did_you_mean(p + at, e - at, hint, sizeof hint));
     if (f->nnamed >= MAX_NAMED)
         return vf_filter_error(err, at, "too many conditions (at most %d)", MAX_NAMED);
     vf_named c = {

@@ -293,5 +293,15 @@ int vf_rows_table(const vpcflow_rows *r, FILE *out)
                 (unsigned long long)r->error_bound, r->metric);
     if (!r->n)
         fprintf(out, "(no traffic matched)\n");
+    if (r->nat_cost) {
+        char nb[32], nc[48], tc[48];
+        vf_human_bytes(r->nat_bytes, nb, sizeof nb);
+        vf_human_usd(r->nat_cost, nc, sizeof nc);
+        vf_human_usd(r->total_cost + r->nat_cost, tc, sizeof tc);
+        fprintf(out,
+                "(plus NAT processing, which is no class: %s through NAT gateways, %s on top of the transfer "
+                "costs above; %s in all, the TOTAL of `vpcflow summary`)\n",
+                nb, nc, tc);
+    }
     return ferror(out) ? -1 : 0;
 }

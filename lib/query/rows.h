@@ -27,6 +27,11 @@ struct vpcflow_rows {
     vf_row *rows;
     uint64_t total_bytes, total_packets, total_flows;
     unsigned __int128 total_cost;
+    /* top --by class over every class: the NAT processing charge, which is no class (a byte
+     * through a NAT gateway is in its class and is processed too), so that the table can say
+     * why summary's TOTAL is higher; 0 otherwise */
+    uint64_t nat_bytes;
+    unsigned __int128 nat_cost;
     int approx;
     uint64_t error_bound;
     vpcflow_scan_stats stats;

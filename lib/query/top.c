@@ -194,6 +194,10 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
     r->approx = vf_agg_approx(q->groups);
     r->error_bound = vf_agg_error_bound(q->groups);
     set_totals(r, q, mask);
+    if (!c->every && !mask && c->keys.n == 1 && c->keys.part[0].kind == VF_K_CLASS) {
+        r->nat_bytes = q->nat_bytes;
+        r->nat_cost = q->nat_cost;
+    }
     vf_analysis_notes(a, q->outcome);
     const char *notes = vf_network_notes(a->net);
     r->notes = vf_strndup(notes, strlen(notes));

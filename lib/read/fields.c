@@ -104,6 +104,54 @@ int vpcflow_field_lookup(const char *name, size_t len)
     return -1;
 }
 
+/* Edit distance between a candidate (lower-cased, '_' as '-') and a field name: insertions,
+ * deletions, substitutions and swaps of neighbours count one each (optimal string alignment).
+ * Names longer than 40 bytes are far from every field. */
+static size_t distance(const char *cand, size_t n, const char *name)
+{
+    enum { MAXN = 41 };
+    size_t m = strlen(name);
+    if (n >= MAXN || m >= MAXN)
+        return SIZE_MAX;
+    char a[MAXN];
+    for (size_t i = 0; i < n; i++) {
+        char c = cand[i] == '_' ? '-' : cand[i];
+        a[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    size_t d[MAXN][MAXN];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            size_t best = d[i - 1][j - 1] + (a[i - 1] != name[j - 1]);
+            best = VF_MIN(best, d[i - 1][j] + 1);
+            best = VF_MIN(best, d[i][j - 1] + 1);
+            if (i > 1 && j > 1 && a[i - 1] == name[j - 2] && a[i - 2] == name[j - 1])
+                best = VF_MIN(best, d[i - 2][j - 2] + 1);
+            d[i][j] = best;
+        }
+    return d[n][m];
+}
+
+int vpcflow_field_nearest(const char *name, size_t len)
+{
+    int exact = vpcflow_field_lookup(name, len);
+    if (exact >= 0)
+        return exact;
+    int best = -1;
+    size_t best_d = len <= 3 ? 1 : 2; /* short names: one edit, else two */
+    for (int f = 0; f < VPCFLOW_F_COUNT; f++) {
+        size_t dist = distance(name, len, fields[f].name);
+        if (dist <= best_d && (best < 0 || dist < best_d)) {
+            best = f;
+            best_d = dist;
+        }
+    }
+    return best;
+}
+
 static const char *const class_names[VPCFLOW_CLASS_COUNT] = {
     "same-az",      "cross-az",    "inter-region",     "aws-same-region",
     "internet-out", "internet-in", "internal-unknown", "unknown",

@@ -34,6 +34,7 @@ values = {  # option -> its value (None: a flag)
     "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
     "--history": data + "/history/config", "--at": "2026-11-03T10:00:00Z",
     "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
+    "--index": "flows",
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
@@ -77,6 +78,9 @@ for cmd in commands:
             args += ["--by", "srcaddr"]
         if cmd == "filter":
             args += ["action=ACCEPT"]
+        if cmd == "cat" and name in ("--index", "--subnets", "--enis", "--ip-ranges", "--topology", "--region",
+                                     "--prices", "--free-tier"):
+            args += ["--output", "es-bulk"]  # the enrichment options and --index are es-bulk's
         if cmd == "watch" and name != "--exit-at-eof":
             args += ["--exit-at-eof"]
         if cmd == "load" and name != "--dsn":

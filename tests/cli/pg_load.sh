@@ -9,7 +9,8 @@
 #     run completes it exactly, a further run adds nothing,
 #   4 --rollup 1h: the same totals as the raw rows (and a raw load into it refused),
 #   5 errors, one line each and exit 1: no server, wrong password (never printed), wrong
-#     user, a schema without privilege (nothing created).
+#     user, a schema without privilege (nothing created),
+#   6 paths that hold no flow-log record at all: exit 4 (a file skipped as loaded already: 0).
 set -euo pipefail
 : "${VPCFLOW:?set VPCFLOW to the vpcflow binary}" "${GEN:?set GEN to vpcflow-gen}" "${ROOT:?set ROOT}"
 source "$(dirname "$0")/../tools/pg.sh"
@@ -177,3 +178,17 @@ rc=0
 "$VPCFLOW" load --dsn "host=x password=S3cr3t x" "$dir/d/flows.log" 2>"$dir/err" || rc=$?
 [ $rc = 2 ] && ! grep -q S3cr3t "$dir/err" || { echo "5: a malformed DSN: exit $rc"; cat "$dir/err"; exit 1; }
 echo "5: no server, wrong password, wrong user, no privilege: one line each, exit 1, no password"
+
+# 6: paths that hold no flow-log record at all: exit 4 with what was found; files loaded before
+# and skipped now are not that case (exit 0)
+mkdir -p "$dir/none"
+printf 'not a flow log\n' >"$dir/notes.txt"
+for p in "$dir/none" "$dir/notes.txt"; do
+    rc=0
+    "$VPCFLOW" load --no-progress --dsn "$PG_DSN" --table norec "$p" >/dev/null 2>"$dir/err" || rc=$?
+    [ $rc = 4 ] && grep -q "^vpcflow: no flow-log records" "$dir/err" || { echo "6: $p: exit $rc"; cat "$dir/err"; exit 1; }
+done
+"$VPCFLOW" load --no-progress --dsn "$PG_DSN" --table norec "$dir/d/flows.log" >/dev/null 2>&1
+"$VPCFLOW" load --no-progress --dsn "$PG_DSN" --table norec "$dir/d/flows.log" >/dev/null 2>&1 ||
+    { echo "6: a file loaded already: exit $?"; exit 1; }
+echo "6: no records at all: exit 4; a file skipped as loaded already: exit 0"

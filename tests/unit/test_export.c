@@ -160,6 +160,56 @@ TEST(dedup_names)
     CHECK_STR(vf_column_at(VPCFLOW_F_COUNT + VF_E_COST_NUM)->name, "cost_num");
 }
 
+/* vpcflow_ecs_render: the whole document of one line, its length whatever the room, no byte
+ * past cap; an enrichment with a cost of exactly 2^30 bytes at 0.02 USD per GB. */
+TEST(ecs_render)
+{
+    vpcflow_format *fmt = NULL;
+    const char spec[] =
+        "${version} ${account-id} ${srcaddr} ${dstaddr} ${protocol} ${bytes} ${end} ${action} ${tcp-flags}";
+    CHECK(vpcflow_format_parse(spec, strlen(spec), &fmt, NULL) == VPCFLOW_OK);
+    vpcflow_line_parser *lp = NULL;
+    CHECK(vpcflow_line_parser_new(fmt, &lp, NULL) == VPCFLOW_OK);
+    const char line[] = "3 123 10.0.0.1 fd00::2 132 7 1700000000123 REJECT 6";
+    vpcflow_record r;
+    CHECK(vpcflow_parse_line(lp, line, strlen(line), &r, NULL) == VPCFLOW_OK);
+    const char want[] =
+        "{\"@timestamp\":\"2023-11-14T22:13:20.123Z\",\"ecs\":{\"version\":\"8.11.0\"},\"event\":{\"kind\":\"event\","
+        "\"category\":[\"network\"],\"type\":[\"connection\",\"denied\"],\"action\":\"reject\",\"outcome\":"
+        "\"failure\",\"end\":\"2023-11-14T22:13:20.123Z\",\"module\":\"aws\",\"dataset\":\"aws.vpcflow\"},\"cloud\":"
+        "{\"provider\":\"aws\",\"account\":{\"id\":\"123\"}},\"source\":{\"address\":\"10.0.0.1\",\"ip\":\"10.0.0.1\","
+        "\"bytes\":7},\"destination\":{\"address\":\"fd00::2\",\"ip\":\"fd00::2\"},\"network\":{\"type\":\"ipv4\","
+        "\"iana_number\":\"132\",\"transport\":\"sctp\",\"bytes\":7},\"related\":{\"ip\":[\"10.0.0.1\",\"fd00::2\"]},"
+        "\"aws\":{\"vpcflow\":{\"version\":3,\"tcp_flags\":6,\"tcp_flags_array\":[\"syn\",\"rst\"]}},\"vpcflow\":{"
+        "\"class\":\"cross-az\",\"src_az\":\"use1-az1\",\"nat_processing\":false,\"cost_num\":\"21474836480000000000\","
+        "\"cost_usd\":0.02}}\n";
+    vpcflow_enriched e;
+    memset(&e, 0, sizeof e);
+    e.classified = 1;
+    e.cls = VPCFLOW_CLASS_CROSS_AZ;
+    e.src_az = "use1-az1";
+    unsigned __int128 cost = (unsigned __int128)(UINT64_C(1) << 30) * UINT64_C(20000000000);
+    e.cost_hi = (uint64_t)(cost >> 64);
+    e.cost_lo = (uint64_t)cost;
+    char buf[2048];
+    size_t n = vpcflow_ecs_render(&r, &e, NULL, buf, sizeof buf);
+    CHECK_EQ_U64(n, strlen(want));
+    CHECK(n < sizeof buf && memcmp(buf, want, n) == 0);
+    if (n < sizeof buf && memcmp(buf, want, n) != 0)
+        printf("got: %.*s", (int)n, buf);
+    char small[32];
+    memset(small, 'x', sizeof small);
+    CHECK_EQ_U64(vpcflow_ecs_render(&r, &e, NULL, small, 16), n);
+    CHECK(small[16] == 'x');
+    size_t b = vpcflow_ecs_render(&r, NULL, "a\"b", buf, sizeof buf);
+    const char action[] = "{\"index\":{\"_index\":\"a\\\"b\"}}\n";
+    CHECK(b > sizeof action && memcmp(buf, action, sizeof action - 1) == 0);
+    buf[b < sizeof buf ? b : sizeof buf - 1] = 0;
+    CHECK(strstr(buf, "},\"vpcflow\":") == NULL);
+    vpcflow_line_parser_free(lp);
+    vpcflow_format_free(fmt);
+}
+
 int main(int argc, char **argv)
 {
     return t_main(argc, argv);

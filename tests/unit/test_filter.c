@@ -287,8 +287,9 @@ TEST(terms_on_flow_logs)
         {ROWS(D), "?\"\" ?nothing", ALL(12)},
         {ROWS(D), "\"eni-1235b8ca123456789 172.31\"", B(0, 1)},
         {ROWS(D), "\"a \\\"quote\\\"\"", NONE},
-        /* a term with '=' that does not start with a field name is text */
-        {ROWS(D), "x=1", NONE},
+        /* a quoted term with '=' is text (unquoted and alone, it is an error: errors_terms) */
+        {ROWS(D), "\"x=1\"", NONE},
+        {ROWS(D), "REJECT x=1", NONE},
         {ROWS(D), "\"action=REJECT\"", NONE},
         /* '*' has no meaning in terms */
         {ROWS(D), "REJ*", NONE},
@@ -632,7 +633,7 @@ TEST(forms)
         {"REJECT", VPCFLOW_FILTER_TERMS},
         {"[a, ...]", VPCFLOW_FILTER_FIELDS},
         {"action=REJECT", VPCFLOW_FILTER_NAMED},
-        {"x=REJECT", VPCFLOW_FILTER_TERMS},
+        {"REJECT x=REJECT", VPCFLOW_FILTER_TERMS},
         {" dstport>1", VPCFLOW_FILTER_NAMED},
         {"\"dstport=1\"", VPCFLOW_FILTER_TERMS},
         {"", VPCFLOW_FILTER_TERMS},
@@ -700,6 +701,17 @@ TEST(errors_terms)
         {"a\"b", 2, "a quote inside a term: quote the whole term (\"...\")"},
         {"action = REJECT", 8,
          "'=' alone is not a term; write a field condition without spaces (action=REJECT) or quote the text"},
+        /* one unquoted name<op>value whose name is no field: a misspelt condition, not a term */
+        {"x=REJECT", 1,
+         "unknown field 'x': a pattern such as dstport=22 names an AWS field (see 'vpcflow help fields'); to "
+         "search the records' text for 'x=REJECT', quote it: '\"x=REJECT\"'"},
+        {"  dstprot>=22", 3,
+         "unknown field 'dstprot' (did you mean dstport?): a pattern such as dstport=22 names an AWS field (see "
+         "'vpcflow help fields'); to search the records' text for 'dstprot>=22', quote it: '\"dstprot>=22\"'"},
+        {"Log_Status!=OK ", 1,
+         "unknown field 'Log_Status' (did you mean log-status?): a pattern such as dstport=22 names an AWS field "
+         "(see 'vpcflow help fields'); to search the records' text for 'Log_Status!=OK', quote it: "
+         "'\"Log_Status!=OK\"'"},
         {"%abc", 1, "unterminated regex: expected a closing '%'"},
         {"%%", 1, "empty regex '%%': write a regex between the '%' signs"},
         {"%a%b", 4, "expected a space after the closing '%' of the regex"},

@@ -86,6 +86,36 @@ TEST(field_table)
     CHECK_EQ_I64(vpcflow_class_lookup("internet-out", 12), VPCFLOW_CLASS_INTERNET_OUT);
 }
 
+/* The field a misspelt name means: each kind of edit, a swap of neighbours as one, case and
+ * '_' ignored; too far (or too short to tell) is none. */
+TEST(field_nearest)
+{
+    static const struct {
+        const char *name;
+        int field;
+    } cases[] = {
+        {"dstport", VPCFLOW_F_DSTPORT},
+        {"dstprot", VPCFLOW_F_DSTPORT},
+        {"dst_port", VPCFLOW_F_DSTPORT},
+        {"Bytes", VPCFLOW_F_BYTES},
+        {"logstatus", VPCFLOW_F_LOG_STATUS},
+        {"src-addr", VPCFLOW_F_SRCADDR},
+        {"srcadr", VPCFLOW_F_SRCADDR},
+        {"interfaceid", VPCFLOW_F_INTERFACE_ID},
+        {"ecs-task-idd", VPCFLOW_F_ECS_TASK_ID},
+        {"nosuch", -1},
+        {"foo", -1},
+        {"x", -1},
+        {"", -1},
+        {"a-name-far-longer-than-any-field-name-at-all", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        t_label("name '%s'", cases[i].name);
+        CHECK_EQ_I64(vpcflow_field_nearest(cases[i].name, strlen(cases[i].name)), cases[i].field);
+    }
+    t_label(NULL);
+}
+
 TEST(addresses)
 {
     vpcflow_addr a;
