@@ -21,6 +21,10 @@ typedef struct vf_query_spec {
     vf_rank rank;
     int (*where)(const void *wctx, const vpcflow_record *rec); /* NULL: every record */
     const void *wctx;
+    /* Another consumer of the same scan (NULL: none): it gets every record the scan delivers,
+     * before any filter, in its own per-worker state (open, record, close; chunk hooks unused),
+     * so that one reading of the inputs feeds the groups and it together. */
+    const vpcflow_sink *also;
 } vf_query_spec;
 
 typedef struct vf_query_result {
