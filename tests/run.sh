@@ -76,7 +76,7 @@ STRUCTURE_SCRIPTS="architecture"
 # two slowest at scale: pg_load (a real server started, killed, restarted: 150 s under ASan;
 # lib/pg's encoding runs under ASan and valgrind in test_pg_copy) and convert_distributed
 # (375 processes; convert_parquet and convert_atomic take the same paths under ASan).
-NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed"
+NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed report_html"
 
 note_fail() { FAIL=$((FAIL + 1)); FAILED_NAMES+=("$1"); }
 selected() { case "$1" in *"$ONLY"*) return 0 ;; esac; return 1; }

@@ -33,6 +33,7 @@ values = {  # option -> its value (None: a flag)
     "--exit-at-eof": None, "--from-end": None, "--poll": "100", "--lateness": "600", "--max-keys": "1000",
     "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
     "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
+    "--html": tmp + "/report.html", "--title": "a title",
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
@@ -86,6 +87,8 @@ for cmd in commands:
             args += ["--to", "parquet"]
         if cmd == "convert" and name != "--out":
             args += ["--out", tmp + "/convert"]
+        if cmd == "report" and name != "--html":
+            args += ["--html", tmp + "/report.html"]
         if cmd == "sql" and name == "--parquet":
             args += ["--dialect", "duckdb"]
         args += operands.get(cmd, [log])
