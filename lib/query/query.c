@@ -245,9 +245,10 @@ static int q_record(void *state, const vpcflow_record *r)
     q_state *s = state;
     const vf_query_spec *spec = s->spec;
     vf_flow f;
-    if (spec->also && spec->also->record(s->also, r))
+    int traffic = vf_flow_eval(s->fc, r, &f);
+    if (spec->also && spec->also->record(s->also, r, traffic, &f))
         return 1;
-    if (!vf_flow_eval(s->fc, r, &f) || !vf_analysis_wants(s->a, r))
+    if (!traffic || !vf_analysis_wants(s->a, r))
         return 0;
     if (spec->class_mask && !(spec->class_mask & (1u << f.cls)))
         return 0;

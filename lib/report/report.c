@@ -75,9 +75,9 @@ static void *alert_open(void *ctx, unsigned worker)
     return vf_alert_engine_new(&((alert_side *)ctx)->eo);
 }
 
-static int alert_record(void *state, const vpcflow_record *rec)
+static int alert_record(void *state, const vpcflow_record *rec, int traffic, const vf_flow *f)
 {
-    return vf_alert_engine_record(state, rec, rec->seq, rec->line_no) != 0;
+    return vf_alert_engine_record_flow(state, rec, traffic, f, rec->seq, rec->line_no) != 0;
 }
 
 static int alert_close(void *ctx, void *state)
@@ -275,7 +275,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     if (st == VPCFLOW_OK && !(side.total = vf_alert_engine_new(&total)))
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (st == VPCFLOW_OK) {
-        vpcflow_sink also = {alert_open, alert_record, NULL, alert_close, &side, NULL};
+        vf_query_also also = {alert_open, alert_record, alert_close, &side};
         vf_query_spec spec = {c.key_size, group_all, &c, 0, VF_RANK_BYTES, NULL, NULL, &also};
         st = vf_query_run(&a, &spec, &q, err);
         if (st == VPCFLOW_OK && side.failed)
