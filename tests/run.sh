@@ -66,7 +66,7 @@ trap 'rm -rf "$LOG"' EXIT
 # CloudWatch export, S3 tree with topology), error paths. A name missing here fails.
 VALGRIND_GOLDEN="alerts-bad-rules alerts-crafted alerts-watch-payload cat-default cat-malformed cat-stdin-gzip
     cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers summary-bad-topology
-    summary-example-table timeline-csv top-json-owner usage-unknown-option"
+    summary-example-table timeline-csv top-json-owner usage-unknown-option report-example"
 # Scripts the TSan build runs: thread counts varied, multi-file trees, watch's reader thread.
 TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth"
 # Scripts that check the sources rather than a build: run once, with the first build.
