@@ -9,6 +9,9 @@
 #   make fuzz       build the libFuzzer targets (clang)
 #   make inject     build the failure-injection shims build/inject/*.so (LD_PRELOAD)
 #   make format     clang-format every source (make format-check: only check)
+#   make install    the tool, libvpcflow.a and .so, vpcflow.h, vpcflow.pc, man pages and shell
+#                   completions under PREFIX (default /usr/local), staged under DESTDIR if set;
+#                   make uninstall removes them
 
 CC      ?= cc
 BUILD   ?= build
@@ -34,7 +37,12 @@ GEN_SRC  := $(sort $(wildcard bench/gen*.c))
 GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o)
 TOOLS    := $(if $(GEN_SRC),$(BUILD)/vpcflow-gen)
 
-.PHONY: all lib tools tests check check-fast fuzz fuzz-smoke inject bench clean format format-check symbols demo
+.PHONY: all lib tools tests check check-fast fuzz fuzz-smoke inject bench clean format format-check symbols demo \
+        man completion installable install uninstall
+
+# The shared library's version comes from the header; its SONAME carries the major number.
+VERSION   := $(shell sed -n 's/^\#define VPCFLOW_VERSION "\(.*\)"$$/\1/p' include/vpcflow.h)
+SONAME    := libvpcflow.so.$(firstword $(subst ., ,$(VERSION)))
 
 all: $(BUILD)/vpcflow $(BUILD)/libvpcflow.so tools
 
@@ -51,7 +59,7 @@ $(BUILD)/libvpcflow.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/libvpcflow.so: $(LIB_OBJ)
-	$(CC) -shared $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/vpcflow: $(CLI_OBJ) $(BUILD)/libvpcflow.a
 	$(CC) $(SAN) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libvpcflow.a $(LDLIBS)
@@ -124,13 +132,60 @@ build/inject/%.so: tests/inject/%.c
 	@mkdir -p build/inject
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -fPIC -shared $(WARN) -o $@ $< -ldl
 
+# Manual pages and shell completions, written from the tool's own help (and the public header
+# for libvpcflow(3)) so that they cannot drift: scripts/man.sh, scripts/completion.sh.
+man: $(BUILD)/man/man1/vpcflow.1
+$(BUILD)/man/man1/vpcflow.1: $(BUILD)/vpcflow scripts/man.sh include/vpcflow.h examples/c/top_cross_az.c
+	@rm -rf $(BUILD)/man
+	scripts/man.sh $(BUILD)/vpcflow $(BUILD)/man
+completion: $(BUILD)/completion/vpcflow.bash
+$(BUILD)/completion/vpcflow.bash: $(BUILD)/vpcflow scripts/completion.sh
+	scripts/completion.sh $(BUILD)/vpcflow $(BUILD)/completion
+
+# make install [PREFIX=/usr/local] [DESTDIR=] [LIBDIR=...]: libvpcflow.so.VERSION with the
+# SONAME and dev links, the tool (linked with libvpcflow.a), vpcflow.pc for pkg-config
+# (Libs.private: what a static link needs), man pages, bash and zsh completions.
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+D          := $(DESTDIR)
+installable: $(BUILD)/vpcflow $(BUILD)/libvpcflow.a $(BUILD)/libvpcflow.so man completion
+
+install: installable
+	install -d $(D)$(BINDIR) $(D)$(LIBDIR)/pkgconfig $(D)$(INCLUDEDIR) $(D)$(MANDIR)/man1 $(D)$(MANDIR)/man3 \
+	    $(D)$(DATADIR)/bash-completion/completions $(D)$(DATADIR)/zsh/site-functions
+	install -m 755 $(BUILD)/vpcflow $(D)$(BINDIR)/vpcflow
+	install -m 644 $(BUILD)/libvpcflow.a $(D)$(LIBDIR)/libvpcflow.a
+	install -m 755 $(BUILD)/libvpcflow.so $(D)$(LIBDIR)/libvpcflow.so.$(VERSION)
+	ln -sf libvpcflow.so.$(VERSION) $(D)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(D)$(LIBDIR)/libvpcflow.so
+	install -m 644 include/vpcflow.h $(D)$(INCLUDEDIR)/vpcflow.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' 'Name: vpcflow' \
+	    'Description: read, classify and cost AWS VPC Flow Logs' 'Version: $(VERSION)' \
+	    'Libs: -L$${libdir} -lvpcflow' 'Libs.private: $(LDLIBS)' 'Cflags: -I$${includedir}' \
+	    >$(D)$(LIBDIR)/pkgconfig/vpcflow.pc
+	install -m 644 $(BUILD)/man/man1/*.1 $(D)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/man/man3/*.3 $(D)$(MANDIR)/man3/
+	install -m 644 $(BUILD)/completion/vpcflow.bash $(D)$(DATADIR)/bash-completion/completions/vpcflow
+	install -m 644 $(BUILD)/completion/_vpcflow $(D)$(DATADIR)/zsh/site-functions/_vpcflow
+
+uninstall:
+	rm -f $(D)$(BINDIR)/vpcflow $(D)$(LIBDIR)/libvpcflow.a $(D)$(LIBDIR)/libvpcflow.so* \
+	    $(D)$(LIBDIR)/pkgconfig/vpcflow.pc $(D)$(INCLUDEDIR)/vpcflow.h $(D)$(MANDIR)/man1/vpcflow.1 \
+	    $(D)$(MANDIR)/man1/vpcflow-*.1 $(D)$(MANDIR)/man3/libvpcflow.3 \
+	    $(D)$(DATADIR)/bash-completion/completions/vpcflow $(D)$(DATADIR)/zsh/site-functions/_vpcflow
+
 bench: all
 	bench/run.sh
 
 demo: all
 	scripts/demo.sh
 
-FORMATTED := include/*.h lib/*/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c tests/inject/*.c bench/*.c
+FORMATTED := include/*.h lib/*/*.[ch] cli/*.[ch] tests/unit/*.[ch] tests/fuzz/*/fuzz.c tests/inject/*.c bench/*.c \
+             examples/c/*.c
 
 format:
 	clang-format -i $(FORMATTED)

@@ -27,6 +27,9 @@ static const char usage[] =
     "                      (default s3)\n"
     "  --plain             write the s3 tree without gzip (.log)\n"
     "  --days N            days of traffic from 2026-11-01T00:00:00Z (default 1)\n"
+    "  --plant-reuse       halfway through, the RDS standby's ENI is deleted and a new instance\n"
+    "                      takes its address; OUTDIR/history/ holds the CloudTrail events, and\n"
+    "                      describe-network-interfaces.json shows the end (docs/ownership.md)\n"
     "\n"
     "Scenario 'distinct' (default-format records on standard output, for memory tests):\n"
     "  --distinct-sources M  distinct external sources sending small flows\n"
@@ -45,7 +48,8 @@ enum {
     O_DISTINCT,
     O_HEAVY,
     O_TRUTH,
-    O_STDOUT
+    O_STDOUT,
+    O_PLANT_REUSE
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -117,6 +121,7 @@ static int parse_args(int argc, char **argv, gen_opts *o)
                                              {"heavy", required_argument, 0, O_HEAVY},
                                              {"truth", required_argument, 0, O_TRUTH},
                                              {"stdout", no_argument, 0, O_STDOUT},
+                                             {"plant-reuse", no_argument, 0, O_PLANT_REUSE},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     uint64_t v;
@@ -180,6 +185,9 @@ static int parse_args(int argc, char **argv, gen_opts *o)
             break;
         case O_TRUTH:
             o->truth_path = optarg;
+            break;
+        case O_PLANT_REUSE:
+            o->plant_reuse = 1;
             break;
         case O_STDOUT:
             o->to_stdout = 1;
@@ -268,7 +276,9 @@ static int generate(const gen_opts *o)
     gen_net net;
     uint64_t expect = expected_records(o);
     gen_net_build(&net, &rng, expect);
-    if (gen_net_write_topology(&net, o->outdir) != 0)
+    if (o->plant_reuse)
+        gen_net_plant_reuse(&net, &rng, GEN_T0 + (int64_t)o->days * 86400 / 2);
+    if (gen_net_write_topology(&net, o->outdir) != 0 || gen_net_write_history(&net, o->outdir) != 0)
         return 1;
     gen_truth *truth = gen_truth_new(&net, o->days);
     uint64_t expect_bytes = o->size_bytes ? o->size_bytes : expect * 200;

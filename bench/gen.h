@@ -30,6 +30,7 @@ typedef struct gen_opts {
     int layout;          /* GEN_LAYOUT_* */
     int plain;           /* s3 tree without gzip */
     unsigned days;
+    int plant_reuse; /* the RDS standby's address goes to a new instance at mid-period */
     const char *outdir;
     /* --scenario distinct */
     int distinct;
@@ -152,6 +153,10 @@ typedef struct gen_net {
     int *web, *app;
     size_t nweb, napp;
     int alb[3], rds_primary, rds_standby, nat, vpce, lambda, legacy;
+    /* --plant-reuse: at reuse_at the RDS standby's ENI is deleted and instance ENI `reuse` takes
+       its address (the snapshot, describe-network-interfaces, shows the end of the period) */
+    int has_reuse, reuse;
+    int64_t reuse_at;
     /* external peers */
     gen_pool clients4, clients6, api4, onprem, s3nat, s3gw, s3usw2, ec2usw2, use2, ddb, cf;
 } gen_net;
@@ -166,6 +171,10 @@ void gen_net_free(gen_net *net);
 void gen_net_internet4(gen_rng *rng, gen_ep *ep, const uint8_t *first_octets, size_t n);
 void gen_ep_v4(gen_ep *ep, uint32_t v4, int loc);
 void gen_ep_v6(gen_ep *ep, uint64_t hi, uint64_t lo, int loc);
+/* Plants the address reuse (--plant-reuse) at time `at`. */
+void gen_net_plant_reuse(gen_net *net, gen_rng *rng, int64_t at);
+/* With a planted reuse: OUTDIR/history/AWSLogs/.../CloudTrail/... with the events that tell it. */
+int gen_net_write_history(const gen_net *net, const char *outdir);
 /* Writes OUTDIR/topology/{describe-subnets,describe-network-interfaces,ip-ranges}.json. */
 int gen_net_write_topology(const gen_net *net, const char *outdir);
 

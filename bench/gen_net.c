@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *const gen_az_name[3] = {"us-east-1a", "us-east-1b", "us-east-1c"};
 /* names and IDs differ on purpose: vpcflow must compare AZs by ID */
@@ -506,10 +507,115 @@ int gen_net_write_topology(const gen_net *net, const char *outdir)
     json_t *enis = jobj();
     arr = jarr();
     for (size_t i = 0; i < net->neni; i++)
-        append(arr, eni_json(net, &net->enis[i]));
+        if (!net->has_reuse || (int)i != net->rds_standby) /* the snapshot: the end of the period */
+            append(arr, eni_json(net, &net->enis[i]));
     put(enis, "NetworkInterfaces", arr);
     int rc = dump(subs, dir, "describe-subnets.json");
     rc |= dump(enis, dir, "describe-network-interfaces.json");
     rc |= dump(ipranges_json(), dir, "ip-ranges.json");
     return rc ? -1 : 0;
+}
+
+/* ---- a planted address reuse (--plant-reuse) ----------------------------------------------- */
+
+void gen_net_plant_reuse(gen_net *net, gen_rng *rng, int64_t at)
+{
+    uint32_t next_off[GEN_NSUBNETS] = {0};
+    const gen_eni *standby = &net->enis[net->rds_standby];
+    net->reuse = add_eni(net, rng, next_off, ENI_APP, standby->subnet, 0, 0);
+    gen_eni *e = &net->enis[net->reuse];
+    e->ep4 = standby->ep4; /* the same address, now this instance's */
+    e->ep4.eni = e;
+    net->has_reuse = 1;
+    net->reuse_at = at;
+}
+
+static json_t *trail_event(const char *name, int64_t t, json_t *req, json_t *resp)
+{
+    char when[32];
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    json_t *o = jobj();
+    put(o, "eventVersion", jstr("1.08"));
+    put(o, "eventTime", jstr(when));
+    put(o, "eventSource", jstr("ec2.amazonaws.com"));
+    put(o, "eventName", jstr(name));
+    put(o, "awsRegion", jstr(GEN_REGION));
+    put(o, "requestParameters", req ? req : json_null());
+    put(o, "responseElements", resp ? resp : json_null());
+    put(o, "eventType", jstr("AwsApiCall"));
+    put(o, "recipientAccountId", jstr(GEN_ACCOUNT));
+    return o;
+}
+
+static json_t *trail_eni(const gen_net *net, const gen_eni *e)
+{
+    char desc[160];
+    const char *type, *requester;
+    eni_describe(net, e, desc, sizeof desc, &type, &requester);
+    json_t *o = jobj(), *set = jobj(), *items = jarr(), *one = jobj();
+    put(o, "networkInterfaceId", jstr(e->id));
+    put(o, "subnetId", jstr(net->subnets[e->subnet].id));
+    put(o, "vpcId", jstr(net->vpc_id));
+    put(o, "availabilityZone", jstr(gen_az_name[e->az]));
+    put(o, "description", jstr(desc));
+    put(o, "interfaceType", jstr(type));
+    if (requester)
+        put(o, "requesterId", jstr(requester));
+    put(o, "requesterManaged", requester ? json_true() : json_false());
+    put(o, "privateIpAddress", jstr(e->ep4.txt));
+    put(one, "privateIpAddress", jstr(e->ep4.txt));
+    put(one, "primary", json_true());
+    append(items, one);
+    put(set, "item", items);
+    put(o, "privateIpAddressesSet", set);
+    return o;
+}
+
+int gen_net_write_history(const gen_net *net, const char *outdir)
+{
+    if (!net->has_reuse)
+        return 0;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/history/AWSLogs/" GEN_ACCOUNT "/CloudTrail/" GEN_REGION "/2026/11/01", outdir);
+    if (gen_mkdirs(dir) != 0) {
+        fprintf(stderr, "vpcflow-gen: cannot create %s\n", dir);
+        return -1;
+    }
+    const gen_eni *standby = &net->enis[net->rds_standby], *reuse = &net->enis[net->reuse];
+    json_t *records = jarr();
+    /* the standby's ENI, made by RDS the day before */
+    json_t *resp = jobj();
+    put(resp, "networkInterface", trail_eni(net, standby));
+    append(records, trail_event("CreateNetworkInterface", GEN_T0 - 86400, NULL, resp));
+    /* at reuse_at RDS deletes it, and an instance launched in the same subnet gets its address */
+    json_t *req = jobj();
+    put(req, "networkInterfaceId", jstr(standby->id));
+    append(records, trail_event("DeleteNetworkInterface", net->reuse_at, req, NULL));
+    json_t *ni = trail_eni(net, reuse), *att = jobj(), *nis = jobj(), *nitems = jarr();
+    char buf[64];
+    snprintf(buf, sizeof buf, "eni-attach-0%.16s", reuse->id + 5);
+    put(att, "attachmentId", jstr(buf));
+    put(att, "deleteOnTermination", json_true());
+    put(ni, "attachment", att);
+    append(nitems, ni);
+    put(nis, "items", nitems);
+    json_t *inst = jobj(), *place = jobj(), *iset = jobj(), *iitems = jarr();
+    put(inst, "instanceId", jstr(reuse->instance));
+    put(place, "availabilityZone", jstr(gen_az_name[reuse->az]));
+    put(inst, "placement", place);
+    put(inst, "subnetId", jstr(net->subnets[reuse->subnet].id));
+    put(inst, "vpcId", jstr(net->vpc_id));
+    put(inst, "privateIpAddress", jstr(reuse->ep4.txt));
+    put(inst, "networkInterfaceSet", nis);
+    append(iitems, inst);
+    put(iset, "items", iitems);
+    resp = jobj();
+    put(resp, "instancesSet", iset);
+    append(records, trail_event("RunInstances", net->reuse_at, NULL, resp));
+    json_t *doc = jobj();
+    put(doc, "Records", records);
+    return dump(doc, dir, GEN_ACCOUNT "_CloudTrail_" GEN_REGION "_20261101T0000Z_reuse.json");
 }

@@ -297,6 +297,8 @@ static void app_rds(ctx *g, int from_lambda)
 {
     const gen_ep *c = from_lambda ? &eni_at(g, g->net->lambda)->ep4 : &any_app(g)->ep4;
     int db = gen_rng_below(g->rng, 8) ? g->net->rds_primary : g->net->rds_standby; /* reads on the standby */
+    if (g->net->has_reuse && g->minute >= g->net->reuse_at)
+        db = g->net->rds_primary; /* the standby is gone */
     flow f = tcp(g, 5432, 120, 40000, 200, 8000000);
     talk_both(g, c, &eni_at(g, db)->ep4, &f);
 }
@@ -304,7 +306,11 @@ static void app_rds(ctx *g, int from_lambda)
 static void rds_replication(ctx *g)
 {
     flow f = tcp(g, 5432, 65536, 48000000, 60, 40000);
-    f.ff = f.rf = 0; /* one long-lived stream */
+    f.ff = f.rf = 0;                                          /* one long-lived stream */
+    if (g->net->has_reuse && g->minute >= g->net->reuse_at) { /* its address is a batch instance's now */
+        talk_both(g, &eni_at(g, g->net->reuse)->ep4, &eni_at(g, g->net->rds_primary)->ep4, &f);
+        return;
+    }
     talk_both(g, &eni_at(g, g->net->rds_primary)->ep4, &eni_at(g, g->net->rds_standby)->ep4, &f);
 }
 

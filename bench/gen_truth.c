@@ -363,6 +363,13 @@ static void write_planted(FILE *f, const gen_net *net, const gen_planted *pl)
             u->id, u->instance, u->ep4.txt, n->id, n->ep4.txt, net->nat_id, net->enis[net->alb[0]].id,
             net->enis[net->alb[1]].id, net->enis[net->alb[2]].id, net->enis[net->rds_primary].id,
             net->enis[net->rds_standby].id);
+    if (net->has_reuse) {
+        const gen_eni *r = &net->enis[net->reuse], *sb = &net->enis[net->rds_standby];
+        fprintf(f,
+                ",\n\"address_reuse\":{\"addr\":\"%s\",\"at\":%lld,\"before_eni\":\"%s\",\"before\":\"rds %s\","
+                "\"after_eni\":\"%s\",\"after\":\"ec2 %s\"}",
+                r->ep4.txt, (long long)net->reuse_at, sb->id, sb->id, r->id, r->instance);
+    }
 }
 
 static const char *format_name(int f)

@@ -14,6 +14,10 @@ const char cli_analysis_help[] =
     "  --ip-ranges FILE  AWS ip-ranges.json (which public addresses are AWS services, and where)\n"
     "  --topology FILE   vpcflow's own small topology file instead (docs/topology.md)\n"
     "  --region REGION   home region (default: from the subnets, else the price table's)\n"
+    "  --history PATH    who owned each address when: CloudTrail logs (files or the S3 tree),\n"
+    "                    `aws cloudtrail lookup-events` output, AWS Config history; each\n"
+    "                    record gets the owner of its time, --enis where the history is\n"
+    "                    silent (docs/ownership.md)\n"
     "\n"
     "Cost:\n"
     "  --prices FILE     override the built-in us-east-1 price table (docs/prices.md)\n"
@@ -156,6 +160,8 @@ int cli_analysis_opt(cli_analysis *a, int opt, const char *arg)
         return push(a->ipranges, &a->nipranges, arg, "--ip-ranges");
     case OPT_TOPOLOGY:
         return push(a->topology, &a->ntopology, arg, "--topology");
+    case OPT_HISTORY:
+        return push(a->history, &a->nhistory, arg, "--history");
     case OPT_PRICES:
         a->prices = arg;
         return 1;
@@ -220,6 +226,8 @@ void cli_analysis_options(cli_analysis *a, cli_common *c, vpcflow_analysis_optio
     o->nip_ranges = a->nipranges;
     o->topology = a->topology;
     o->ntopology = a->ntopology;
+    o->history = a->history;
+    o->nhistory = a->nhistory;
     o->prices = a->prices;
     o->region = a->region;
     o->free_tier = a->free_tier;

@@ -8,7 +8,8 @@
 
 typedef struct cli_analysis {
     const char *subnets[CLI_MAX_FILES], *enis[CLI_MAX_FILES], *ipranges[CLI_MAX_FILES], *topology[CLI_MAX_FILES];
-    size_t nsubnets, nenis, nipranges, ntopology;
+    const char *history[CLI_MAX_FILES];
+    size_t nsubnets, nenis, nipranges, ntopology, nhistory;
     const char *prices, *region;
     int free_tier, action;
     int64_t since, until;
@@ -22,7 +23,7 @@ typedef struct cli_analysis {
         {"prices", required_argument, 0, OPT_PRICES}, {"region", required_argument, 0, OPT_REGION},                    \
         {"free-tier", no_argument, 0, OPT_FREE_TIER}, {"action", required_argument, 0, OPT_ACTION},                    \
         {"since", required_argument, 0, OPT_SINCE}, {"until", required_argument, 0, OPT_UNTIL},                        \
-        {"memory", required_argument, 0, OPT_MEMORY},                                                                  \
+        {"memory", required_argument, 0, OPT_MEMORY}, {"history", required_argument, 0, OPT_HISTORY},                  \
     {                                                                                                                  \
         "no-dedup", no_argument, 0, OPT_NO_DEDUP                                                                       \
     }

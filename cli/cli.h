@@ -44,6 +44,7 @@ enum {
     OPT_UNTIL,
     OPT_MEMORY,
     OPT_NO_DEDUP,
+    OPT_HISTORY,
     OPT_ANALYSIS_LAST /* commands number their own options from here */
 };
 #define CLI_COMMON_LONGOPTS                                                                                            \
@@ -108,5 +109,7 @@ int cmd_load(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 extern const char cmd_report_help[];
 extern const char cmd_load_help[];
+int cmd_owners(int argc, char **argv);
+extern const char cmd_owners_help[];
 
 #endif

@@ -112,6 +112,7 @@ static int parse(alerts_cli *c, int argc, char **argv, int watch)
                                              {"enis", required_argument, 0, OPT_ENIS},
                                              {"ip-ranges", required_argument, 0, OPT_IPRANGES},
                                              {"topology", required_argument, 0, OPT_TOPOLOGY},
+                                             {"history", required_argument, 0, OPT_HISTORY},
                                              {"region", required_argument, 0, OPT_REGION},
                                              {"action", required_argument, 0, OPT_ACTION},
                                              {"since", required_argument, 0, OPT_SINCE},

@@ -41,6 +41,8 @@ const char cmd_load_help[] =
 static const char load_topology_help[] =
     "Topology and cost (as for summary):\n"
     "  --subnets FILE, --enis FILE, --ip-ranges FILE, --topology FILE   (each repeatable)\n"
+    "  --history PATH    ownership history: CloudTrail, lookup-events, AWS Config (repeatable;\n"
+    "                    docs/ownership.md)\n"
     "  --region REGION   home region\n"
     "  --prices FILE     price table (docs/prices.md) for the cost_num column\n"
     "  --free-tier       accepted for the same command line as summary: the free allowance\n"
@@ -100,6 +102,7 @@ int cmd_load(int argc, char **argv)
                                              {"enis", required_argument, 0, OPT_ENIS},
                                              {"ip-ranges", required_argument, 0, OPT_IPRANGES},
                                              {"topology", required_argument, 0, OPT_TOPOLOGY},
+                                             {"history", required_argument, 0, OPT_HISTORY},
                                              {"prices", required_argument, 0, OPT_PRICES},
                                              {"region", required_argument, 0, OPT_REGION},
                                              {"free-tier", no_argument, 0, OPT_FREE_TIER},

@@ -23,10 +23,13 @@ const char cli_common_help[] =
     "  --no-progress     never show progress\n"
     "\n"
     "PATH is a file (plain, gzip or Parquet), a directory (read recursively in sorted order,\n"
-    "e.g. an S3 AWSLogs/ tree), or - for standard input. CloudWatch Logs exports and\n"
-    "subscription payloads are recognised by their content. Parquet files (AWS's Parquet\n"
-    "delivery, magic PAR1; not on standard input) are read as their text would be: columns\n"
-    "named as the fields with '_' for '-', NULL for '-', line N of a file is its row N.\n";
+    "e.g. an S3 AWSLogs/ tree), or - for standard input. CloudWatch Logs exports,\n"
+    "subscription payloads, Firehose S3 objects, the JSON of `aws logs filter-log-events`,\n"
+    "`get-log-events` and `get-query-results` (with @message), and JSON lines of\n"
+    "{\"message\": RECORD} are recognised by their content; line N of a JSON input is its\n"
+    "Nth event. Parquet files (AWS's Parquet delivery, magic PAR1; not on standard input)\n"
+    "are read as their text would be: columns named as the fields with '_' for '-', NULL\n"
+    "for '-', line N of a file is its row N.\n";
 
 void cli_common_init(cli_common *c)
 {
@@ -156,7 +159,9 @@ static void on_diag(void *ctx, const vpcflow_diag *d)
     if (c->quiet)
         return;
     clear_progress(c);
-    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED)
+    if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED && d->line)
+        fprintf(stderr, "vpcflow: %s:%llu: %s\n", d->input, (unsigned long long)d->line, d->message);
+    else if (d->is_warning == VPCFLOW_DIAG_INPUT_FAILED)
         fprintf(stderr, "vpcflow: %s: %s\n", d->input, d->message);
     else if (d->is_warning) {
         if (d->line)

@@ -24,11 +24,13 @@ static const char main_help[] =
     "  sql       the SQL of each report, for PostgreSQL, DuckDB or Athena\n"
     "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
     "  load      load the records, classified and priced, into a PostgreSQL table\n"
+    "  owners    who held an address when: its owners over time, from CloudTrail and AWS Config\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain, gzip or Parquet, by content), directories (the S3 AWSLogs/ layout,\n"
     "Hive-style or not, read in sorted order), '-' for stdin; S3 header lines, custom formats\n"
-    "of any version 2-8 fields, CloudWatch Logs exports and subscription payloads are\n"
+    "of any version 2-8 fields, CloudWatch Logs exports, subscription payloads and the JSON\n"
+    "of `aws logs filter-log-events`, `get-log-events` and `get-query-results` are\n"
     "recognised automatically.\n"
     "\n"
     "Exit status:\n"
@@ -72,6 +74,7 @@ static const command commands[] = {
     {"sql", cmd_sql, cmd_sql_help},
     {"convert", cmd_convert, cmd_convert_help},
     {"load", cmd_load, cmd_load_help},
+    {"owners", cmd_owners, cmd_owners_help},
 };
 
 static const command *find(const char *name)

@@ -400,6 +400,11 @@ typedef struct vpcflow_analysis_options {
     int64_t since, until; /* keep records overlapping [since, until); 0: no bound */
     size_t memory_limit;  /* bytes for the run: thread buffers and group tables; 0: 512 MiB */
     int no_dedup;         /* count every record as logged (what SQL's GROUP BY gives) */
+    /* Ownership history (docs/ownership.md): CloudTrail log files or trees, `aws cloudtrail
+     * lookup-events` output, AWS Config configuration history. Each address then has the owner
+     * it had at the record's time; --enis stands in where the history says nothing. */
+    const char *const *history;
+    size_t nhistory;
 } vpcflow_analysis_options;
 
 /* `summary`: where the bill comes from. */
@@ -417,6 +422,29 @@ VPCFLOW_API void vpcflow_summary_class(const vpcflow_summary *s, vpcflow_class c
 VPCFLOW_API const vpcflow_scan_stats *vpcflow_summary_stats(const vpcflow_summary *s);
 VPCFLOW_API uint64_t vpcflow_summary_bytes_unique(const vpcflow_summary *s);
 VPCFLOW_API uint64_t vpcflow_summary_cost_micro_usd(const vpcflow_summary *s);
+
+/* ---- ownership history: who held an address when (docs/ownership.md) ------------------ */
+
+typedef struct vpcflow_owner_span {
+    int64_t from, to;   /* seconds since the epoch, [from, to); INT64_MIN / INT64_MAX: open */
+    const char *eni;    /* "eni-…" */
+    const char *label;  /* the owner as reports name it: "ec2 i-…", "nat-gateway nat-…" */
+    const char *az;     /* AZ name, "" when unknown */
+    const char *subnet; /* "" when unknown */
+    const char *source; /* "history" (--history) or "snapshot" (--enis / --topology) */
+} vpcflow_owner_span;
+
+typedef struct vpcflow_owners vpcflow_owners;
+/* The ownership timeline of one address from the topology and history inputs of options
+ * (its scan part is not used): the history's spans in time order, then the snapshot's owner
+ * where the history does not cover it. An address nobody held gives zero spans. */
+VPCFLOW_API vpcflow_status vpcflow_owners_run(const char *address, const vpcflow_analysis_options *options,
+                                              vpcflow_owners **out, vpcflow_error *err);
+VPCFLOW_API size_t vpcflow_owners_count(const vpcflow_owners *o);
+VPCFLOW_API const vpcflow_owner_span *vpcflow_owners_span(const vpcflow_owners *o, size_t i);
+/* What the history inputs said worth knowing (events ignored, releases assumed), one per line. */
+VPCFLOW_API const char *vpcflow_owners_notes(const vpcflow_owners *o);
+VPCFLOW_API void vpcflow_owners_free(vpcflow_owners *o);
 
 /* ---- output kinds --------------------------------------------------------------------- */
 

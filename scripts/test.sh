@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test
 JOBS=$(nproc 2>/dev/null || echo 2)
+echo "== stage: builds: normal, variants, fuzz ($(date -u +%H:%M:%S))"
 if ! make -s -k -j"$JOBS" check-build >/dev/null; then
     echo "scripts/test.sh: a build failed (above); its cases count as failed" >&2
 fi

@@ -62,11 +62,12 @@ FAILED_NAMES=()
 LOG=$(mktemp -d /tmp/vpcflow-run-XXXXXX)
 trap 'rm -rf "$LOG"' EXIT
 
-# Golden cases valgrind runs: every command, every reader (plain, gzip, stdin, payload,
-# CloudWatch export, S3 tree with topology), error paths. A name missing here fails.
+# Golden cases valgrind runs: every command, every reader (plain, gzip, stdin, payload, JSON
+# lines read in parts, CloudWatch export, S3 tree with topology), error paths. A name missing
+# here fails.
 VALGRIND_GOLDEN="alerts-bad-rules alerts-crafted alerts-watch-payload cat-default cat-malformed cat-stdin-gzip
-    cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers summary-bad-topology
-    summary-example-table timeline-csv top-json-owner usage-unknown-option report-example"
+    cat-cli-jsonl-bad-line cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers
+    summary-bad-topology summary-example-table timeline-csv top-json-owner usage-unknown-option report-example"
 # Scripts the TSan build runs: thread counts varied, multi-file trees, watch's reader thread.
 TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth"
 # Scripts that check the sources rather than a build: run once, with the first build.
@@ -76,7 +77,12 @@ STRUCTURE_SCRIPTS="architecture"
 # two slowest at scale: pg_load (a real server started, killed, restarted: 150 s under ASan;
 # lib/pg's encoding runs under ASan and valgrind in test_pg_copy) and convert_distributed
 # (375 processes; convert_parquet and convert_atomic take the same paths under ASan).
-NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed report_html"
+# install and debian_package build and install the normal build (make install, dpkg-buildpackage
+# in a copy of the tree): what they install is the normal build's.
+NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed install debian_package report_html"
+
+# Each group of cases says when it starts (and how long the run has taken so far).
+stage() { echo "== stage: $* ($(date -u +%H:%M:%S), $((SECONDS / 60))m$((SECONDS % 60))s in)"; }
 
 note_fail() { FAIL=$((FAIL + 1)); FAILED_NAMES+=("$1"); }
 selected() { case "$1" in *"$ONLY"*) return 0 ;; esac; return 1; }
@@ -101,6 +107,7 @@ VG=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 
 run_units() { # $1 build dir, $2 label, $3 "valgrind" to run each program under memcheck
     local t out p f
+    stage "$2 units"
     for t in "$1"/tests/test_*; do
         [ -x "$t" ] || continue
         selected "$(basename "$t")" || continue
@@ -131,6 +138,7 @@ case_env() { # $1 build dir
 
 run_golden() { # $1 build dir, $2 label, $3 "valgrind" to run the tool under memcheck, $4 only these names
     local d name
+    stage "$2 golden cases"
     case_env "$1"
     if [ "${3:-}" = valgrind ]; then
         printf '#!/bin/sh\nexec %s "%s" "$@"\n' "${VG[*]}" "$VPCFLOW" >"$LOG/vpcflow-vg"
@@ -171,6 +179,7 @@ run_golden() { # $1 build dir, $2 label, $3 "valgrind" to run the tool under mem
 
 run_scripts() { # $1 build dir, $2 label, $3 only these names (default: all but the structure scripts)
     local s name
+    stage "$2 scripts"
     case_env "$1"
     for s in tests/cli/*.sh; do
         [ -f "$s" ] || continue
@@ -193,6 +202,7 @@ run_scripts() { # $1 build dir, $2 label, $3 only these names (default: all but 
 
 run_structure() { # $1 build dir: the checks on the sources and the exported symbols
     local name
+    stage "structure"
     for name in format symbols; do
         selected "$name" || continue
         case $name in
@@ -210,6 +220,7 @@ run_structure() { # $1 build dir: the checks on the sources and the exported sym
 
 run_fuzz() { # $1 fuzz build dir
     local b name
+    stage "fuzz ($FUZZ_SECONDS s a target)"
     for b in "$1"/*; do
         [ -f "$b" ] && [ -x "$b" ] || continue
         name=$(basename "$b")
@@ -262,6 +273,7 @@ variant_tsan() {
 VG_PID=""
 if [ -n "$VALGRIND" ] && [ -x "$BUILD/vpcflow" ]; then
     mkdir -p "$LOG/vg"
+    stage "valgrind (beside the others; its cases are printed when it ends)"
     (
         renice -n 5 -p "$BASHPID" >/dev/null 2>&1 || true
         LOG=$LOG/vg PASS=0 FAIL=0 FAILED_NAMES=()

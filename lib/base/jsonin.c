@@ -412,10 +412,13 @@ static vpcflow_status stream_array(reader *r, const char *key)
     for (size_t i = 0;; i++) {
         if (c == END)
             return syntax(r, "']' expected", c);
+        uint64_t el_line = r->line;
         json_t *el = read_value(r, c);
         if (!el)
             return r->st;
         vpcflow_status st = give ? r->s->fn(r->s->ctx, key, i, el, r->err) : VPCFLOW_OK;
+        if (st && r->s->place_errors && r->err && !r->err->line && !strcmp(r->err->file, r->s->file))
+            r->err->line = el_line;
         json_decref(el);
         if (st)
             return r->st = st;

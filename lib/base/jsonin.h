@@ -72,6 +72,7 @@ typedef struct vf_jin_stream {
     const char *const *keys; /* NULL-terminated: the top-level arrays whose elements fn gets */
     vf_jin_element_fn fn;
     void *ctx;
+    int place_errors; /* an error of fn with no line gets the line where its element starts */
 } vf_jin_stream;
 /* On success *skeleton is the document less its arrays' elements (json_decref it). */
 vpcflow_status vf_jin_stream_file(const vf_jin_stream *s, json_t **skeleton, vpcflow_error *err);

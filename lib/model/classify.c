@@ -1,6 +1,8 @@
 /* classify.c — where an address is (docs/model.md §1) and the traffic class of a hop (§2). */
 #include "model/network_impl.h"
 
+#include "model/history.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -21,10 +23,11 @@ int vf_is_private(vpcflow_addr a)
            (a.hi == 0 && a.lo == 1);   /* ::1 */
 }
 
-void vf_locate(const vf_network *n, vpcflow_addr a, vf_loc *out)
+void vf_locate_as(const vf_network *n, vpcflow_addr a, int32_t owner, vf_loc *out)
 {
     memset(out, 0, sizeof *out);
-    out->owner = vf_network_owner(n, a);
+    out->owner = owner;
+    out->eni = owner >= 0 ? n->facts[owner].eni : -1;
     if (out->owner >= 0) {
         const vf_eni_facts *f = &n->facts[out->owner];
         out->kind = VF_LOC_VPC;
@@ -61,6 +64,46 @@ void vf_locate(const vf_network *n, vpcflow_addr a, vf_loc *out)
         return;
     }
     out->kind = VF_LOC_INTERNET;
+}
+
+void vf_locate(const vf_network *n, vpcflow_addr a, vf_loc *out)
+{
+    vf_locate_as(n, a, vf_network_owner(n, a), out);
+    out->via = out->owner < 0 ? VF_VIA_NONE : n->discovered ? VF_VIA_LOGS : VF_VIA_SNAPSHOT;
+}
+
+void vf_locate_at(const vf_network *n, vpcflow_addr a, int64_t t, vf_loc *out, int64_t *from, int64_t *to)
+{
+    *from = VF_HIST_BEGIN;
+    *to = VF_HIST_END;
+    if (!n->hist) {
+        vf_locate(n, a, out);
+        return;
+    }
+    int32_t h = vf_history_owner_at(n->hist, a, t, from, to);
+    if (h >= 0) {
+        vf_locate_as(n, a, n->hist_facts[h], out);
+        out->via = VF_VIA_HISTORY;
+        return;
+    }
+    /* not covered by the history: the snapshot's owner, unless the history knows that ENI did
+     * not exist at t */
+    int32_t owner = vf_network_owner(n, a);
+    int64_t born, died;
+    if (owner >= 0 && vf_history_eni_life(n->hist, n->facts[owner].id, &born, &died)) {
+        if (t < born) {
+            *to = VF_MIN(*to, born);
+            owner = -1;
+        } else if (t >= died) {
+            *from = VF_MAX(*from, died);
+            owner = -1;
+        } else {
+            *from = VF_MAX(*from, born);
+            *to = VF_MIN(*to, died);
+        }
+    }
+    vf_locate_as(n, a, owner, out);
+    out->via = owner < 0 ? VF_VIA_NONE : VF_VIA_SNAPSHOT;
 }
 
 static int internal(const vf_loc *l)

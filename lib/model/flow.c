@@ -14,6 +14,7 @@
 typedef struct loc_slot {
     vpcflow_addr a;
     vf_loc loc;
+    int64_t from, to; /* the time the answer holds (all time without --history) */
     int valid;
 } loc_slot;
 
@@ -34,6 +35,7 @@ struct vf_flowctx {
     vf_map nat_peers;   /* external peers of NAT gateways (one-pass mode) */
     vf_month_cache months;
     int defer;
+    uint64_t via_bytes[4]; /* bytes of VPC-internal ends, by where their owner came from */
     loc_slot cache[LOC_CACHE];
 };
 
@@ -66,11 +68,11 @@ void vf_flowctx_free(vf_flowctx *c)
     free(c);
 }
 
-static const vf_loc *locate_cached(vf_flowctx *c, vpcflow_addr a)
+static const vf_loc *locate_cached(vf_flowctx *c, vpcflow_addr a, int64_t t)
 {
     loc_slot *s = &c->cache[vf_hash_addr(a) & (LOC_CACHE - 1)];
-    if (!s->valid || !vpcflow_addr_eq(s->a, a)) {
-        vf_locate(c->n, a, &s->loc);
+    if (!s->valid || !vpcflow_addr_eq(s->a, a) || t < s->from || t >= s->to) {
+        vf_locate_at(c->n, a, t, &s->loc, &s->from, &s->to);
         s->a = a;
         s->valid = 1;
     }
@@ -118,8 +120,8 @@ static void decide_duplicates(const vf_flowctx *c, const vpcflow_record *rec, in
                               int *own_d)
 {
     const vf_network *n = c->n;
-    *own_s = e >= 0 && f->src.owner == e;
-    *own_d = e >= 0 && f->dst.owner == e;
+    *own_s = e >= 0 && f->src.eni == e;
+    *own_d = e >= 0 && f->dst.eni == e;
     if (rec->present & VPCFLOW_BIT(VPCFLOW_F_FLOW_DIRECTION)) {
         *own_s = rec->flow_direction == VPCFLOW_DIR_EGRESS;
         *own_d = !*own_s;
@@ -131,11 +133,11 @@ static void decide_duplicates(const vf_flowctx *c, const vpcflow_record *rec, in
     if (*own_d) {
         if (e >= 0 && n->facts[e].nat) /* flow-direction says "ingress" of ENIs the facts lack too */
             return;                    /* the sender's record names the final destination, not the NAT */
-        if (f->src.owner >= 0 && f->src.owner != e)
-            x = f->src.owner;
+        if (f->src.eni >= 0 && f->src.eni != e)
+            x = f->src.eni;
     } else {
-        x = f->src.owner;
-        y = f->dst.owner;
+        x = f->src.eni;
+        y = f->dst.eni;
         if (x < 0) {
             x = y;
             y = -1;
@@ -200,8 +202,12 @@ int vf_flow_eval(vf_flowctx *c, const vpcflow_record *rec, vf_flow *f)
     memset(&f->cond, 0, sizeof f->cond);
     f->cond.eni = f->cond.eni2 = -1;
     f->nat_witness = 0;
-    f->src = *locate_cached(c, rec->srcaddr);
-    f->dst = *locate_cached(c, rec->dstaddr);
+    f->src = *locate_cached(c, rec->srcaddr, rec->start);
+    f->dst = *locate_cached(c, rec->dstaddr, rec->start);
+    if (f->src.kind == VF_LOC_VPC)
+        c->via_bytes[f->src.via] += rec->bytes;
+    if (f->dst.kind == VF_LOC_VPC)
+        c->via_bytes[f->dst.via] += rec->bytes;
     f->observer = e;
     f->cls = vf_class_of(c->n, &f->src, &f->dst);
     int own_s, own_d;
@@ -226,6 +232,7 @@ int vf_flow_eval(vf_flowctx *c, const vpcflow_record *rec, vf_flow *f)
 
 struct vf_outcome {
     const vf_network *n;
+    uint64_t via_bytes[4];
     uint8_t *logged;
     vf_map nat_peers;
     vf_map unknown_ids;
@@ -269,6 +276,8 @@ int vf_outcome_merge(vf_outcome *o, const vf_flowctx *c)
 {
     for (size_t i = 0; i < o->n->nfacts; i++)
         o->logged[i] |= c->logged[i];
+    for (int i = 0; i < 4; i++)
+        o->via_bytes[i] += c->via_bytes[i];
     if (merge_set(&o->nat_peers, &c->nat_peers) < 0 || merge_set(&o->unknown_ids, &c->unknown_ids) < 0)
         return -1;
     return 0;
@@ -284,6 +293,11 @@ int vf_cond_drops(const vf_outcome *o, const vf_cond *cond)
     default:
         return 0;
     }
+}
+
+uint64_t vf_outcome_via_bytes(const vf_outcome *o, int via)
+{
+    return via >= 0 && via < 4 ? o->via_bytes[via] : 0;
 }
 
 int vf_outcome_logged(const vf_outcome *o, int32_t eni)

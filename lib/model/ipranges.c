@@ -82,7 +82,7 @@ static vpcflow_status load(vf_topology *t, const char *name, const char *data, s
 {
     static const char *const keys[] = {"prefixes", "ipv6_prefixes", NULL};
     ranges_load l = {t, name};
-    vf_jin_stream s = {name, "an ip-ranges.json file", keys, range_element, &l};
+    vf_jin_stream s = {name, "an ip-ranges.json file", keys, range_element, &l, 0};
     size_t before = vf_topology_aws_count(t);
     json_t *doc;
     vpcflow_status st = data ? vf_jin_stream_buf(&s, data, len, &doc, err) : vf_jin_stream_file(&s, &doc, err);

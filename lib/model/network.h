@@ -20,6 +20,8 @@ typedef struct vf_eni_facts {
     uint8_t nat_client; /* an ENI without a public address whose internet traffic goes via a NAT */
     uint8_t kind;       /* vf_owner_kind */
     uint16_t az_key, region_key;
+    int32_t eni; /* facts index of the ENI itself: an ENI whose owner changed over time (--history)
+                    has one entry per owner, all with the same eni */
     char label[128];
 } vf_eni_facts;
 
@@ -38,6 +40,8 @@ typedef struct vf_network_options {
     const char *region; /* --region or NULL */
     int free_tier;
     int no_dedup;
+    const char *const *history; /* --history: CloudTrail and AWS Config files or trees */
+    size_t nhistory;
 } vf_network_options;
 
 vpcflow_status vf_network_new(const vf_network_options *o, vf_network **out, vpcflow_error *err);
@@ -75,17 +79,32 @@ int vf_network_nat_visible(const vf_network *n);
 /* ---- the location of an address ------------------------------------------------------- */
 
 enum { VF_LOC_NONE, VF_LOC_VPC, VF_LOC_PRIVATE, VF_LOC_AWS, VF_LOC_INTERNET };
+/* Where the owner of an address came from. */
+enum { VF_VIA_NONE, VF_VIA_HISTORY, VF_VIA_SNAPSHOT, VF_VIA_LOGS };
 
 typedef struct vf_loc {
     uint8_t kind;
     uint8_t home;        /* AWS: in the home region (or GLOBAL) */
     uint16_t az_key;     /* VPC: the AZ, 0 unknown */
     uint16_t region_key; /* VPC/AWS: the region, 0 unknown */
-    int32_t owner;       /* facts index of the owning ENI, or -1 */
+    uint8_t via;         /* VF_VIA_*: where owner came from */
+    int32_t owner;       /* facts index of the owning ENI (with its label then), or -1 */
+    int32_t eni;         /* facts index of that ENI itself (see vf_eni_facts.eni), or -1 */
     const vf_aws_range *aws;
 } vf_loc;
 
 void vf_locate(const vf_network *n, vpcflow_addr a, vf_loc *out);
+/* The same at time t (seconds): with --history the owner is the one of that time. *from and
+ * *to get the interval around t in which the answer is the same (for caches). */
+void vf_locate_at(const vf_network *n, vpcflow_addr a, int64_t t, vf_loc *out, int64_t *from, int64_t *to);
+/* The location of a with a known owner (facts index, -1 for none): what vf_locate_at gave a
+ * record, rebuilt from a group key that kept the owner. */
+void vf_locate_as(const vf_network *n, vpcflow_addr a, int32_t owner, vf_loc *out);
+/* 1 when owners come from an ownership history (--history). */
+int vf_network_has_history(const vf_network *n);
+const struct vf_history *vf_network_history(const vf_network *n);
+/* Facts index of history owner i (vf_history_owner). */
+int32_t vf_network_history_facts(const vf_network *n, size_t i);
 vpcflow_class vf_class_of(const vf_network *n, const vf_loc *src, const vf_loc *dst);
 /* Owner label of an address ("ec2 i-…", "rds", "aws S3 us-east-1", "internet", …). */
 void vf_owner_label(const vf_network *n, vpcflow_addr a, char *buf, size_t cap);
@@ -138,6 +157,8 @@ void vf_outcome_free(vf_outcome *o);
 int vf_outcome_merge(vf_outcome *o, const vf_flowctx *c);
 /* 1 when a pending record with this condition is dropped. */
 int vf_cond_drops(const vf_outcome *o, const vf_cond *cond);
+/* Bytes of records' VPC ends whose owner came from VF_VIA_* via (both ends of a record count). */
+uint64_t vf_outcome_via_bytes(const vf_outcome *o, int via);
 /* 1 when the ENI (facts index) had records. */
 int vf_outcome_logged(const vf_outcome *o, int32_t eni);
 /* ENIs in the logs that the facts do not list (only with --enis); example gets the smallest. */

@@ -22,7 +22,9 @@ struct vf_network {
     vf_map by_addr;   /* address -> facts index of its owner */
     vf_map nat_pairs; /* (client, peer) seen on a NAT gateway's inside leg */
     uint16_t home_region, global_region;
-    vf_text notes; /* growing: one line per note */
+    struct vf_history *hist; /* --history, or NULL */
+    int32_t *hist_facts;     /* history owner index -> facts index */
+    vf_text notes;           /* growing: one line per note */
     uint64_t unlisted;
 };
 

@@ -187,7 +187,7 @@ static vpcflow_status load_aws_list(vf_topology *t, const char *name, const char
 {
     const char *keys[] = {list, NULL};
     aws_list a = {t, name, fn};
-    vf_jin_stream s = {name, "an AWS CLI JSON file", keys, aws_element, &a};
+    vf_jin_stream s = {name, "an AWS CLI JSON file", keys, aws_element, &a, 0};
     size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
     json_t *doc;
     vpcflow_status st = stream_json(&s, data, len, &doc, err);
@@ -311,6 +311,27 @@ static const char *eni_style(const eni_text *x, const char **name, size_t *len)
         style = "other";
     }
     return style;
+}
+
+vf_owner_kind vf_eni_owner(const char *type, const char *desc, const char *requester, const char *instance,
+                           const char *id, char *label, size_t cap)
+{
+    eni_text x;
+    memset(&x, 0, sizeof x);
+    snprintf(x.type, sizeof x.type, "%s", type);
+    snprintf(x.desc, sizeof x.desc, "%s", desc);
+    snprintf(x.requester, sizeof x.requester, "%s", requester);
+    snprintf(x.instance, sizeof x.instance, "%s", instance);
+    const char *name;
+    size_t len;
+    const char *kind = eni_style(&x, &name, &len);
+    int style = vf_owner_style(kind, strlen(kind));
+    if (!len) { /* a nameless RDS or load-balancer ENI: its id tells it from its siblings */
+        name = id;
+        len = strlen(id);
+    }
+    vf_owner_style_label(style, name, len, label, cap);
+    return vf_owner_style_kind(style);
 }
 
 static vpcflow_status parse_addr_into(const json_t *v, const char *file, const char *where, const char *key,
@@ -477,16 +498,7 @@ static vpcflow_status aws_eni(vf_topology *t, const char *file, size_t i, const 
         (st = public_of(el, file, where, al, err)))
         goto done;
     eni_set_addrs(&e, al, all);
-    const char *name;
-    size_t len;
-    const char *kind = eni_style(&x, &name, &len);
-    int style = vf_owner_style(kind, strlen(kind));
-    e.kind = vf_owner_style_kind(style);
-    if (!len) { /* a nameless RDS or load-balancer ENI: its id tells it from its siblings */
-        name = e.id;
-        len = strlen(e.id);
-    }
-    vf_owner_style_label(style, name, len, e.label, sizeof e.label);
+    e.kind = vf_eni_owner(x.type, x.desc, x.requester, x.instance, e.id, e.label, sizeof e.label);
     e.requester_managed = json_is_true(json_object_get(el, "RequesterManaged"));
     if ((st = vf_topology_add_eni(t, &e, az, err)))
         with_where(err, st, file, where);
@@ -675,7 +687,7 @@ static vpcflow_status load_file(vf_topology *t, const char *name, const char *da
 {
     static const char *const keys[] = {"subnets", "interfaces", NULL};
     aws_list a = {t, name, NULL};
-    vf_jin_stream s = {name, "a vpcflow topology file", keys, file_element, &a};
+    vf_jin_stream s = {name, "a vpcflow topology file", keys, file_element, &a, 0};
     size_t nsubnets = vf_topology_subnet_count(t), nenis = vf_topology_eni_count(t);
     json_t *doc;
     vpcflow_status st = stream_json(&s, data, len, &doc, err);

@@ -158,6 +158,11 @@ const char *vf_owner_style_list(void); /* "ec2, rds, ..." for messages */
 /* The label of an owner: "nat-gateway" + "nat-0a1b" -> "nat-gateway nat-0a1b". */
 void vf_owner_style_label(int style, const char *name, size_t len, char *label, size_t cap);
 
+/* What owns an ENI and its label, from its InterfaceType, Description, RequesterId and attached
+ * instance (docs/topology.md lists the rules); id names a nameless RDS or load-balancer ENI. */
+vf_owner_kind vf_eni_owner(const char *type, const char *desc, const char *requester, const char *instance,
+                           const char *id, char *label, size_t cap);
+
 /* AWS ranges: the ip-ranges.json reader (ipranges.c) appends them (service and region point at
  * interned names); a file that fails is undone with vf_topology_aws_truncate (keeps the first n). */
 vpcflow_status vf_topology_add_aws_range(vf_topology *t, const vf_aws_range *r, vpcflow_error *err);

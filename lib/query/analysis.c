@@ -5,6 +5,7 @@
 #include "model/network.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,9 +105,9 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     workers = VF_MAX(VF_MIN(workers, most), (size_t)1);
     a->opt.scan.threads = (unsigned)workers;
     a->memory_limit = total - RUN_MEMORY - workers * WORKER_MEMORY;
-    vf_network_options no = {a->opt.subnets,   a->opt.nsubnets,   a->opt.enis,      a->opt.nenis,
-                             a->opt.ip_ranges, a->opt.nip_ranges, a->opt.topology,  a->opt.ntopology,
-                             a->opt.prices,    a->opt.region,     a->opt.free_tier, a->opt.no_dedup};
+    vf_network_options no = {a->opt.subnets,    a->opt.nsubnets, a->opt.enis,      a->opt.nenis,   a->opt.ip_ranges,
+                             a->opt.nip_ranges, a->opt.topology, a->opt.ntopology, a->opt.prices,  a->opt.region,
+                             a->opt.free_tier,  a->opt.no_dedup, a->opt.history,   a->opt.nhistory};
     vpcflow_status st = vf_network_new(&no, &a->net, err);
     if (st != VPCFLOW_OK)
         return st;
@@ -178,11 +179,22 @@ void vf_analysis_notes(vf_analysis *a, const vf_outcome *o)
     }
     if (!vf_network_has_ipranges(n))
         vf_network_note(n, "without --ip-ranges (ip-ranges.json) AWS service addresses count as internet");
+    if (vf_network_has_history(n)) {
+        uint64_t h = vf_outcome_via_bytes(o, VF_VIA_HISTORY), s = vf_outcome_via_bytes(o, VF_VIA_SNAPSHOT),
+                 none = vf_outcome_via_bytes(o, VF_VIA_NONE) + vf_outcome_via_bytes(o, VF_VIA_LOGS);
+        uint64_t all = h + s + none;
+        vf_network_note(n,
+                        "owners of VPC addresses, by bytes: %" PRIu64 " (%.1f%%) from --history, %" PRIu64
+                        " (%.1f%%) from the --enis snapshot, %" PRIu64 " (%.1f%%) with no owner",
+                        h, all ? 100.0 * (double)h / (double)all : 0.0, s, all ? 100.0 * (double)s / (double)all : 0.0,
+                        none, all ? 100.0 * (double)none / (double)all : 0.0);
+    }
     char example[40];
     size_t unknown = vf_outcome_unknown_enis(o, example, sizeof example);
     if (vf_network_has_enis(n) && unknown) {
         vf_network_set_unlisted_enis(n, unknown);
-        vf_network_note(n, "%zu ENI%s in the logs %s not in --enis (e.g. %s): their traffic may be counted twice",
-                        unknown, unknown == 1 ? "" : "s", unknown == 1 ? "is" : "are", example);
+        vf_network_note(n, "%zu ENI%s in the logs %s not in --enis%s (e.g. %s): their traffic may be counted twice",
+                        unknown, unknown == 1 ? "" : "s", unknown == 1 ? "is" : "are",
+                        vf_network_has_history(n) ? " or --history" : "", example);
     }
 }

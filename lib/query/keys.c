@@ -204,13 +204,21 @@ static void build_part(const vf_key_part *p, const vf_network *n, const vpcflow_
     switch (p->kind) {
     case VF_K_SRCADDR:
         put_addr(out, r->srcaddr);
+        if (p->size == 20)
+            put_u32(out + 16, (uint32_t)(f->src.owner + 1));
         break;
     case VF_K_DSTADDR:
         put_addr(out, r->dstaddr);
+        if (p->size == 20)
+            put_u32(out + 16, (uint32_t)(f->dst.owner + 1));
         break;
     case VF_K_PAIR:
         put_addr(out, r->srcaddr);
         put_addr(out + 16, r->dstaddr);
+        if (p->size == 40) {
+            put_u32(out + 32, (uint32_t)(f->src.owner + 1));
+            put_u32(out + 36, (uint32_t)(f->dst.owner + 1));
+        }
         break;
     case VF_K_SRCPORT:
         put_u32(out, r->srcport);
@@ -457,5 +465,34 @@ int vf_keys_addr(const vf_keys *k, size_t i, const unsigned char *key, vpcflow_a
     if (second && p->kind != VF_K_PAIR)
         return 0;
     *a = get_addr(key + p->offset + (second ? 16 : 0));
+    return 1;
+}
+
+void vf_keys_with_owners(vf_keys *k)
+{
+    if (k->owners)
+        return;
+    k->owners = 1;
+    k->size = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        vf_key_part *p = &k->part[i];
+        if (p->kind == VF_K_SRCADDR || p->kind == VF_K_DSTADDR)
+            p->size = 20;
+        else if (p->kind == VF_K_PAIR)
+            p->size = 40;
+        p->offset = k->size;
+        k->size += p->size;
+    }
+}
+
+int vf_keys_addr_owner(const vf_keys *k, size_t i, const unsigned char *key, int second, int32_t *owner)
+{
+    const vf_key_part *p = &k->part[i];
+    if (!k->owners || (p->kind != VF_K_SRCADDR && p->kind != VF_K_DSTADDR && p->kind != VF_K_PAIR))
+        return 0;
+    if (second && p->kind != VF_K_PAIR)
+        return 0;
+    size_t at = p->kind == VF_K_PAIR ? 32 + (second ? 4 : 0) : 16;
+    *owner = (int32_t)get_u32(key + p->offset + at) - 1;
     return 1;
 }

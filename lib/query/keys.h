@@ -50,6 +50,7 @@ typedef struct vf_keys {
     vf_key_part part[VF_MAX_KEYS];
     size_t size; /* bytes of a whole key */
     int multi;   /* a part (owner) makes up to two pieces per record */
+    int owners;  /* address parts carry their owner at the record's time (vf_keys_with_owners) */
 } vf_keys;
 
 /* Parses "srcaddr,dstport"; unknown names are an error listing the valid ones. */
@@ -63,6 +64,11 @@ void vf_keys_text(const vf_keys *k, const vf_network *n, size_t i, const unsigne
                   int *json_number);
 /* The address of part i when it is an address part (for its owner label), else 0. */
 int vf_keys_addr(const vf_keys *k, size_t i, const unsigned char *key, vpcflow_addr *a, int second);
+/* Makes address parts carry the owner each address had at the record's time, so that an
+ * address that changed hands over the run (--history) is one row per owner. */
+void vf_keys_with_owners(vf_keys *k);
+/* The owner (facts index, -1 for none) stored with address part i; 0 when the key has none. */
+int vf_keys_addr_owner(const vf_keys *k, size_t i, const unsigned char *key, int second, int32_t *owner);
 /* The names every --by accepts, for messages. */
 extern const char vf_key_names[];
 

@@ -15,8 +15,24 @@
 typedef struct pair_key {
     vpcflow_addr src, dst;
     uint8_t cls;
-    uint8_t pad[15];
+    uint8_t pad[3];
+    int32_t src_owner, dst_owner; /* facts index at the record's time (--history), or -1 */
+    uint8_t pad2[4];
 } pair_key;
+
+/* An address with its owner of the time: who talkers and drivers are. */
+typedef struct owned_addr {
+    vpcflow_addr a;
+    int32_t owner;
+    uint8_t pad[12];
+} owned_addr;
+
+static void owned_label(const vf_network *n, vpcflow_addr a, int32_t owner, char *buf, size_t cap)
+{
+    vf_loc l;
+    vf_locate_as(n, a, owner, &l);
+    vf_loc_label(n, &l, buf, cap);
+}
 
 static int costly(vpcflow_class c)
 {
@@ -37,6 +53,8 @@ void vf_summary_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_e
     memset(&k, 0, sizeof k);
     k.src = r->srcaddr;
     k.dst = r->dstaddr;
+    k.src_owner = f->src.owner;
+    k.dst_owner = f->dst.owner;
     if (costly(f->cls)) {
         k.cls = (uint8_t)f->cls;
         emit(sink, &k, &f->m);
@@ -52,6 +70,8 @@ void vf_summary_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_e
     if (obs && obs->nat && src_out != dst_out) { /* an outside leg: (peer, NAT address) */
         k.src = src_out ? r->srcaddr : r->dstaddr;
         k.dst = src_out ? r->dstaddr : r->srcaddr;
+        k.src_owner = src_out ? f->src.owner : f->dst.owner;
+        k.dst_owner = src_out ? f->dst.owner : f->src.owner;
         k.cls = NAT_PEER;
         emit(sink, &k, &f->m);
     }
@@ -68,7 +88,7 @@ static void talkers(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n
 {
     vpcflow_class cls = which == VF_TALK_CROSS_AZ ? VPCFLOW_CLASS_CROSS_AZ : VPCFLOW_CLASS_INTERNET_OUT;
     for (int side = 0; side < 2; side++) {
-        vf_agg *by = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_BYTES, 0);
+        vf_agg *by = vf_agg_new(sizeof(owned_addr), 0, VF_RANK_BYTES, 0);
         if (!by) {
             s->oom = 1;
             return;
@@ -77,8 +97,11 @@ static void talkers(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n
             const pair_key *k = vf_agg_key(pairs, i);
             if (k->cls != cls)
                 continue;
-            vpcflow_addr a = side ? k->dst : k->src;
-            if (vf_agg_add(by, &a, vf_hash_addr(a), vf_agg_metrics(pairs, i)) < 0)
+            owned_addr a;
+            memset(&a, 0, sizeof a);
+            a.a = side ? k->dst : k->src;
+            a.owner = side ? k->dst_owner : k->src_owner;
+            if (vf_agg_add(by, &a, vf_hash_bytes(&a, sizeof a), vf_agg_metrics(pairs, i)) < 0)
                 s->oom = 1;
         }
         size_t nt;
@@ -89,11 +112,12 @@ static void talkers(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n
         for (size_t i = 0; top && i < nt; i++) {
             const vf_metrics *m = vf_agg_metrics(by, top[i]);
             vf_talker *t = &l->v[l->n++];
-            memcpy(&t->addr, vf_agg_key(by, top[i]), sizeof t->addr);
+            const owned_addr *oa = vf_agg_key(by, top[i]);
+            t->addr = oa->a;
             t->bytes = m->bytes;
             t->flows = m->flows;
             t->cost = m->cost + inet_share(s, m->inet_bytes);
-            vf_owner_label(n, t->addr, t->label, sizeof t->label);
+            owned_label(n, oa->a, oa->owner, t->label, sizeof t->label);
         }
         free(top);
         vf_agg_free(by);
@@ -104,7 +128,9 @@ typedef struct driver_key {
     vpcflow_addr src;
     uint16_t az;
     uint8_t cls;
-    uint8_t pad[13];
+    uint8_t pad[5];
+    int32_t src_owner;
+    uint8_t pad2[4];
 } driver_key;
 
 /* The destinations of a driver: how many, what they are, where (out/ puts it in words). */
@@ -112,29 +138,31 @@ static void describe_dsts(const vf_network *n, const vf_agg *pairs, const driver
 {
     size_t count = 0;
     vpcflow_addr one = {0, 0};
+    int32_t one_owner = -1;
     int mixed = 0;
     for (size_t i = 0; i < vf_agg_count(pairs); i++) {
         const pair_key *k = vf_agg_key(pairs, i);
         vf_loc l;
-        if (k->cls != d->cls || !vpcflow_addr_eq(k->src, d->src))
+        if (k->cls != d->cls || !vpcflow_addr_eq(k->src, d->src) || k->src_owner != d->src_owner)
             continue;
-        vf_locate(n, k->dst, &l);
+        vf_locate_as(n, k->dst, k->dst_owner, &l);
         if ((d->cls == VPCFLOW_CLASS_CROSS_AZ ? l.az_key : 0) != d->az)
             continue;
         char label[128];
-        vf_owner_label(n, k->dst, label, sizeof label);
+        vf_loc_label(n, &l, label, sizeof label);
         label[strcspn(label, " ")] = 0;
         if (!count)
             snprintf(out->dst_kind, sizeof out->dst_kind, "%s", label);
         else if (strcmp(out->dst_kind, label) != 0)
             mixed = 1;
         one = k->dst;
+        one_owner = k->dst_owner;
         count++;
     }
     out->ndst = count;
     out->dst_mixed = mixed;
     out->dst = one;
-    vf_owner_label(n, one, out->dst_label, sizeof out->dst_label);
+    owned_label(n, one, one_owner, out->dst_label, sizeof out->dst_label);
     const char *az = d->az ? vf_topology_az_name(vf_network_topology(n), d->az) : NULL;
     snprintf(out->dst_az, sizeof out->dst_az, "%s", az ? az : "");
 }
@@ -326,10 +354,11 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
             continue;
         memset(&d, 0, sizeof d);
         d.src = k->src;
+        d.src_owner = k->src_owner;
         d.cls = k->cls;
         if (k->cls == VPCFLOW_CLASS_CROSS_AZ) {
             vf_loc l;
-            vf_locate(n, k->dst, &l);
+            vf_locate_as(n, k->dst, k->dst_owner, &l);
             d.az = l.az_key;
         }
         vf_metrics m = *vf_agg_metrics(pairs, i);
@@ -349,7 +378,7 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
         dr->kind = VF_DRIVER_PAIR;
         dr->cls = (vpcflow_class)d->cls;
         dr->addr = d->src;
-        vf_owner_label(n, d->src, dr->label, sizeof dr->label);
+        owned_label(n, d->src, d->src_owner, dr->label, sizeof dr->label);
         describe_dsts(n, pairs, d, dr);
         dr->bytes = m->bytes;
         dr->cost = m->cost;
@@ -367,8 +396,9 @@ static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_networ
 
 static void describe_inputs(vpcflow_summary *s, const vf_analysis *a)
 {
-    snprintf(s->inputs, sizeof s->inputs, "%s%s%s%s", vf_network_has_subnets(a->net) ? "subnets " : "",
-             vf_network_has_enis(a->net) ? "enis " : "", vf_network_has_ipranges(a->net) ? "ip-ranges " : "",
+    snprintf(s->inputs, sizeof s->inputs, "%s%s%s%s%s", vf_network_has_subnets(a->net) ? "subnets " : "",
+             vf_topology_eni_count(vf_network_topology(a->net)) ? "enis " : "",
+             vf_network_has_history(a->net) ? "history " : "", vf_network_has_ipranges(a->net) ? "ip-ranges " : "",
              a->opt.prices ? "prices" : "");
     size_t l = strlen(s->inputs);
     if (l && s->inputs[l - 1] == ' ')

@@ -121,7 +121,13 @@ static int render_row(vpcflow_rows *r, const top_ctx *c, const vf_query_result *
             vpcflow_addr a;
             if (!vf_keys_addr(&c->keys, k, key, &a, second))
                 continue;
-            vf_owner_label(c->net, a, buf, sizeof buf);
+            int32_t owner;
+            if (vf_keys_addr_owner(&c->keys, k, key, second, &owner)) { /* the owner of that time */
+                vf_loc l;
+                vf_locate_as(c->net, a, owner, &l);
+                vf_loc_label(c->net, &l, buf, sizeof buf);
+            } else
+                vf_owner_label(c->net, a, buf, sizeof buf);
             if (!(row->owner[2 * k + (size_t)second] = dup_text(buf)))
                 return -1;
         }
@@ -232,6 +238,8 @@ vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflo
         return st;
     }
     c.net = a.net;
+    if (vf_network_has_history(a.net))
+        vf_keys_with_owners(&c.keys);
     vf_query_spec spec = {c.keys.size + (timeline ? 8 : 0), group, &c,  mask, rank,
                           where ? where_match : NULL,       where, NULL};
     vf_query_result q;

@@ -230,18 +230,57 @@ static int grow_buf(worker *W, size_t need)
     return vf_grow_padded(&W->buf, &W->cap, VF_MAX(need, STREAM_BUF), VF_PAD + 1);
 }
 
+/* Lines of p[0, n) */
+static uint64_t newlines(const char *p, size_t n)
+{
+    uint64_t k = 0;
+    for (const char *q = p, *e = p + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++)
+        k++;
+    return k;
+}
+
+/* A JSON input (subscription payloads, AWS CLI output, JSON lines): decoded a part at a time,
+ * each part the complete documents read so far, so that JSON lines and concatenated payloads
+ * stream; one document may be at most MAX_SLURP bytes. Line N of the input's records is its
+ * Nth log event. */
 static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
 {
     scan *S = W->S;
     vpcflow_error err;
     vpcflow_status st;
-    for (;;) { /* read it all */
+    vf_payload_cut cut;
+    memset(&cut, 0, sizeof cut);
+    uint64_t line = 1; /* the input's line at W->buf[0] */
+    int eof = 0;
+    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 1);
+    for (;;) {
+        size_t end = eof ? len : vf_payload_cut_scan(&cut, W->buf, len);
+        if (end) {
+            vf_payload_text t;
+            if ((st = vf_payload_decode_at(W->buf, end, src->name, line, &t, &err)) != VPCFLOW_OK)
+                goto fail;
+            W->L.event_ms = t.event_ms;
+            W->L.event_base = W->L.line_no + 1;
+            int stop = t.len && vf_lines_feed(&W->L, t.text, t.text + t.len);
+            W->L.event_ms = NULL;
+            vf_payload_free(&t);
+            W->bytes_text += end;
+            if (stop)
+                return 0;
+            line += newlines(W->buf, end);
+            memmove(W->buf, W->buf + end, len - end);
+            len -= end;
+            vf_payload_cut_consumed(&cut, end);
+        }
+        if (eof || stopped(S, u->seq))
+            return 0;
         if (len == W->cap && W->cap >= MAX_SLURP) {
-            st = vf_error(&err, VPCFLOW_ERR_INPUT, src->name, 0, 0, "subscription payload larger than 1 GiB");
+            st = vf_error(&err, VPCFLOW_ERR_INPUT, src->name, line, 0,
+                          "JSON document larger than 1 GiB (the limit per document)");
             goto fail;
         }
         if (len == W->cap && grow_buf(W, W->cap * 2) < 0) {
-            st = vf_error(&err, VPCFLOW_ERR_IO, src->name, 0, 0, "out of memory");
+            st = vf_error(&err, VPCFLOW_ERR_IO, src->name, line, 0, "out of memory");
             goto fail;
         }
         long n = vf_source_read(src, W->buf + len, W->cap - len, &err);
@@ -249,20 +288,9 @@ static int feed_payload(worker *W, const unit *u, vf_source *src, size_t len)
             st = src->status;
             goto fail;
         }
-        if (n == 0)
-            break;
+        eof = n == 0;
         len += (size_t)n;
     }
-    W->bytes_text += len;
-    vf_payload_text t;
-    if ((st = vf_payload_decode(W->buf, len, src->name, &t, &err)) != VPCFLOW_OK)
-        goto fail;
-    vf_lines_begin(&W->L, S->inputs[u->input].path, u->seq, 1, NULL, 0, 1);
-    W->L.event_ms = t.event_ms;
-    W->L.event_base = 1;
-    vf_lines_feed(&W->L, t.text, t.text + t.len);
-    vf_payload_free(&t);
-    return 0;
 fail:
     input_error(S, u->input, u->seq, st, &err);
     return -1;
@@ -783,7 +811,8 @@ static void report_failed(scan *S, size_t skip)
     for (size_t i = 0; i < S->ninputs && S->opt.diag; i++) {
         if (!S->inputs[i].fail || i == skip)
             continue;
-        vpcflow_diag d = {VPCFLOW_DIAG_INPUT_FAILED, S->inputs[i].path, 0, S->inputs[i].fail->message};
+        vpcflow_diag d = {VPCFLOW_DIAG_INPUT_FAILED, S->inputs[i].path, S->inputs[i].fail->line,
+                          S->inputs[i].fail->message};
         S->opt.diag(S->opt.ctx, &d);
     }
 }

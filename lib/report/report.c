@@ -219,6 +219,8 @@ static vpcflow_status keys(top_ctx *k, const char *list, const vf_network *n, si
     memset(k, 0, sizeof *k);
     k->net = n;
     vpcflow_status st = vf_keys_parse(list, &k->keys, err);
+    if (st == VPCFLOW_OK && vf_network_has_history(n)) /* as top does: an address per owner */
+        vf_keys_with_owners(&k->keys);
     *size = k->keys.size;
     return st;
 }

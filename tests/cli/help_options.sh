@@ -32,14 +32,15 @@ values = {  # option -> its value (None: a flag)
     "--rules": tmp + "/rules.json", "--only": "port-scan", "--print-rules": None,
     "--exit-at-eof": None, "--from-end": None, "--poll": "100", "--lateness": "600", "--max-keys": "1000",
     "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
+    "--history": data + "/history/config", "--at": "2026-11-03T10:00:00Z",
     "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
     "--html": tmp + "/report.html", "--title": "a title",
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
-operands = {"sql": ["top"]}
+operands = {"sql": ["top"], "owners": ["10.0.1.50"]}
 output = {"cat": "text", "filter": "line", "summary": "json", "top": "csv", "timeline": "csv", "alerts": "json",
-          "watch": "json"}
+          "watch": "json", "owners": "json"}
 short = {"-o": "--output", "-f": "--fields", "-c": "--count", "-v": "--invert", "-j": "--threads", "-b": "--by",
          "-m": "--metric", "-w": "--where", "-e": "--every", "-h": "--help", "-d": "--dialect", "-t": "--table"}
 main = subprocess.run([vpcflow, "--help"], capture_output=True, text=True).stdout
@@ -87,6 +88,8 @@ for cmd in commands:
             args += ["--to", "parquet"]
         if cmd == "convert" and name != "--out":
             args += ["--out", tmp + "/convert"]
+        if cmd == "owners" and name not in ("--enis", "--history", "--topology"):
+            args += ["--history", data + "/history/config"]
         if cmd == "report" and name != "--html":
             args += ["--html", tmp + "/report.html"]
         if cmd == "sql" and name == "--parquet":

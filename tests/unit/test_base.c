@@ -275,7 +275,7 @@ TEST(jsonin_stream_hands_over_what_the_whole_tree_holds)
     for (size_t f = 0; f < VF_ARRAY_LEN(files); f++) {
         vpcflow_error err = {0};
         collected got = {0}, want = {0};
-        vf_jin_stream s = {files[f], "a test file", aws_keys, collect, &got};
+        vf_jin_stream s = {files[f], "a test file", aws_keys, collect, &got, 0};
         json_t *skeleton, *doc = json_load_file(files[f], 0, NULL);
         CHECK(doc != NULL);
         CHECK(vf_jin_stream_file(&s, &skeleton, &err) == VPCFLOW_OK);
@@ -339,7 +339,7 @@ TEST(jsonin_stream_syntax_errors_match_jansson)
     for (size_t i = 0; i < VF_ARRAY_LEN(texts); i++) {
         vpcflow_error err = {0};
         collected got = {0};
-        vf_jin_stream s = {"x.json", "a test file", keys, collect, &got};
+        vf_jin_stream s = {"x.json", "a test file", keys, collect, &got, 0};
         json_t *skeleton;
         json_error_t je;
         CHECK(json_loadb(texts[i], strlen(texts[i]), 0, &je) == NULL);
@@ -357,7 +357,7 @@ TEST(jsonin_stream_limits)
 {
     static const char *const keys[] = {"Subnets", NULL};
     collected got = {0};
-    vf_jin_stream s = {"x.json", "a test file", keys, collect, &got};
+    vf_jin_stream s = {"x.json", "a test file", keys, collect, &got, 0};
     json_t *skeleton;
     vpcflow_error err = {0};
     char msg[600];

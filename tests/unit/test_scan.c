@@ -4,6 +4,7 @@
 
 #include "vpcflow.h"
 #include "read/gzip.h"
+#include "read/payload.h"
 
 #include <libdeflate.h>
 
@@ -418,7 +419,131 @@ TEST(subscription_payloads)
     r = scan1(t_file(0, "other.json", bad, strlen(bad)), (scan_opts){0});
     CHECK(r->st == VPCFLOW_ERR_INPUT);
     CHECK_STR(r->err.message,
-              "JSON input is not a CloudWatch Logs subscription payload (no awslogs, Records or logEvents)");
+              "JSON input is not a CloudWatch Logs subscription payload nor AWS CLI logs output (no awslogs, "
+              "Records, logEvents, events, results or message)");
+}
+
+/* The AWS CLI's `aws logs` JSON: each shape's messages as lines, with its event times (Logs
+ * Insights' @timestamp text read as UTC), pagination tokens ignored. */
+TEST(aws_cli_json_shapes_decode_to_their_messages)
+{
+    static const struct {
+        const char *json, *text;
+        int64_t ms[2];
+    } cases[] = {
+        {"{\"events\":[{\"logStreamName\":\"s\",\"timestamp\":1501236000000,\"message\":\"a b\",\"ingestionTime\":1,"
+         "\"eventId\":\"1\"},{\"timestamp\":1501236000001,\"message\":\"c\"}],\"searchedLogStreams\":[],"
+         "\"nextToken\":\"T\"}",
+         "a b\nc\n",
+         {1501236000000, 1501236000001}},
+        {"{\"events\":[{\"timestamp\":7,\"message\":\"x\\n\",\"ingestionTime\":8}],\"nextForwardToken\":\"f/1\","
+         "\"nextBackwardToken\":\"b/1\"}",
+         "x\n",
+         {7, 0}},
+        {"{\"results\":[[{\"field\":\"@timestamp\",\"value\":\"2017-07-28 10:00:01.250\"},{\"field\":\"@message\","
+         "\"value\":\"m1\"},{\"field\":\"@ptr\",\"value\":\"p\"}],[{\"field\":\"@message\",\"value\":\"m2\"},"
+         "{\"field\":\"@timestamp\",\"value\":\"1600-02-29 "
+         "00:00:00.000\"}]],\"statistics\":{},\"status\":\"Complete\"}",
+         "m1\nm2\n",
+         {1501236001250, -11670998400000}},
+        {"{\"message\":\"j1\",\"timestamp\":5}\n{\"@message\":\"j2\"}", "j1\nj2\n", {5, 0}},
+        {"[{\"message\":\"e1\"},{\"message\":\"e2\",\"timestamp\":9}]", "e1\ne2\n", {0, 9}},
+        {"{\"messageType\":\"DATA_MESSAGE\",\"logEvents\":[{\"timestamp\":3,\"message\":\"d1\"}]}{\"messageType\":"
+         "\"CONTROL_MESSAGE\",\"logEvents\":[{\"message\":\"CWL\"}]}{\"logEvents\":[{\"message\":\"d2\"}]}",
+         "d1\nd2\n",
+         {3, 0}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        vf_payload_text t;
+        vpcflow_error err;
+        CHECK(vf_payload_decode(cases[i].json, strlen(cases[i].json), "in.json", &t, &err) == VPCFLOW_OK);
+        CHECK_MEM(t.text, t.len, cases[i].text);
+        CHECK_EQ_U64(t.nevents, 2 - (i == 1));
+        for (size_t k = 0; k < t.nevents; k++)
+            CHECK_EQ_I64(t.event_ms[k], cases[i].ms[k]);
+        vf_payload_free(&t);
+    }
+    /* a Logs Insights row without @message, and an event without a message */
+    const char *q = "\n\n{\"results\":[[{\"field\":\"@message\",\"value\":\"m\"}],[{\"field\":\"@timestamp\","
+                    "\"value\":\"2017-07-28 10:00:01.000\"}]]}";
+    vf_payload_text t;
+    vpcflow_error err;
+    CHECK(vf_payload_decode(q, strlen(q), "q.json", &t, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_EQ_U64(err.line, 3);
+    CHECK_STR(err.message, "results[1] has no @message: the Logs Insights query must return @message (e.g. 'fields "
+                           "@timestamp, @message')");
+    const char *e = "{\"events\":[{\"timestamp\":1}]}";
+    CHECK(vf_payload_decode_at(e, strlen(e), "e.json", 40, &t, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_EQ_U64(err.line, 40);
+    CHECK_STR(err.message, "events[0] has no message string");
+}
+
+/* A document over 16 MiB is read element by element: the same lines and event times as a
+ * small one; a CONTROL_MESSAGE's events go, though they come before its type. */
+TEST(a_large_document_decodes_element_by_element)
+{
+    size_t n = 170000, cap = 2 * n * 128 + 4096, len = 0;
+    char *doc = malloc(cap);
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    for (int control = 1; control >= 0; control--) {
+        len += (size_t)snprintf(doc + len, cap - len, "{\"logEvents\":[");
+        for (size_t i = 0; i < n; i++)
+            len +=
+                (size_t)snprintf(doc + len, cap - len,
+                                 "%s{\"id\":\"%zu\",\"timestamp\":%zu,\"message\":\"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 "
+                                 "1 %zu 1 2 ACCEPT OK\"}",
+                                 i ? "," : "", i, 1501236000000 + i, i);
+        len += (size_t)snprintf(doc + len, cap - len, "],\"messageType\":\"%s\"}\n",
+                                control ? "CONTROL_MESSAGE" : "DATA_MESSAGE");
+    }
+    CHECK(len > (size_t)2 * (16 << 20));
+    vf_payload_text t;
+    vpcflow_error err;
+    CHECK(vf_payload_decode(doc, len, "large.json", &t, &err) == VPCFLOW_OK);
+    CHECK_EQ_U64(t.nevents, n);
+    CHECK_EQ_U64(t.control_messages, 1);
+    CHECK_EQ_I64(t.event_ms[0], 1501236000000);
+    CHECK_EQ_I64(t.event_ms[n - 1], 1501236000000 + (int64_t)n - 1);
+    const char *last = "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 169999 1 2 ACCEPT OK\n";
+    CHECK(t.len > strlen(last) && memcmp(t.text + t.len - strlen(last), last, strlen(last)) == 0);
+    CHECK(memcmp(t.text, "2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 0 1 2 ACCEPT OK\n", 52) == 0);
+    vf_payload_free(&t);
+    /* a syntax error in the second document (brackets still balanced): named by its line */
+    char *comma = strstr(doc + len - 1000, "},{");
+    CHECK(comma != NULL);
+    if (comma)
+        comma[1] = ';';
+    CHECK(vf_payload_decode_at(doc, len, "large.json", 10, &t, &err) == VPCFLOW_ERR_INPUT);
+    CHECK_EQ_U64(err.line, 11);
+    free(doc);
+}
+
+/* Where documents end, found as the text arrives a byte at a time: brackets inside strings
+ * (escaped quotes too) do not count, a bare line ends at its newline, gzip data takes the rest. */
+TEST(payload_cut_finds_where_documents_end)
+{
+    const char *text = "{\"message\":\"a } ] \\\" {\"}\n[{\"m\":[1]}]H4sIAAAA\n{\"x\":\"\\\\\"}\x1f\x8b{}";
+    size_t n = strlen(text), want[] = {24, 36, 45, 55};
+    vf_payload_cut c;
+    memset(&c, 0, sizeof c);
+    size_t seen = 0, ends[8], nends = 0, last = 0;
+    for (size_t i = 1; i <= n; i++) {
+        size_t end = vf_payload_cut_scan(&c, text, i);
+        if (end != last) {
+            ends[nends++] = end;
+            last = end;
+        }
+        seen = i;
+    }
+    CHECK_EQ_U64(seen, n);
+    CHECK_EQ_U64(nends, 4);
+    for (size_t k = 0; k < nends && k < 4; k++)
+        CHECK_EQ_U64(ends[k], want[k]);
+    CHECK(c.rest); /* after the gzip magic nothing more is cut */
+    vf_payload_cut_consumed(&c, 45);
+    CHECK_EQ_U64(c.end, 55 - 45);
 }
 
 TEST(directories_are_walked_in_sorted_order)

@@ -6,7 +6,10 @@
  *      then wrapped as a Lambda event, a Kinesis batch, a Firehose batch or a bare line;
  *   2: the rest is the gzip stream: only base64-encoded here, as a bare line.
  * Whatever decodes must have one event time per line, and its text must end in a newline
- * followed by readable padding. A failure must carry a message. */
+ * followed by readable padding. A failure must carry a message. Mode 0's text (AWS CLI
+ * output, JSON lines, concatenated payloads among it) is also decoded a part at a time, as the
+ * scan streams it (vf_payload_cut_scan over a buffer that grows by a few bytes at a time): when
+ * the whole decodes, the parts must too, into the same lines and event times. */
 #include "read/lines.h"
 #include "read/payload.h"
 
@@ -69,7 +72,43 @@ static size_t base64(const uint8_t *p, size_t n, char *out)
     return o;
 }
 
-static void decode(const char *text, size_t len)
+/* Decodes text in parts as the scan does; 0 when every part decoded into what the whole gave. */
+static void decode_parts(const char *text, size_t len, const vf_payload_text *whole)
+{
+    vf_payload_cut cut;
+    memset(&cut, 0, sizeof cut);
+    size_t got = 0, off = 0, avail = 0, events = 0;
+    for (;;) {
+        int eof = off + avail == len;
+        size_t end = eof ? avail : vf_payload_cut_scan(&cut, text + off, avail);
+        if (end > avail)
+            abort();
+        if (end) {
+            vf_payload_text t;
+            vpcflow_error err;
+            if (vf_payload_decode_at(text + off, end, "fuzz", 1, &t, &err) != VPCFLOW_OK)
+                abort(); /* the whole decoded: so must each of its parts */
+            if (got + t.len > whole->len || memcmp(whole->text + got, t.text, t.len) != 0 ||
+                events + t.nevents > whole->nevents ||
+                (t.nevents && memcmp(whole->event_ms + events, t.event_ms, t.nevents * sizeof *t.event_ms) != 0))
+                abort();
+            got += t.len;
+            events += t.nevents;
+            vf_payload_free(&t);
+            off += end;
+            avail -= end;
+            vf_payload_cut_consumed(&cut, end);
+        }
+        if (eof)
+            break;
+        size_t step = 1 + (unsigned char)text[off + avail] % 7; /* the next read brings a few bytes */
+        avail += step < len - off - avail ? step : len - off - avail;
+    }
+    if (got != whole->len || events != whole->nevents)
+        abort();
+}
+
+static void decode(const char *text, size_t len, int parts)
 {
     vf_payload_text t;
     vpcflow_error err;
@@ -81,6 +120,8 @@ static void decode(const char *text, size_t len)
         vf_payload_free(&t);
         return;
     }
+    if (parts)
+        decode_parts(text, len, &t);
     size_t lines = 0;
     for (size_t i = 0; i < t.len; i++)
         lines += t.text[i] == '\n';
@@ -102,7 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *p = data + 1;
     size_t n = size - 1;
     if (mode == 0) {
-        decode((const char *)p, n);
+        decode((const char *)p, n, 1);
         return 0;
     }
     static const char *const wrap[][2] = {
@@ -123,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     len += base64(gz, gzlen, text + len);
     memcpy(text + len, wrap[w][1], strlen(wrap[w][1]));
     len += strlen(wrap[w][1]);
-    decode(text, len);
+    decode(text, len, 0);
     free(text);
     free(gz);
     return 0;
