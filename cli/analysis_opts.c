@@ -253,3 +253,24 @@ int cli_getopt(int argc, char **argv, const char *optstring, const struct option
     }
     return -1;
 }
+
+int cli_parse_every(const char *s, int64_t *out)
+{
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || v <= 0)
+        return -1;
+    int64_t unit = 1;
+    if (*end == 's')
+        end++;
+    else if (*end == 'm')
+        unit = 60, end++;
+    else if (*end == 'h')
+        unit = 3600, end++;
+    else if (*end == 'd')
+        unit = 86400, end++;
+    if (*end || v > INT64_MAX / unit / 2)
+        return -1;
+    *out = v * unit;
+    return 0;
+}

@@ -44,5 +44,7 @@ int cli_parse_size(const char *s, uint64_t *out);
 #define CLI_MEMORY_MIN (UINT64_C(11) << 20) /* one reading thread's buffers, the run, 1 MiB of tables */
 #define CLI_MEMORY_MAX (UINT64_C(4) << 40)
 int cli_parse_time(const char *s, int64_t *out);
+/* A bucket length: "300", "60s", "5m", "1h", "1d" to seconds; -1 when it is not one. */
+int cli_parse_every(const char *s, int64_t *out);
 
 #endif

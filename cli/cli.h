@@ -111,6 +111,8 @@ extern const char cmd_convert_help[];
 int cmd_sql(int argc, char **argv);
 extern const char cmd_sql_help[];
 int cmd_load(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+extern const char cmd_report_help[];
 extern const char cmd_load_help[];
 int cmd_owners(int argc, char **argv);
 extern const char cmd_owners_help[];

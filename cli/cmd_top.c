@@ -50,27 +50,6 @@ const char cmd_timeline_help[] =
 
 enum { OPT_CLASS = OPT_ANALYSIS_LAST, OPT_EVERY };
 
-static int parse_every(const char *s, int64_t *out)
-{
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || v <= 0)
-        return -1;
-    int64_t unit = 1;
-    if (*end == 's')
-        end++;
-    else if (*end == 'm')
-        unit = 60, end++;
-    else if (*end == 'h')
-        unit = 3600, end++;
-    else if (*end == 'd')
-        unit = 86400, end++;
-    if (*end || v > INT64_MAX / unit / 2)
-        return -1;
-    *out = v * unit;
-    return 0;
-}
-
 static int run(int argc, char **argv, int timeline)
 {
     static const struct option longopts[] = {CLI_COMMON_LONGOPTS,
@@ -121,7 +100,7 @@ static int run(int argc, char **argv, int timeline)
                                  "--every is a timeline option (vpcflow timeline --every %s): top has no "
                                  "time buckets",
                                  optarg);
-            if (parse_every(optarg, &q.every) < 0)
+            if (cli_parse_every(optarg, &q.every) < 0)
                 return cli_usage(cmd, "--every takes a duration such as 5m, 1h or 1d, not '%s'", optarg);
             break;
         case 'o':

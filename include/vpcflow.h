@@ -837,6 +837,28 @@ typedef struct vpcflow_load_options {
 VPCFLOW_API vpcflow_status vpcflow_load_run(const char *const *paths, size_t npaths, const vpcflow_load_options *o,
                                             vpcflow_load_stats *stats, vpcflow_error *err);
 
+/* ---- the HTML report (docs/report.md) ---------------------------------------------------- */
+
+typedef struct vpcflow_report_options {
+    size_t size;                       /* sizeof(vpcflow_report_options) */
+    vpcflow_analysis_options analysis; /* inputs, topology, prices, filters: as for summary */
+    vpcflow_bill bill;                 /* the bill to reconcile with; {0, 0}: not given */
+    int64_t every;                     /* seconds per time bucket; 0: chosen from the time range
+                                          (5m, 15m, 1h, 3h, 6h, 1d or 7d: at most 96 buckets) */
+    const char *title;                 /* the page's title; NULL: "vpcflow report" */
+} vpcflow_report_options;
+
+/* Reads the inputs once (after the first pass that learns ENIs when --enis is missing, as
+ * summary does) and writes one self-contained HTML page to out: the summary's headline, the
+ * classes over time, the cross-AZ matrix, top talkers and ports, NAT gateways, rejected traffic
+ * and the alerts of the default rules, the inputs. No external requests; every string from
+ * the inputs is escaped. The page embeds its numbers as the JSON that `summary`, `top`,
+ * `timeline` and `alerts` write (a <script type="application/json" id="data">). stats, when
+ * not NULL, gets the scan's statistics (inputs_failed: a partial result). */
+VPCFLOW_API vpcflow_status vpcflow_report_html(const char *const *paths, size_t npaths,
+                                               const vpcflow_report_options *options, FILE *out,
+                                               vpcflow_scan_stats *stats, vpcflow_error *err);
+
 /* ---- ordered output ------------------------------------------------------------------- */
 
 /* Writes buffers produced by parallel workers in input order. A worker calls

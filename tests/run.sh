@@ -67,7 +67,7 @@ trap 'rm -rf "$LOG"' EXIT
 # here fails.
 VALGRIND_GOLDEN="alerts-bad-rules alerts-crafted alerts-watch-payload cat-default cat-malformed cat-stdin-gzip
     cat-cli-jsonl-bad-line cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers
-    summary-bad-topology summary-example-table timeline-csv top-json-owner usage-unknown-option"
+    summary-bad-topology summary-example-table timeline-csv top-json-owner usage-unknown-option report-example"
 # Scripts the TSan build runs: thread counts varied, multi-file trees, watch's reader thread.
 TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth"
 # Scripts that check the sources rather than a build: run once, with the first build.
@@ -79,7 +79,7 @@ STRUCTURE_SCRIPTS="architecture"
 # (375 processes; convert_parquet and convert_atomic take the same paths under ASan).
 # install and debian_package build and install the normal build (make install, dpkg-buildpackage
 # in a copy of the tree): what they install is the normal build's.
-NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed install debian_package"
+NORMAL_ONLY_SCRIPTS="sql_engines bench_smoke pg_load convert_distributed install debian_package report_html"
 
 # Each group of cases says when it starts (and how long the run has taken so far).
 stage() { echo "== stage: $* ($(date -u +%H:%M:%S), $((SECONDS / 60))m$((SECONDS % 60))s in)"; }

@@ -842,8 +842,17 @@ int vf_alert_engine_record(vf_alert_engine *e, const vpcflow_record *rec, uint64
         return -1;
     vf_flow f;
     int traffic = vf_flow_eval(e->fc, rec, &f);
+    return vf_alert_engine_record_flow(e, rec, traffic, &f, o1, o2);
+}
+
+int vf_alert_engine_record_flow(vf_alert_engine *e, const vpcflow_record *rec, int traffic, const vf_flow *flow,
+                                uint64_t o1, uint64_t o2)
+{
+    if (e->stop)
+        return 1;
     if (!wants(e, rec))
         return 0;
+    vf_flow f = *flow;
     if (!traffic) { /* NODATA, SKIPDATA: only user rules may want them (e.g. by interface) */
         memset(&f, 0, sizeof f);
         f.src.owner = f.dst.owner = f.observer = -1;

@@ -94,6 +94,10 @@ void vf_alert_engine_free(vf_alert_engine *e);
 /* Counts one record; order1/order2 rank it for the choice of examples (input order).
  * Returns 0, -1 when out of memory, 1 when the alert callback asked to stop. */
 int vf_alert_engine_record(vf_alert_engine *e, const vpcflow_record *rec, uint64_t order1, uint64_t order2);
+/* The same for a record already classified (traffic and f: what vf_flow_eval gave for it, on
+ * the same network), so that a run that classifies records for other reasons does it once. */
+int vf_alert_engine_record_flow(vf_alert_engine *e, const vpcflow_record *rec, int traffic, const vf_flow *f,
+                                uint64_t order1, uint64_t order2);
 /* Adds every count of from into into (batch); from is left empty. */
 int vf_alert_engine_merge(vf_alert_engine *into, vf_alert_engine *from);
 /* Batch: the alerts of the merged counts, sorted. */

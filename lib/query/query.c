@@ -12,7 +12,7 @@ typedef struct pending_head {
     vf_cond cond;
     uint16_t month;
     uint8_t cls;
-    uint8_t totals_only; /* the record emitted no group: it counts in the class totals only */
+    uint8_t totals_only; /* the record's class totals; the other pieces are its groups only */
     uint8_t pad[4];
 } pending_head;
 
@@ -36,6 +36,7 @@ typedef struct q_state {
     int failed;
     struct q_ctx *ctx;
     uint64_t seq; /* the unit of work being read */
+    void *also;   /* the companion consumer's state (spec->also) */
 } q_state;
 
 /* A unit's groups, finished before its turn to go into the total came. */
@@ -225,9 +226,12 @@ static void emit_pending(void *sink, const void *key, const vf_metrics *m)
 static void *q_open(void *ctx, unsigned worker)
 {
     q_ctx *c = ctx;
-    (void)worker;
     q_state *s = state_new(c->a, c->spec, c->per_thread_memory);
     if (s && !(s->fc = vf_flowctx_new(c->a->net))) {
+        state_free(s);
+        s = NULL;
+    }
+    if (s && c->spec->also && !(s->also = c->spec->also->open(c->spec->also->ctx, worker))) {
         state_free(s);
         s = NULL;
     }
@@ -236,25 +240,15 @@ static void *q_open(void *ctx, unsigned worker)
     return s;
 }
 
-typedef struct counter {
-    q_state *s;
-    size_t pieces;
-    vf_emit_fn inner;
-} counter;
-
-static void emit_counted(void *sink, const void *key, const vf_metrics *m)
-{
-    counter *c = sink;
-    c->pieces++;
-    c->inner(c->s, key, m);
-}
-
 static int q_record(void *state, const vpcflow_record *r)
 {
     q_state *s = state;
     const vf_query_spec *spec = s->spec;
     vf_flow f;
-    if (!vf_flow_eval(s->fc, r, &f) || !vf_analysis_wants(s->a, r))
+    int traffic = vf_flow_eval(s->fc, r, &f);
+    if (spec->also && spec->also->record(s->also, r, traffic, &f))
+        return 1;
+    if (!traffic || !vf_analysis_wants(s->a, r))
         return 0;
     if (spec->class_mask && !(spec->class_mask & (1u << f.cls)))
         return 0;
@@ -269,12 +263,11 @@ static int q_record(void *state, const vpcflow_record *r)
         count_class(s, f.cls, f.month, &f.m);
         spec->group(spec->ctx, r, &f, emit_kept, s);
     } else {
-        counter c = {s, 0, emit_pending};
-        spec->group(spec->ctx, r, &f, emit_counted, &c);
-        if (!c.pieces) {
-            unsigned char zero[MAX_KEY] = {0};
-            add_pending(s, zero, &f.m, 1);
-        }
+        /* the record counts in the class totals once, whatever number of group pieces it
+         * makes (a timeline's buckets, an owner key's two sides, a report's many views) */
+        unsigned char zero[MAX_KEY] = {0};
+        spec->group(spec->ctx, r, &f, emit_pending, s);
+        add_pending(s, zero, &f.m, 1);
     }
     return s->failed;
 }
@@ -293,6 +286,8 @@ static int q_close(void *ctx, void *state)
     if (vf_agg_count(s->groups) && !rc && vf_agg_merge(t->groups, s->groups) < 0) /* every unit ended: empty */
         rc = 1;
     if (!rc && (vf_agg_merge(t->pending, s->pending) < 0 || vf_outcome_merge(c->outcome, s->fc) < 0))
+        rc = 1;
+    if (c->spec->also && c->spec->also->close(c->spec->also->ctx, s->also))
         rc = 1;
     state_free(s);
     return rc;
@@ -314,9 +309,10 @@ static int settle(q_state *t, const vf_outcome *o, size_t key_size)
         if (vf_cond_drops(o, &h.cond))
             continue;
         const vf_metrics *m = vf_agg_metrics(t->pending, i);
-        count_class(t, h.cls, h.month, m);
         const unsigned char *key = k + sizeof h;
-        if (!h.totals_only && vf_agg_add(t->groups, key, vf_hash_bytes(key, key_size), m) < 0) {
+        if (h.totals_only)
+            count_class(t, h.cls, h.month, m);
+        else if (vf_agg_add(t->groups, key, vf_hash_bytes(key, key_size), m) < 0) {
             free(order);
             return -1;
         }

@@ -21,7 +21,19 @@ typedef struct vf_query_spec {
     vf_rank rank;
     int (*where)(const void *wctx, const vpcflow_record *rec); /* NULL: every record */
     const void *wctx;
+    /* Another consumer of the same scan (NULL: none): it gets every record the scan delivers,
+     * before any filter, with its classification, in its own per-worker state, so that one
+     * reading of the inputs feeds the groups and it together. */
+    const struct vf_query_also *also;
 } vf_query_spec;
+
+typedef struct vf_query_also {
+    void *(*open)(void *ctx, unsigned worker);
+    /* traffic and f: what vf_flow_eval gave (f is unset when traffic is 0); nonzero stops */
+    int (*record)(void *state, const vpcflow_record *rec, int traffic, const vf_flow *f);
+    int (*close)(void *ctx, void *state); /* once per worker, one at a time: merge here */
+    void *ctx;
+} vf_query_also;
 
 typedef struct vf_query_result {
     vpcflow_scan_stats stats;

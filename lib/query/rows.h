@@ -54,6 +54,15 @@ typedef void (*vf_group_fn)(void *ctx, const vpcflow_record *rec, const vf_flow 
 vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options, int timeline,
                            vf_group_fn group, vpcflow_rows **out, vpcflow_error *err);
 
+/* The grouping functions of top and timeline (ctx: a top_ctx). */
+void vf_top_group(void *ctx, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
+void vf_timeline_group(void *ctx, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
+/* Fills r (timeline and every set by the caller) from a query run whose groups are c's keys
+ * (with the 8-byte bucket first when c->every): the first `limit` rows (0: all) in the order of
+ * rank, totals over the classes of mask (0: all). Notes: call vf_analysis_notes once before. */
+vpcflow_status vf_rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_query_result *q, vf_rank rank, size_t limit,
+                            uint32_t mask, vf_analysis *a);
+
 /* Column headers: "dstaddr_owner", or for a pair "src_owner"/"dst_owner". */
 void vf_rows_owner_name(const vpcflow_rows *r, size_t k, int second, char *buf, size_t cap);
 /* "2026-11-01T10:00:00Z" */

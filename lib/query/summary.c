@@ -46,7 +46,7 @@ static int costly(vpcflow_class c)
 
 /* The summary groups the costly classes by (src, dst, class): talkers and drivers come from
  * it; the bytes entering a NAT gateway are grouped too, as NAT_PIECE, priced at the NAT rate. */
-static void group_pairs(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+void vf_summary_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
 {
     const vf_network *n = ctx;
     pair_key k;
@@ -269,6 +269,77 @@ done:
     return best;
 }
 
+static int cmp_nat_use(const void *a, const void *b)
+{
+    const vf_nat_use *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes > y->bytes ? -1 : 1;
+    return memcmp(&x->addr, &y->addr, sizeof x->addr);
+}
+
+size_t vf_summary_nats(const vf_agg *pairs, const vf_network *n, vf_nat_use *out, size_t max, int *oom)
+{
+    vf_agg *by_nat = vf_agg_new(sizeof(vpcflow_addr), 0, VF_RANK_BYTES, 0);
+    vf_agg *by_peer = vf_agg_new(sizeof(peer_key), 0, VF_RANK_BYTES, 0);
+    size_t count = 0;
+    if (!by_nat || !by_peer) {
+        *oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < vf_agg_count(pairs); i++) {
+        const pair_key *k = vf_agg_key(pairs, i);
+        if (k->cls == NAT_PIECE && vf_agg_add(by_nat, &k->dst, vf_hash_addr(k->dst), vf_agg_metrics(pairs, i)) < 0)
+            *oom = 1;
+        if (k->cls == NAT_PEER) {
+            peer_key pk;
+            peer_of(n, k->dst, k->src, &pk);
+            if (vf_agg_add(by_peer, &pk, vf_hash_bytes(&pk, sizeof pk), vf_agg_metrics(pairs, i)) < 0)
+                *oom = 1;
+        }
+    }
+    size_t nn;
+    size_t *top = vf_agg_top(by_nat, max, &nn);
+    size_t np;
+    size_t *tp = vf_agg_top(by_peer, 0, &np);
+    if (!top || !tp)
+        *oom = 1;
+    for (size_t i = 0; top && i < nn; i++) {
+        vf_nat_use *u = &out[count++];
+        const vf_metrics *m = vf_agg_metrics(by_nat, top[i]);
+        memset(u, 0, sizeof *u);
+        memcpy(&u->addr, vf_agg_key(by_nat, top[i]), sizeof u->addr);
+        u->bytes = m->bytes;
+        u->cost = m->cost;
+        vf_owner_label(n, u->addr, u->label, sizeof u->label);
+        for (size_t j = 0; tp && j < np && u->npeers < VF_NAT_PEERS; j++) {
+            const peer_key *pk = vf_agg_key(by_peer, tp[j]);
+            if (!vpcflow_addr_eq(pk->nat, u->addr))
+                continue;
+            vpcflow_addr example = {0, 0};
+            for (size_t p = 0; p < vf_agg_count(pairs); p++) { /* an address of that peer, for its label */
+                const pair_key *k = vf_agg_key(pairs, p);
+                peer_key q;
+                if (k->cls != NAT_PEER || !vpcflow_addr_eq(k->dst, u->addr))
+                    continue;
+                peer_of(n, u->addr, k->src, &q);
+                if (memcmp(&q, pk, sizeof q) == 0) {
+                    example = k->src;
+                    break;
+                }
+            }
+            peer_label(n, pk, example, u->peer[u->npeers].label, sizeof u->peer[u->npeers].label);
+            u->peer[u->npeers++].bytes = vf_agg_metrics(by_peer, tp[j])->bytes;
+        }
+    }
+    qsort(out, count, sizeof *out, cmp_nat_use);
+    free(top);
+    free(tp);
+done:
+    vf_agg_free(by_nat);
+    vf_agg_free(by_peer);
+    return count;
+}
+
 static void find_driver(vpcflow_summary *s, const vf_agg *pairs, const vf_network *n)
 {
     vf_agg *by = vf_agg_new(sizeof(driver_key), 0, VF_RANK_COST, 0);
@@ -334,7 +405,12 @@ static void describe_inputs(vpcflow_summary *s, const vf_analysis *a)
         s->inputs[l - 1] = 0;
 }
 
-static vpcflow_status fill(vpcflow_summary *s, vf_analysis *a, vf_query_result *q)
+size_t vf_summary_key_size(void)
+{
+    return sizeof(pair_key);
+}
+
+vpcflow_status vf_summary_fill(vpcflow_summary *s, vf_analysis *a, const vf_query_result *q)
 {
     s->stats = q->stats;
     memcpy(s->cls, q->cls, sizeof s->cls);
@@ -349,7 +425,6 @@ static vpcflow_status fill(vpcflow_summary *s, vf_analysis *a, vf_query_result *
     find_driver(s, q->groups, a->net);
     s->approx = vf_agg_approx(q->groups);
     s->approx_error = vf_agg_error_bound(q->groups);
-    vf_analysis_notes(a, q->outcome);
     const char *notes = vf_network_notes(a->net);
     s->notes = vf_strndup(notes, strlen(notes));
     s->prices = *vf_network_prices(a->net);
@@ -366,14 +441,16 @@ vpcflow_status vpcflow_summary_run(const char *const *paths, size_t npaths, cons
     if (st != VPCFLOW_OK)
         return st;
     vpcflow_summary *s = vf_calloc(1, sizeof *s);
-    vf_query_spec spec = {sizeof(pair_key), group_pairs, a.net, 0, VF_RANK_COST, NULL, NULL};
+    vf_query_spec spec = {sizeof(pair_key), vf_summary_group, a.net, 0, VF_RANK_COST, NULL, NULL, NULL};
     vf_query_result q;
     memset(&q, 0, sizeof q);
     if (!s)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     else
         st = vf_query_run(&a, &spec, &q, err);
-    if (st == VPCFLOW_OK && fill(s, &a, &q) != VPCFLOW_OK)
+    if (st == VPCFLOW_OK)
+        vf_analysis_notes(&a, q.outcome);
+    if (st == VPCFLOW_OK && vf_summary_fill(s, &a, &q) != VPCFLOW_OK)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     vf_query_result_free(&q);
     vf_analysis_close(&a);

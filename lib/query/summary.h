@@ -66,4 +66,32 @@ struct vpcflow_summary {
     vf_prices prices;
 };
 
+/* ---- the pieces of a summary run, for a report that runs it with other groupings in one scan */
+
+/* The summary's grouping function (a vf_emit_fn caller, see query.h; ctx is the network) and
+ * the size of its keys. */
+#include "query/query.h"
+void vf_summary_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink);
+size_t vf_summary_key_size(void);
+/* Fills s from a query run whose groups are the summary's keys (notes: call vf_analysis_notes
+ * once before). Takes the analysis's list of failed inputs. */
+vpcflow_status vf_summary_fill(vpcflow_summary *s, vf_analysis *a, const vf_query_result *q);
+
+/* A NAT gateway: the bytes it processed (what it charges for) and who its traffic was with. */
+#define VF_NAT_PEERS 3
+typedef struct vf_nat_use {
+    vpcflow_addr addr;
+    char label[128];
+    uint64_t bytes;
+    unsigned __int128 cost; /* exact numerator at the NAT rate */
+    size_t npeers;
+    struct {
+        char label[160]; /* "aws S3 us-east-1", "the internet", an owner label */
+        uint64_t bytes;
+    } peer[VF_NAT_PEERS];
+} vf_nat_use;
+/* The NAT gateways in a summary run's groups (pairs), most bytes first, at most max (out has
+ * room for max). Returns how many; *oom set when out of memory. */
+size_t vf_summary_nats(const vf_agg *pairs, const vf_network *n, vf_nat_use *out, size_t max, int *oom);
+
 #endif

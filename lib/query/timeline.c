@@ -8,7 +8,7 @@
 
 /* Spreads a record over the buckets its [start, end) overlaps, in proportion to the overlap;
  * integer parts that add up exactly to the whole. The flow counts in its first bucket. */
-static void group_timeline(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+void vf_timeline_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
 {
     top_ctx *c = ctx;
     unsigned char buf[8 + 2 * VF_MAX_KEYS * 64];
@@ -47,5 +47,5 @@ static void group_timeline(void *ctx, const vpcflow_record *r, const vf_flow *f,
 vpcflow_status vpcflow_timeline_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options,
                                     vpcflow_rows **out, vpcflow_error *err)
 {
-    return vf_rows_run(paths, npaths, options, 1, group_timeline, out, err);
+    return vf_rows_run(paths, npaths, options, 1, vf_timeline_group, out, err);
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void group_top(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+void vf_top_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
 {
     top_ctx *c = ctx;
     unsigned char buf[2 * VF_MAX_KEYS * 64];
@@ -154,8 +154,8 @@ static void set_totals(vpcflow_rows *r, const vf_query_result *q, uint32_t mask)
     }
 }
 
-static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_query_result *q, vf_rank rank, size_t limit,
-                                uint32_t mask, vf_analysis *a)
+vpcflow_status vf_rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_query_result *q, vf_rank rank, size_t limit,
+                            uint32_t mask, vf_analysis *a)
 {
     size_t count = vf_agg_count(q->groups);
     ranked *idx = malloc((count ? count : 1) * sizeof *idx);
@@ -198,7 +198,6 @@ static vpcflow_status rows_fill(vpcflow_rows *r, const top_ctx *c, const vf_quer
         r->nat_bytes = q->nat_bytes;
         r->nat_cost = q->nat_cost;
     }
-    vf_analysis_notes(a, q->outcome);
     const char *notes = vf_network_notes(a->net);
     r->notes = vf_strndup(notes, strlen(notes));
     r->failed = vf_analysis_take_failed(a);
@@ -245,7 +244,8 @@ vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflo
     c.net = a.net;
     if (vf_network_has_history(a.net))
         vf_keys_with_owners(&c.keys);
-    vf_query_spec spec = {c.keys.size + (timeline ? 8 : 0), group, &c, mask, rank, where ? where_match : NULL, where};
+    vf_query_spec spec = {c.keys.size + (timeline ? 8 : 0), group, &c,  mask, rank,
+                          where ? where_match : NULL,       where, NULL};
     vf_query_result q;
     vpcflow_rows *r = vf_rows_new();
     if (!r)
@@ -256,7 +256,8 @@ vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflo
         snprintf(r->metric, sizeof r->metric, "%s", metric);
         r->timeline = timeline;
         r->every = c.every;
-        if (rows_fill(r, &c, &q, rank, timeline ? 0 : o.limit, mask, &a) != VPCFLOW_OK)
+        vf_analysis_notes(&a, q.outcome);
+        if (vf_rows_fill(r, &c, &q, rank, timeline ? 0 : o.limit, mask, &a) != VPCFLOW_OK)
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
         vf_query_result_free(&q);
     }
@@ -273,5 +274,5 @@ vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflo
 vpcflow_status vpcflow_top_run(const char *const *paths, size_t npaths, const vpcflow_query_options *options,
                                vpcflow_rows **out, vpcflow_error *err)
 {
-    return vf_rows_run(paths, npaths, options, 0, group_top, out, err);
+    return vf_rows_run(paths, npaths, options, 0, vf_top_group, out, err);
 }

@@ -35,6 +35,7 @@ values = {  # option -> its value (None: a flag)
     "--history": data + "/history/config", "--at": "2026-11-03T10:00:00Z",
     "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
     "--index": "flows",
+    "--html": tmp + "/report.html", "--title": "a title",
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
@@ -93,6 +94,8 @@ for cmd in commands:
             args += ["--out", tmp + "/convert"]
         if cmd == "owners" and name not in ("--enis", "--history", "--topology"):
             args += ["--history", data + "/history/config"]
+        if cmd == "report" and name != "--html":
+            args += ["--html", tmp + "/report.html"]
         if cmd == "sql" and name == "--parquet":
             args += ["--dialect", "duckdb"]
         args += operands.get(cmd, [log])

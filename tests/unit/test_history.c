@@ -337,80 +337,45 @@ TEST(history_nat_gateway_and_load_balancer_deletes)
     vf_history_free(h);
 }
 
+/* {"Records": [events...]} in a buffer of its own (n of them at once). */
+static const char *records(char *buf, size_t cap, const char *const *events)
+{
+    size_t n = (size_t)snprintf(buf, cap, "{\"Records\":[");
+    for (size_t i = 0; events[i] && n < cap; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? "," : "", events[i]);
+    if (n < cap)
+        snprintf(buf + n, cap - n, "]}");
+    return buf;
+}
+
 TEST(history_elastic_ips_by_id_across_files)
 {
     /* the association names the allocation id only; the allocation is in another file, later */
-    const char
-        *
-            a = "{\"Records\":[" EV("RunInstances", "2026-11-03T01:00:00Z",
-                                    ",\"responseElements\":{\"instancesSet\":{\"items\":[{\"instanceId\":\"i-1\","
-                                    "\"networkInterfaceSet\":{"
-                                    "\"items\":[{\"networkInterfaceId\":\"eni-p\",\"privateIpAddress\":\"10.0.0.5\"}]}}"
-                                    "]}}") "," EV("AssociateAddress", "2026-11-03T02:00:00Z",
-                                                  ",\"requestParameters\":{\"allocationId\":\"eipalloc-1\","
-                                                  "\"instanceId\":\"i-1\"},\"responseElements\":{\"associationId\":"
-                                                  "\"eipassoc-1\"}") "," EV("DisassociateAddress",
-                                                                            "2026-11-03T03:00:00Z",
-                                                                            ",\"requestParameters\":{\"associationId\":"
-                                                                            "\"eipassoc-1\"}") "," EV("AssociateAddres"
-                                                                                                      "s",
-                                                                                                      "2026-11-03T04:"
-                                                                                                      "00:00Z",
-                                                                                                      ",\"requestParame"
-                                                                                                      "ters\":{"
-                                                                                                      "\"publicIp\":"
-                                                                                                      "\"3.3.3.4\","
-                                                                                                      "\"networkInterfa"
-                                                                                                      "ceId\":\"eni-"
-                                                                                                      "p\"},"
-                                                                                                      "\"responseElemen"
-                                                                                                      "ts\":{"
-                                                                                                      "\"associationId"
-                                                                                                      "\":\"eipassoc-"
-                                                                                                      "2\"}") "," EV("R"
-                                                                                                                     "e"
-                                                                                                                     "l"
-                                                                                                                     "e"
-                                                                                                                     "a"
-                                                                                                                     "s"
-                                                                                                                     "e"
-                                                                                                                     "A"
-                                                                                                                     "d"
-                                                                                                                     "d"
-                                                                                                                     "r"
-                                                                                                                     "e"
-                                                                                                                     "s"
-                                                                                                                     "s",
-                                                                                                                     "2"
-                                                                                                                     "0"
-                                                                                                                     "2"
-                                                                                                                     "6"
-                                                                                                                     "-"
-                                                                                                                     "1"
-                                                                                                                     "1"
-                                                                                                                     "-"
-                                                                                                                     "0"
-                                                                                                                     "3"
-                                                                                                                     "T"
-                                                                                                                     "0"
-                                                                                                                     "5"
-                                                                                                                     ":"
-                                                                                                                     "0"
-                                                                                                                     "0"
-                                                                                                                     ":"
-                                                                                                                     "0"
-                                                                                                                     "0"
-                                                                                                                     "Z",
-                                                                                                                     ","
-                                                                                                                     "\"requestParameters\":{\"allocationId\":\"eipalloc-2\"}") "," EV("AssociateAddress",
-                                                                                                                                                                                       "2026-11-03T06:00:00Z",
-                                                                                                                                                                                       ",\"requestParameters\":{\"allocationId\":\"eipalloc-9\",\"networkInterfaceId\":\"eni-p\"}") "]}";
-    const char *b = "{\"Records\":[" EV("AllocateAddress", "2026-11-03T09:00:00Z",
-                                        ",\"responseElements\":{\"publicIp\":\"3.3.3.3\",\"allocationId\":"
-                                        "\"eipalloc-1\"}") "," EV("AllocateAddress", "2026-11-03T00:00:00Z",
-                                                                  ",\"responseElements\":{\"publicIp\":\"3.3.3.4\","
-                                                                  "\"allocationId\":\"eipalloc-2\"}") "]}";
-    vf_history *h = history("", (const char *const[]){a, b, NULL});
+    static const char *const ea[] = {
+        EV("RunInstances", "2026-11-03T01:00:00Z",
+           ",\"responseElements\":{\"instancesSet\":{\"items\":[{\"instanceId\":\"i-1\",\"networkInterfaceSet\":{"
+           "\"items\":[{\"networkInterfaceId\":\"eni-p\",\"privateIpAddress\":\"10.0.0.5\"}]}}]}}"),
+        EV("AssociateAddress", "2026-11-03T02:00:00Z",
+           ",\"requestParameters\":{\"allocationId\":\"eipalloc-1\",\"instanceId\":\"i-1\"},"
+           "\"responseElements\":{\"associationId\":\"eipassoc-1\"}"),
+        EV("DisassociateAddress", "2026-11-03T03:00:00Z", ",\"requestParameters\":{\"associationId\":\"eipassoc-1\"}"),
+        EV("AssociateAddress", "2026-11-03T04:00:00Z",
+           ",\"requestParameters\":{\"publicIp\":\"3.3.3.4\",\"networkInterfaceId\":\"eni-p\"},"
+           "\"responseElements\":{\"associationId\":\"eipassoc-2\"}"),
+        EV("ReleaseAddress", "2026-11-03T05:00:00Z", ",\"requestParameters\":{\"allocationId\":\"eipalloc-2\"}"),
+        EV("AssociateAddress", "2026-11-03T06:00:00Z",
+           ",\"requestParameters\":{\"allocationId\":\"eipalloc-9\",\"networkInterfaceId\":\"eni-p\"}"),
+        NULL,
+    };
+    static const char *const eb[] = {
+        EV("AllocateAddress", "2026-11-03T09:00:00Z",
+           ",\"responseElements\":{\"publicIp\":\"3.3.3.3\",\"allocationId\":\"eipalloc-1\"}"),
+        EV("AllocateAddress", "2026-11-03T00:00:00Z",
+           ",\"responseElements\":{\"publicIp\":\"3.3.3.4\",\"allocationId\":\"eipalloc-2\"}"),
+        NULL,
+    };
+    char a[4096], b[4096];
+    vf_history *h = history("", (const char *const[]){records(a, sizeof a, ea), records(b, sizeof b, eb), NULL});
     CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T01:59:59Z"), "");
     CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T02:30:00Z"), "ec2 i-1");
     CHECK_STR(owner_at(h, "3.3.3.3", "2026-11-03T03:00:00Z"), "");
@@ -424,16 +389,19 @@ TEST(history_elastic_ips_by_id_across_files)
 
 TEST(history_network_load_balancer)
 {
-    const char *doc = "{\"Records\":[" EV(
-        "CreateLoadBalancer", "2026-11-03T01:00:00Z",
-        ",\"responseElements\":{\"loadBalancers\":[{\"loadBalancerArn\":\"arn:aws:elasticloadbalancing:us-east-1:"
-        "123456789012:loadbalancer/net/edge/0123456789abcdef\",\"vpcId\":\"vpc-1\",\"availabilityZones\":[{"
-        "\"zoneName\":\"us-east-1a\",\"subnetId\":\"subnet-1\",\"loadBalancerAddresses\":[{\"ipAddress\":\"3.3.3.5\","
-        "\"privateIPv4Address\":\"10.0.0.40\"}]}]}]}") "," EV("DeleteLoadBalancer", "2026-11-03T02:00:00Z",
-                                                              ",\"requestParameters\":{\"loadBalancerArn\":\"arn:aws:"
-                                                              "elasticloadbalancing:us-east-1:123456789012:"
-                                                              "loadbalancer/net/edge/0123456789abcdef\"}") "]}";
-    vf_history *h = history("", (const char *const[]){doc, NULL});
+    static const char *const ev[] = {
+        EV("CreateLoadBalancer", "2026-11-03T01:00:00Z",
+           ",\"responseElements\":{\"loadBalancers\":[{\"loadBalancerArn\":\"arn:aws:elasticloadbalancing:us-east-1:"
+           "123456789012:loadbalancer/net/edge/0123456789abcdef\",\"vpcId\":\"vpc-1\",\"availabilityZones\":[{"
+           "\"zoneName\":\"us-east-1a\",\"subnetId\":\"subnet-1\",\"loadBalancerAddresses\":[{\"ipAddress\":"
+           "\"3.3.3.5\",\"privateIPv4Address\":\"10.0.0.40\"}]}]}]}"),
+        EV("DeleteLoadBalancer", "2026-11-03T02:00:00Z",
+           ",\"requestParameters\":{\"loadBalancerArn\":\"arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+           "loadbalancer/net/edge/0123456789abcdef\"}"),
+        NULL,
+    };
+    char doc[4096];
+    vf_history *h = history("", (const char *const[]){records(doc, sizeof doc, ev), NULL});
     CHECK_STR(owner_at(h, "10.0.0.40", "2026-11-03T01:30:00Z"), "elb net/edge/0123456789abcdef");
     CHECK_STR(owner_at(h, "3.3.3.5", "2026-11-03T01:30:00Z"), "elb net/edge/0123456789abcdef");
     CHECK_STR(owner_at(h, "10.0.0.40", "2026-11-03T02:00:00Z"), "");

@@ -1,0 +1,333 @@
+/* report.c — the report's numbers in one scan: the query engine (query.c) runs once with a
+ * grouping function that emits the pieces of every view under a tag (summary pairs, timeline
+ * by class, cross-AZ pairs of AZs, ports, rejected ports and sources), and the alerts engine
+ * rides on the same scan as its companion consumer. After the scan the tagged groups are split
+ * into one table per view and finished by the code `summary`, `top` and `timeline` use. */
+#include "report/report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { T_SUMMARY = 1, T_TIMELINE, T_AZ, T_PORTS, T_REJ_PORTS, T_REJ_SRCS, T_REJ_CLASS, T_COUNT };
+
+#define TAG_BYTES 8
+#define FINE_EVERY 300 /* the timeline is grouped in 5 minutes, merged into wider buckets after */
+
+typedef struct rep_ctx {
+    const vf_network *net;
+    top_ctx tl, az, ports, rsrc; /* timeline by class; src-az,dst-az; dstport; srcaddr */
+    size_t size[T_COUNT];        /* payload bytes of each tag */
+    size_t key_size;             /* TAG_BYTES + the largest payload */
+} rep_ctx;
+
+typedef struct tagger {
+    const rep_ctx *c;
+    vf_emit_fn emit;
+    void *sink;
+    int tag;
+} tagger;
+
+static void tag_emit(void *sink, const void *key, const vf_metrics *m)
+{
+    tagger *t = sink;
+    unsigned char buf[512];
+    memset(buf, 0, t->c->key_size);
+    buf[0] = (unsigned char)t->tag;
+    memcpy(buf + TAG_BYTES, key, t->c->size[t->tag]);
+    t->emit(t->sink, buf, m);
+}
+
+static void group_all(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+{
+    rep_ctx *c = ctx;
+    tagger t = {c, emit, sink, T_SUMMARY};
+    vf_summary_group((void *)c->net, r, f, tag_emit, &t);
+    t.tag = T_TIMELINE;
+    vf_timeline_group(&c->tl, r, f, tag_emit, &t);
+    if (f->cls == VPCFLOW_CLASS_CROSS_AZ) {
+        t.tag = T_AZ;
+        vf_top_group(&c->az, r, f, tag_emit, &t);
+    }
+    t.tag = T_PORTS;
+    vf_top_group(&c->ports, r, f, tag_emit, &t);
+    if ((r->present & VPCFLOW_BIT(VPCFLOW_F_ACTION)) && r->action == VPCFLOW_ACTION_REJECT) {
+        t.tag = T_REJ_PORTS;
+        vf_top_group(&c->ports, r, f, tag_emit, &t);
+        t.tag = T_REJ_SRCS;
+        vf_top_group(&c->rsrc, r, f, tag_emit, &t);
+        uint8_t cls = (uint8_t)f->cls;
+        t.tag = T_REJ_CLASS;
+        tag_emit(&t, &cls, &f->m);
+    }
+}
+
+/* ---- the alerts engine on the same scan ------------------------------------------------- */
+
+typedef struct alert_side {
+    vf_engine_options eo;
+    vf_alert_engine *total;
+    int failed;
+} alert_side;
+
+static void *alert_open(void *ctx, unsigned worker)
+{
+    (void)worker;
+    return vf_alert_engine_new(&((alert_side *)ctx)->eo);
+}
+
+static int alert_record(void *state, const vpcflow_record *rec, int traffic, const vf_flow *f)
+{
+    return vf_alert_engine_record_flow(state, rec, traffic, f, rec->seq, rec->line_no) != 0;
+}
+
+static int alert_close(void *ctx, void *state)
+{
+    alert_side *b = ctx;
+    if (vf_alert_engine_merge(b->total, state) < 0)
+        b->failed = 1;
+    vf_alert_engine_free(state);
+    return b->failed;
+}
+
+/* ---- after the scan: one table per view ------------------------------------------------- */
+
+static int64_t choose_every(const vpcflow_scan_stats *st)
+{
+    static const int64_t steps[] = {300, 900, 3600, 10800, 21600, 86400, 604800};
+    int64_t span = st->last_end > st->first_start ? st->last_end - st->first_start : 0;
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        if (span / steps[i] < 96)
+            return steps[i];
+    return 604800;
+}
+
+static int64_t floor_to(int64_t t, int64_t every)
+{
+    return t - ((t % every) + every) % every;
+}
+
+/* The groups of one tag, with their payload as key (the timeline's buckets widened to every). */
+static vf_agg *split(const vf_agg *all, const rep_ctx *c, int tag, vf_rank rank, int64_t fine, int64_t every)
+{
+    vf_agg *g = vf_agg_new(c->size[tag], 0, rank, vf_agg_inet_rate(all));
+    if (!g)
+        return NULL;
+    unsigned char buf[512];
+    for (size_t i = 0; i < vf_agg_count(all); i++) {
+        const unsigned char *k = vf_agg_key(all, i);
+        if (k[0] != tag)
+            continue;
+        memcpy(buf, k + TAG_BYTES, c->size[tag]);
+        if (tag == T_TIMELINE && every != fine) {
+            int64_t b;
+            memcpy(&b, buf, 8);
+            b = floor_to(b, every);
+            memcpy(buf, &b, 8);
+        }
+        if (vf_agg_add(g, buf, vf_hash_bytes(buf, c->size[tag]), vf_agg_metrics(all, i)) < 0) {
+            vf_agg_free(g);
+            return NULL;
+        }
+    }
+    return g;
+}
+
+static vpcflow_status view(vf_analysis *a, const vf_query_result *q, const rep_ctx *c, const top_ctx *keys, int tag,
+                           size_t limit, uint32_t mask, int64_t every, vpcflow_rows **out)
+{
+    vf_query_result sub = *q;
+    sub.groups = split(q->groups, c, tag, VF_RANK_BYTES, c->tl.every, every);
+    vpcflow_rows *r = vf_rows_new();
+    vpcflow_status st = sub.groups && r ? VPCFLOW_OK : VPCFLOW_ERR_IO;
+    top_ctx k = *keys;
+    k.every = every;
+    if (st == VPCFLOW_OK) {
+        snprintf(r->metric, sizeof r->metric, "bytes");
+        r->timeline = every != 0;
+        r->every = every;
+        st = vf_rows_fill(r, &k, &sub, VF_RANK_BYTES, limit, mask, a);
+    }
+    vf_agg_free(sub.groups);
+    if (st != VPCFLOW_OK) {
+        vpcflow_rows_free(r);
+        return st;
+    }
+    if (q->groups && vf_agg_approx(q->groups)) {
+        r->approx = 1;
+        r->error_bound = vf_agg_error_bound(q->groups);
+    }
+    *out = r;
+    return VPCFLOW_OK;
+}
+
+/* Totals of the rejected records (what `top --action REJECT` puts under "total"). */
+static void reject_totals(const vf_query_result *q, vpcflow_rows *r)
+{
+    r->total_bytes = r->total_packets = r->total_flows = 0;
+    r->total_cost = 0;
+    for (size_t i = 0; i < vf_agg_count(q->groups); i++) {
+        const unsigned char *k = vf_agg_key(q->groups, i);
+        if (k[0] != T_REJ_CLASS)
+            continue;
+        const vf_metrics *m = vf_agg_metrics(q->groups, i);
+        r->total_bytes = vf_sat_add(r->total_bytes, m->bytes);
+        r->total_packets = vf_sat_add(r->total_packets, m->packets);
+        r->total_flows = vf_sat_add(r->total_flows, m->flows);
+        r->total_cost += vf_query_cost(q, m);
+    }
+}
+
+static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result *q, const rep_ctx *c, int64_t every)
+{
+    vf_query_result sub = *q;
+    vpcflow_status st = VPCFLOW_OK;
+    sub.groups = split(q->groups, c, T_SUMMARY, VF_RANK_COST, 0, 0);
+    r->summary = vf_calloc(1, sizeof *r->summary);
+    if (!sub.groups || !r->summary)
+        st = VPCFLOW_ERR_IO;
+    if (st == VPCFLOW_OK)
+        st = vf_summary_fill(r->summary, a, &sub);
+    if (st == VPCFLOW_OK && vf_agg_approx(q->groups)) {
+        r->summary->approx = 1;
+        r->summary->approx_error = vf_agg_error_bound(q->groups);
+    }
+    int oom = 0;
+    if (st == VPCFLOW_OK)
+        r->nnat = vf_summary_nats(sub.groups, a->net, r->nat, VF_REPORT_NATS, &oom);
+    if (oom)
+        st = VPCFLOW_ERR_IO;
+    vf_agg_free(sub.groups);
+    if (st == VPCFLOW_OK)
+        st = view(a, q, c, &c->tl, T_TIMELINE, 0, 0, every, &r->timeline);
+    if (st == VPCFLOW_OK)
+        st = view(a, q, c, &c->az, T_AZ, 0, 1u << VPCFLOW_CLASS_CROSS_AZ, 0, &r->az);
+    if (st == VPCFLOW_OK)
+        st = view(a, q, c, &c->ports, T_PORTS, VF_REPORT_TOP, 0, 0, &r->ports);
+    if (st == VPCFLOW_OK)
+        st = view(a, q, c, &c->ports, T_REJ_PORTS, VF_REPORT_TOP, 0, 0, &r->reject_ports);
+    if (st == VPCFLOW_OK)
+        st = view(a, q, c, &c->rsrc, T_REJ_SRCS, VF_REPORT_TOP, 0, 0, &r->reject_srcs);
+    if (st == VPCFLOW_OK) {
+        reject_totals(q, r->reject_ports);
+        reject_totals(q, r->reject_srcs);
+    }
+    return st;
+}
+
+static vpcflow_status keys(top_ctx *k, const char *list, const vf_network *n, size_t *size, vpcflow_error *err)
+{
+    memset(k, 0, sizeof *k);
+    k->net = n;
+    vpcflow_status st = vf_keys_parse(list, &k->keys, err);
+    if (st == VPCFLOW_OK && vf_network_has_history(n)) /* as top does: an address per owner */
+        vf_keys_with_owners(&k->keys);
+    *size = k->keys.size;
+    return st;
+}
+
+vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcflow_report_options *o, vf_report *r,
+                             vpcflow_error *err)
+{
+    memset(r, 0, sizeof *r);
+    r->paths = paths;
+    r->npaths = npaths;
+    r->bill = o->bill;
+    r->free_tier = o->analysis.free_tier;
+    snprintf(r->title, sizeof r->title, "%s", o->title && *o->title ? o->title : "vpcflow report");
+    vpcflow_alert_rules *rules = NULL;
+    vpcflow_status st = vpcflow_alert_rules_load(NULL, &rules, err);
+    if (st != VPCFLOW_OK)
+        return st;
+    vf_analysis a;
+    if ((st = vf_analysis_open(&a, paths, npaths, &o->analysis, err)) != VPCFLOW_OK) {
+        vpcflow_alert_rules_free(rules);
+        return st;
+    }
+    rep_ctx c;
+    memset(&c, 0, sizeof c);
+    c.net = a.net;
+    c.size[T_SUMMARY] = vf_summary_key_size();
+    c.size[T_REJ_CLASS] = 1;
+    if ((st = keys(&c.tl, "class", a.net, &c.size[T_TIMELINE], err)) == VPCFLOW_OK &&
+        (st = keys(&c.az, "src-az,dst-az", a.net, &c.size[T_AZ], err)) == VPCFLOW_OK &&
+        (st = keys(&c.ports, "dstport", a.net, &c.size[T_PORTS], err)) == VPCFLOW_OK)
+        st = keys(&c.rsrc, "srcaddr", a.net, &c.size[T_REJ_SRCS], err);
+    int64_t fine = o->every > 0 ? o->every : FINE_EVERY;
+    c.tl.every = fine;
+    c.size[T_TIMELINE] += 8;
+    c.size[T_REJ_PORTS] = c.size[T_PORTS];
+    for (int t = 1; t < T_COUNT; t++)
+        c.key_size = VF_MAX(c.key_size, TAG_BYTES + c.size[t]);
+    /* --memory: half for the groups, half for the alerts (a quarter merged, a quarter shared
+     * by the workers) */
+    size_t workers = a.opt.scan.threads ? a.opt.scan.threads : vf_cpu_count();
+    alert_side side;
+    memset(&side, 0, sizeof side);
+    side.eo.rules = rules;
+    side.eo.net = a.net;
+    side.eo.action = a.opt.action;
+    side.eo.since = a.opt.since;
+    side.eo.until = a.opt.until;
+    side.eo.memory = a.memory_limit / 4 / workers;
+    vf_engine_options total = side.eo;
+    total.memory = a.memory_limit / 4;
+    a.memory_limit /= 2;
+    vf_query_result q;
+    memset(&q, 0, sizeof q);
+    if (st == VPCFLOW_OK && !(side.total = vf_alert_engine_new(&total)))
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    if (st == VPCFLOW_OK) {
+        vf_query_also also = {alert_open, alert_record, alert_close, &side};
+        vf_query_spec spec = {c.key_size, group_all, &c, 0, VF_RANK_BYTES, NULL, NULL, &also};
+        st = vf_query_run(&a, &spec, &q, err);
+        if (st == VPCFLOW_OK && side.failed)
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    if (st == VPCFLOW_OK) {
+        vf_analysis_notes(&a, q.outcome);
+        int64_t every = o->every > 0 ? o->every : choose_every(&q.stats);
+        if (views(r, &a, &q, &c, every) != VPCFLOW_OK)
+            st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
+    }
+    if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(side.total, &r->alerts, err)) == VPCFLOW_OK) {
+        r->alerts->stats = q.stats;
+        r->alerts->evicted = vf_alert_engine_evicted(side.total);
+    }
+    vf_query_result_free(&q);
+    vf_alert_engine_free(side.total);
+    vf_analysis_close(&a);
+    vpcflow_alert_rules_free(rules);
+    if (st != VPCFLOW_OK)
+        vf_report_free(r);
+    return st;
+}
+
+void vf_report_free(vf_report *r)
+{
+    vpcflow_summary_free(r->summary);
+    vpcflow_rows_free(r->timeline);
+    vpcflow_rows_free(r->az);
+    vpcflow_rows_free(r->ports);
+    vpcflow_rows_free(r->reject_ports);
+    vpcflow_rows_free(r->reject_srcs);
+    vpcflow_alerts_free(r->alerts);
+    memset(r, 0, sizeof *r);
+}
+
+vpcflow_status vpcflow_report_html(const char *const *paths, size_t npaths, const vpcflow_report_options *options,
+                                   FILE *out, vpcflow_scan_stats *stats, vpcflow_error *err)
+{
+    vpcflow_report_options o;
+    memset(&o, 0, sizeof o);
+    memcpy(&o, options, VF_MIN(options->size ? options->size : sizeof o, sizeof o));
+    vf_report r;
+    vpcflow_status st = vf_report_run(paths, npaths, &o, &r, err);
+    if (stats)
+        *stats = st == VPCFLOW_OK ? r.summary->stats : (vpcflow_scan_stats){0};
+    if (st != VPCFLOW_OK)
+        return st;
+    if (vf_report_html(&r, out) < 0)
+        st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot write the report");
+    vf_report_free(&r);
+    return st;
+}
