@@ -531,3 +531,9 @@ vpcflow_status vf_jin_stream_file(const vf_jin_stream *s, json_t **skeleton, vpc
     fclose(r.f);
     return st;
 }
+
+const char *vf_jin_str(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    return json_is_string(v) ? json_string_value(v) : "";
+}

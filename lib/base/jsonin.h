@@ -46,6 +46,8 @@ const char *vf_jin_text(const json_t *v, size_t *len);
  * string or does not fit in cap - 1 bytes. */
 vpcflow_status vf_json_string(const json_t *obj, const char *key, const char *file, const char *where, char *out,
                               size_t cap, vpcflow_error *err);
+/* obj[key] when it is a string, else "" (for optional text fields). */
+const char *vf_jin_str(const json_t *obj, const char *key);
 /* Writes s as a short quoted string for messages (control characters replaced, long text cut). */
 void vf_quote(const char *s, size_t len, char *buf, size_t cap);
 /* The length of the first n bytes of s without a UTF-8 character cut at the end. */

@@ -223,6 +223,18 @@ static const char *file_name(vf_history *h, const char *file)
     return copy;
 }
 
+void vf_hist_event_init(vf_hist_event *ev, vf_hist_op op, const char *eni, int64_t t, const char *region,
+                        const char *file, size_t index)
+{
+    memset(ev, 0, sizeof *ev);
+    ev->t = t;
+    ev->op = op;
+    snprintf(ev->eni, sizeof ev->eni, "%s", eni);
+    snprintf(ev->region, sizeof ev->region, "%s", region);
+    ev->file = file;
+    ev->index = index;
+}
+
 vpcflow_status vf_history_add(vf_history *h, const vf_hist_event *ev, vpcflow_error *err)
 {
     if (h->nevents >= MAX_EVENTS)

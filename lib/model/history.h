@@ -121,6 +121,9 @@ typedef struct vf_hist_event {
     size_t index;          /* the event's index in its file */
 } vf_hist_event;
 
+/* A blank event of op about ENI eni, at time t in region, from element index of file. */
+void vf_hist_event_init(vf_hist_event *ev, vf_hist_op op, const char *eni, int64_t t, const char *region,
+                        const char *file, size_t index);
 /* Appends an event (desc and addrs are copied). */
 vpcflow_status vf_history_add(vf_history *h, const vf_hist_event *ev, vpcflow_error *err);
 /* Drops the events added after the first n (a file that failed to load). */

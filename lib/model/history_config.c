@@ -23,12 +23,6 @@ typedef struct item_ctx {
     vpcflow_error *err;
 } item_ctx;
 
-static const char *str(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static vpcflow_status push_addr(const item_ctx *c, vpcflow_addr *list, size_t *n, const char *text)
 {
     if (!text[0])
@@ -52,52 +46,46 @@ static vpcflow_status push_addr(const item_ctx *c, vpcflow_addr *list, size_t *n
 
 static void base_event(const item_ctx *c, vf_hist_event *ev, vf_hist_op op, const char *eni)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->t = c->t;
-    ev->op = op;
-    snprintf(ev->eni, sizeof ev->eni, "%s", eni);
-    snprintf(ev->region, sizeof ev->region, "%s", c->region);
-    ev->file = c->file;
-    ev->index = c->index;
+    vf_hist_event_init(ev, op, eni, c->t, c->region, c->file, c->index);
 }
 
 /* One interface in describe-network-interfaces' camelCase shape (as Config records it). */
 static vpcflow_status interface_state(const item_ctx *c, const json_t *ni, const char *instance, const char *az)
 {
-    const char *id = str(ni, "networkInterfaceId");
+    const char *id = vf_jin_str(ni, "networkInterfaceId");
     if (!id[0])
         return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0,
                         "configurationItems[%zu].configuration: no networkInterfaceId", c->index);
     vf_hist_desc d;
     memset(&d, 0, sizeof d);
-    snprintf(d.type, sizeof d.type, "%s", str(ni, "interfaceType"));
-    snprintf(d.desc, sizeof d.desc, "%s", str(ni, "description"));
-    snprintf(d.requester, sizeof d.requester, "%s", str(ni, "requesterId"));
+    snprintf(d.type, sizeof d.type, "%s", vf_jin_str(ni, "interfaceType"));
+    snprintf(d.desc, sizeof d.desc, "%s", vf_jin_str(ni, "description"));
+    snprintf(d.requester, sizeof d.requester, "%s", vf_jin_str(ni, "requesterId"));
     const json_t *att = json_object_get(ni, "attachment");
-    const char *inst = instance[0] ? instance : json_is_object(att) ? str(att, "instanceId") : "";
+    const char *inst = instance[0] ? instance : json_is_object(att) ? vf_jin_str(att, "instanceId") : "";
     snprintf(d.instance, sizeof d.instance, "%s", inst);
-    snprintf(d.subnet, sizeof d.subnet, "%s", str(ni, "subnetId"));
-    snprintf(d.vpc, sizeof d.vpc, "%s", str(ni, "vpcId"));
-    snprintf(d.az, sizeof d.az, "%s", str(ni, "availabilityZone")[0] ? str(ni, "availabilityZone") : az);
+    snprintf(d.subnet, sizeof d.subnet, "%s", vf_jin_str(ni, "subnetId"));
+    snprintf(d.vpc, sizeof d.vpc, "%s", vf_jin_str(ni, "vpcId"));
+    snprintf(d.az, sizeof d.az, "%s", vf_jin_str(ni, "availabilityZone")[0] ? vf_jin_str(ni, "availabilityZone") : az);
     vpcflow_addr addrs[MAX_ADDRS];
     size_t n = 0;
-    vpcflow_status st = push_addr(c, addrs, &n, str(ni, "privateIpAddress"));
+    vpcflow_status st = push_addr(c, addrs, &n, vf_jin_str(ni, "privateIpAddress"));
     const json_t *l = json_object_get(ni, "privateIpAddresses");
     for (size_t i = 0; st == VPCFLOW_OK && json_is_array(l) && i < json_array_size(l); i++) {
         const json_t *it = json_array_get(l, i);
-        st = push_addr(c, addrs, &n, str(it, "privateIpAddress"));
+        st = push_addr(c, addrs, &n, vf_jin_str(it, "privateIpAddress"));
         const json_t *as = json_object_get(it, "association");
-        if (st == VPCFLOW_OK && json_is_object(as) && str(as, "publicIp")[0]) {
-            st = push_addr(c, addrs, &n, str(as, "publicIp"));
+        if (st == VPCFLOW_OK && json_is_object(as) && vf_jin_str(as, "publicIp")[0]) {
+            st = push_addr(c, addrs, &n, vf_jin_str(as, "publicIp"));
             d.has_public = 1;
         }
     }
     l = json_object_get(ni, "ipv6Addresses");
     for (size_t i = 0; st == VPCFLOW_OK && json_is_array(l) && i < json_array_size(l); i++)
-        st = push_addr(c, addrs, &n, str(json_array_get(l, i), "ipv6Address"));
+        st = push_addr(c, addrs, &n, vf_jin_str(json_array_get(l, i), "ipv6Address"));
     const json_t *as = json_object_get(ni, "association");
-    if (st == VPCFLOW_OK && json_is_object(as) && str(as, "publicIp")[0]) {
-        st = push_addr(c, addrs, &n, str(as, "publicIp"));
+    if (st == VPCFLOW_OK && json_is_object(as) && vf_jin_str(as, "publicIp")[0]) {
+        st = push_addr(c, addrs, &n, vf_jin_str(as, "publicIp"));
         d.has_public = 1;
     }
     if (st)
@@ -112,7 +100,7 @@ static vpcflow_status interface_state(const item_ctx *c, const json_t *ni, const
     if (inst[0]) { /* the attachment, so that the instance's termination is followed */
         base_event(c, &ev, VF_HEV_ATTACH, id);
         snprintf(ev.ref, sizeof ev.ref, "%s", inst);
-        snprintf(ev.ref2, sizeof ev.ref2, "%s", json_is_object(att) ? str(att, "attachmentId") : "");
+        snprintf(ev.ref2, sizeof ev.ref2, "%s", json_is_object(att) ? vf_jin_str(att, "attachmentId") : "");
         ev.keep_on_terminate = json_is_object(att) && json_is_false(json_object_get(att, "deleteOnTermination"));
         st = vf_history_add(c->h, &ev, c->err);
     }
@@ -125,11 +113,11 @@ vpcflow_status vf_history_config_item(vf_history *h, const char *file, size_t in
     if (!json_is_object(item))
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "configurationItems[%zu]: expected an object, found %s",
                         index, vf_json_type_name(item));
-    const char *type = str(item, "resourceType");
+    const char *type = vf_jin_str(item, "resourceType");
     int is_eni = !strcmp(type, "AWS::EC2::NetworkInterface"), is_instance = !strcmp(type, "AWS::EC2::Instance");
     if (!is_eni && !is_instance)
         return VPCFLOW_OK;
-    item_ctx c = {h, file, index, 0, {0}, str(item, "availabilityZone"), err};
+    item_ctx c = {h, file, index, 0, {0}, vf_jin_str(item, "availabilityZone"), err};
     const json_t *when = json_object_get(item, "configurationItemCaptureTime");
     char tbuf[64] = "";
     if (json_is_string(when))
@@ -143,9 +131,9 @@ vpcflow_status vf_history_config_item(vf_history *h, const char *file, size_t in
                         "configurationItems[%zu]: configurationItemCaptureTime %s is not a time", index,
                         tbuf[0] ? q : "(missing)");
     }
-    snprintf(c.region, sizeof c.region, "%s", str(item, "awsRegion"));
-    const char *id = str(item, "resourceId");
-    const char *status = str(item, "configurationItemStatus");
+    snprintf(c.region, sizeof c.region, "%s", vf_jin_str(item, "awsRegion"));
+    const char *id = vf_jin_str(item, "resourceId");
+    const char *status = vf_jin_str(item, "configurationItemStatus");
     if (!strcmp(status, "ResourceDeleted") || !strcmp(status, "ResourceDeletedNotRecorded")) {
         vf_hist_event ev;
         base_event(&c, &ev, is_eni ? VF_HEV_DELETE : VF_HEV_TERMINATE, is_eni ? id : "");
@@ -169,11 +157,12 @@ vpcflow_status vf_history_config_item(vf_history *h, const char *file, size_t in
     else if (is_eni)
         st = interface_state(&c, conf, "", c.az);
     else {
-        const char *inst = str(conf, "instanceId")[0] ? str(conf, "instanceId") : id;
+        const char *inst = vf_jin_str(conf, "instanceId")[0] ? vf_jin_str(conf, "instanceId") : id;
         const json_t *state = json_object_get(conf, "state");
         const json_t *pl = json_object_get(conf, "placement");
-        const char *az = json_is_object(pl) && str(pl, "availabilityZone")[0] ? str(pl, "availabilityZone") : c.az;
-        if (json_is_object(state) && !strcmp(str(state, "name"), "terminated")) {
+        const char *az =
+            json_is_object(pl) && vf_jin_str(pl, "availabilityZone")[0] ? vf_jin_str(pl, "availabilityZone") : c.az;
+        if (json_is_object(state) && !strcmp(vf_jin_str(state, "name"), "terminated")) {
             vf_hist_event ev;
             base_event(&c, &ev, VF_HEV_TERMINATE, "");
             snprintf(ev.ref, sizeof ev.ref, "%s", inst);

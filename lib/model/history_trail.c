@@ -19,12 +19,6 @@ typedef struct trail {
     vpcflow_error *err;
 } trail;
 
-static const char *str(const json_t *o, const char *key)
-{
-    const json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static const json_t *obj(const json_t *o, const char *key)
 {
     const json_t *v = json_object_get(o, key);
@@ -79,13 +73,7 @@ static vpcflow_status parse_addr(const trail *c, const char *name, const char *w
 
 static void base_event(const trail *c, vf_hist_event *ev, vf_hist_op op, const char *eni)
 {
-    memset(ev, 0, sizeof *ev);
-    ev->t = c->t;
-    ev->op = op;
-    snprintf(ev->eni, sizeof ev->eni, "%s", eni);
-    snprintf(ev->region, sizeof ev->region, "%s", c->region);
-    ev->file = c->file;
-    ev->index = c->index;
+    vf_hist_event_init(ev, op, eni, c->t, c->region, c->file, c->index);
 }
 
 static vpcflow_status push_addr(const trail *c, const char *name, vpcflow_addr *list, size_t *n, const char *text)
@@ -109,33 +97,35 @@ static vpcflow_status push_addr(const trail *c, const char *name, vpcflow_addr *
 static vpcflow_status eni_state(const trail *c, const char *name, const json_t *ni, const char *instance,
                                 const char *az_default, const char *subnet_default, const char *vpc_default)
 {
-    const char *id = str(ni, "networkInterfaceId");
+    const char *id = vf_jin_str(ni, "networkInterfaceId");
     if (!id[0])
         return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0, "Records[%zu] (%s): no networkInterfaceId", c->index,
                         name);
     vf_hist_desc d;
     memset(&d, 0, sizeof d);
-    snprintf(d.type, sizeof d.type, "%s", str(ni, "interfaceType"));
-    snprintf(d.desc, sizeof d.desc, "%s", str(ni, "description"));
-    snprintf(d.requester, sizeof d.requester, "%s", str(ni, "requesterId"));
+    snprintf(d.type, sizeof d.type, "%s", vf_jin_str(ni, "interfaceType"));
+    snprintf(d.desc, sizeof d.desc, "%s", vf_jin_str(ni, "description"));
+    snprintf(d.requester, sizeof d.requester, "%s", vf_jin_str(ni, "requesterId"));
     snprintf(d.instance, sizeof d.instance, "%s", instance);
-    snprintf(d.subnet, sizeof d.subnet, "%s", str(ni, "subnetId")[0] ? str(ni, "subnetId") : subnet_default);
-    snprintf(d.az, sizeof d.az, "%s", str(ni, "availabilityZone")[0] ? str(ni, "availabilityZone") : az_default);
-    snprintf(d.vpc, sizeof d.vpc, "%s", str(ni, "vpcId")[0] ? str(ni, "vpcId") : vpc_default);
+    snprintf(d.subnet, sizeof d.subnet, "%s",
+             vf_jin_str(ni, "subnetId")[0] ? vf_jin_str(ni, "subnetId") : subnet_default);
+    snprintf(d.az, sizeof d.az, "%s",
+             vf_jin_str(ni, "availabilityZone")[0] ? vf_jin_str(ni, "availabilityZone") : az_default);
+    snprintf(d.vpc, sizeof d.vpc, "%s", vf_jin_str(ni, "vpcId")[0] ? vf_jin_str(ni, "vpcId") : vpc_default);
     vpcflow_addr addrs[MAX_ADDRS];
     size_t n = 0;
-    vpcflow_status st = push_addr(c, name, addrs, &n, str(ni, "privateIpAddress"));
+    vpcflow_status st = push_addr(c, name, addrs, &n, vf_jin_str(ni, "privateIpAddress"));
     const json_t *l = items(json_object_get(ni, "privateIpAddressesSet"));
     for (size_t i = 0; st == VPCFLOW_OK && i < count_of(l); i++)
-        st = push_addr(c, name, addrs, &n, str(item_at(l, i), "privateIpAddress"));
+        st = push_addr(c, name, addrs, &n, vf_jin_str(item_at(l, i), "privateIpAddress"));
     l = items(json_object_get(ni, "ipv6AddressesSet"));
     for (size_t i = 0; st == VPCFLOW_OK && i < count_of(l); i++) {
         const json_t *it = item_at(l, i);
-        st = push_addr(c, name, addrs, &n, json_is_string(it) ? json_string_value(it) : str(it, "ipv6Address"));
+        st = push_addr(c, name, addrs, &n, json_is_string(it) ? json_string_value(it) : vf_jin_str(it, "ipv6Address"));
     }
     const json_t *assoc = obj(ni, "association");
-    if (st == VPCFLOW_OK && assoc && str(assoc, "publicIp")[0]) {
-        st = push_addr(c, name, addrs, &n, str(assoc, "publicIp"));
+    if (st == VPCFLOW_OK && assoc && vf_jin_str(assoc, "publicIp")[0]) {
+        st = push_addr(c, name, addrs, &n, vf_jin_str(assoc, "publicIp"));
         d.has_public = 1;
     }
     if (st)
@@ -172,7 +162,7 @@ static vpcflow_status addr_list(const trail *c, const char *name, vf_hist_op op,
     vpcflow_status st = VPCFLOW_OK;
     for (size_t i = 0; st == VPCFLOW_OK && i < count_of(list); i++) {
         const json_t *it = item_at(list, i);
-        const char *text = json_is_string(it) ? json_string_value(it) : str(it, key);
+        const char *text = json_is_string(it) ? json_string_value(it) : vf_jin_str(it, key);
         vpcflow_addr a;
         int found;
         if ((st = parse_addr(c, name, "address", text, &a, &found)) || !found)
@@ -191,19 +181,20 @@ static vpcflow_status run_instances(const trail *c, const json_t *resp)
     vpcflow_status st = VPCFLOW_OK;
     for (size_t i = 0; st == VPCFLOW_OK && i < count_of(insts); i++) {
         const json_t *in = item_at(insts, i);
-        const char *instance = str(in, "instanceId");
+        const char *instance = vf_jin_str(in, "instanceId");
         const json_t *pl = obj(in, "placement");
-        const char *az = pl ? str(pl, "availabilityZone") : "";
+        const char *az = pl ? vf_jin_str(pl, "availabilityZone") : "";
         const json_t *nis = items(json_object_get(in, "networkInterfaceSet"));
         for (size_t k = 0; st == VPCFLOW_OK && k < count_of(nis); k++) {
             const json_t *ni = item_at(nis, k);
-            if ((st = eni_state(c, "RunInstances", ni, instance, az, str(in, "subnetId"), str(in, "vpcId"))))
+            if ((st = eni_state(c, "RunInstances", ni, instance, az, vf_jin_str(in, "subnetId"),
+                                vf_jin_str(in, "vpcId"))))
                 break;
             const json_t *att = obj(ni, "attachment");
             vf_hist_event ev;
-            base_event(c, &ev, VF_HEV_ATTACH, str(ni, "networkInterfaceId"));
+            base_event(c, &ev, VF_HEV_ATTACH, vf_jin_str(ni, "networkInterfaceId"));
             snprintf(ev.ref, sizeof ev.ref, "%s", instance);
-            snprintf(ev.ref2, sizeof ev.ref2, "%s", att ? str(att, "attachmentId") : "");
+            snprintf(ev.ref2, sizeof ev.ref2, "%s", att ? vf_jin_str(att, "attachmentId") : "");
             ev.keep_on_terminate = att && json_is_false(json_object_get(att, "deleteOnTermination"));
             st = vf_history_add(c->h, &ev, c->err);
         }
@@ -219,24 +210,24 @@ static vpcflow_status elastic_ip(const trail *c, const char *name, const json_t 
     vf_hist_event ev;
     vpcflow_status st;
     int found;
-    const char *ip = req ? str(req, "publicIp") : "";
+    const char *ip = req ? vf_jin_str(req, "publicIp") : "";
     if (!strcmp(name, "AllocateAddress")) {
-        ip = resp ? str(resp, "publicIp") : "";
+        ip = resp ? vf_jin_str(resp, "publicIp") : "";
         base_event(c, &ev, VF_HEV_ALLOC, "");
-        snprintf(ev.alloc, sizeof ev.alloc, "%s", resp ? str(resp, "allocationId") : "");
+        snprintf(ev.alloc, sizeof ev.alloc, "%s", resp ? vf_jin_str(resp, "allocationId") : "");
     } else if (!strcmp(name, "AssociateAddress")) {
-        base_event(c, &ev, VF_HEV_EIP_ADD, req ? str(req, "networkInterfaceId") : "");
-        snprintf(ev.ref, sizeof ev.ref, "%s", req ? str(req, "instanceId") : "");
-        snprintf(ev.ref2, sizeof ev.ref2, "%s", resp ? str(resp, "associationId") : "");
-        snprintf(ev.alloc, sizeof ev.alloc, "%s", req ? str(req, "allocationId") : "");
+        base_event(c, &ev, VF_HEV_EIP_ADD, req ? vf_jin_str(req, "networkInterfaceId") : "");
+        snprintf(ev.ref, sizeof ev.ref, "%s", req ? vf_jin_str(req, "instanceId") : "");
+        snprintf(ev.ref2, sizeof ev.ref2, "%s", resp ? vf_jin_str(resp, "associationId") : "");
+        snprintf(ev.alloc, sizeof ev.alloc, "%s", req ? vf_jin_str(req, "allocationId") : "");
         if (!ev.eni[0] && !ev.ref[0])
             return vf_error(c->err, VPCFLOW_ERR_INPUT, c->file, 0, 0,
                             "Records[%zu] (%s): neither requestParameters.networkInterfaceId nor instanceId", c->index,
                             name);
     } else {
         base_event(c, &ev, VF_HEV_EIP_DEL, "");
-        snprintf(ev.ref2, sizeof ev.ref2, "%s", req ? str(req, "associationId") : "");
-        snprintf(ev.alloc, sizeof ev.alloc, "%s", req ? str(req, "allocationId") : "");
+        snprintf(ev.ref2, sizeof ev.ref2, "%s", req ? vf_jin_str(req, "associationId") : "");
+        snprintf(ev.alloc, sizeof ev.alloc, "%s", req ? vf_jin_str(req, "allocationId") : "");
     }
     if ((st = parse_addr(c, name, "publicIp", ip, &ev.addr, &found)))
         return st;
@@ -255,7 +246,7 @@ static vpcflow_status load_balancer(const trail *c, const json_t *resp)
     vpcflow_status st = VPCFLOW_OK;
     for (size_t i = 0; st == VPCFLOW_OK && json_is_array(lbs) && i < json_array_size(lbs); i++) {
         const json_t *lb = json_array_get(lbs, i);
-        const char *arn = str(lb, "loadBalancerArn");
+        const char *arn = vf_jin_str(lb, "loadBalancerArn");
         const char *tail = strstr(arn, ":loadbalancer/");
         if (!tail)
             continue;
@@ -268,17 +259,17 @@ static vpcflow_status load_balancer(const trail *c, const json_t *resp)
             memset(&d, 0, sizeof d);
             snprintf(d.desc, sizeof d.desc, "ELB %s", tail);
             snprintf(d.requester, sizeof d.requester, "amazon-elb");
-            snprintf(d.subnet, sizeof d.subnet, "%s", str(az, "subnetId"));
-            snprintf(d.az, sizeof d.az, "%s", str(az, "zoneName"));
-            snprintf(d.vpc, sizeof d.vpc, "%s", str(lb, "vpcId"));
+            snprintf(d.subnet, sizeof d.subnet, "%s", vf_jin_str(az, "subnetId"));
+            snprintf(d.az, sizeof d.az, "%s", vf_jin_str(az, "zoneName"));
+            snprintf(d.vpc, sizeof d.vpc, "%s", vf_jin_str(lb, "vpcId"));
             vpcflow_addr addrs[8];
             size_t n = 0;
             for (size_t a = 0; st == VPCFLOW_OK && json_is_array(la) && a < json_array_size(la) && n + 2 <= 8; a++) {
                 const json_t *x = json_array_get(la, a);
-                st = push_addr(c, "CreateLoadBalancer", addrs, &n, str(x, "privateIPv4Address"));
+                st = push_addr(c, "CreateLoadBalancer", addrs, &n, vf_jin_str(x, "privateIPv4Address"));
                 size_t before = n;
                 if (st == VPCFLOW_OK)
-                    st = push_addr(c, "CreateLoadBalancer", addrs, &n, str(x, "ipAddress"));
+                    st = push_addr(c, "CreateLoadBalancer", addrs, &n, vf_jin_str(x, "ipAddress"));
                 d.has_public |= n > before;
             }
             if (st || !n)
@@ -303,7 +294,7 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "Records[%zu]: expected an object, found %s", index,
                         vf_json_type_name(rec));
     trail c = {h, file, index, 0, {0}, err};
-    const char *name = str(rec, "eventName");
+    const char *name = vf_jin_str(rec, "eventName");
     if (!name[0])
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "Records[%zu]: no eventName: is this a CloudTrail record?",
                         index);
@@ -334,17 +325,17 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         known |= strcmp(name, wanted[i]) == 0;
     if (!known)
         return VPCFLOW_OK;
-    const char *when = str(rec, "eventTime");
+    const char *when = vf_jin_str(rec, "eventTime");
     if (vf_history_time(when, &c.t) < 0) {
         char q[64];
         vf_quote(when, strlen(when), q, sizeof q);
         return vf_error(err, VPCFLOW_ERR_INPUT, file, 0, 0, "Records[%zu] (%s): eventTime %s is not an ISO-8601 time",
                         index, name, q);
     }
-    snprintf(c.region, sizeof c.region, "%s", str(rec, "awsRegion"));
+    snprintf(c.region, sizeof c.region, "%s", vf_jin_str(rec, "awsRegion"));
     const json_t *req = obj(rec, "requestParameters");
     const json_t *resp = obj(rec, "responseElements");
-    const char *eni = req ? str(req, "networkInterfaceId") : "";
+    const char *eni = req ? vf_jin_str(req, "networkInterfaceId") : "";
     vpcflow_status st;
 
     if (!strcmp(name, "CreateNetworkInterface")) {
@@ -391,7 +382,7 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         const json_t *l = req ? items(json_object_get(req, "instancesSet")) : NULL;
         st = VPCFLOW_OK;
         for (size_t i = 0; st == VPCFLOW_OK && i < count_of(l); i++)
-            st = simple(&c, VF_HEV_TERMINATE, "", str(item_at(l, i), "instanceId"), NULL);
+            st = simple(&c, VF_HEV_TERMINATE, "", vf_jin_str(item_at(l, i), "instanceId"), NULL);
         return st;
     }
     if (!strcmp(name, "AttachNetworkInterface")) {
@@ -400,13 +391,13 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         /* an ENI attached after launch stays when the instance goes (deleteOnTermination false) */
         vf_hist_event ev;
         base_event(&c, &ev, VF_HEV_ATTACH, eni);
-        snprintf(ev.ref, sizeof ev.ref, "%s", str(req, "instanceId"));
-        snprintf(ev.ref2, sizeof ev.ref2, "%s", resp ? str(resp, "attachmentId") : "");
+        snprintf(ev.ref, sizeof ev.ref, "%s", vf_jin_str(req, "instanceId"));
+        snprintf(ev.ref2, sizeof ev.ref2, "%s", resp ? vf_jin_str(resp, "attachmentId") : "");
         ev.keep_on_terminate = 1;
         return vf_history_add(h, &ev, err);
     }
     if (!strcmp(name, "DetachNetworkInterface"))
-        return simple(&c, VF_HEV_DETACH, "", NULL, req ? str(req, "attachmentId") : "");
+        return simple(&c, VF_HEV_DETACH, "", NULL, req ? vf_jin_str(req, "attachmentId") : "");
     if (!strcmp(name, "AllocateAddress") || !strcmp(name, "ReleaseAddress") || !strcmp(name, "AssociateAddress") ||
         !strcmp(name, "DisassociateAddress"))
         return elastic_ip(&c, name, req, resp);
@@ -422,19 +413,19 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         st = VPCFLOW_OK;
         for (size_t i = 0; st == VPCFLOW_OK && i < count_of(l); i++) {
             const json_t *it = item_at(l, i);
-            const char *id = str(it, "networkInterfaceId");
+            const char *id = vf_jin_str(it, "networkInterfaceId");
             if (!id[0])
                 continue;
             vf_hist_desc d;
             memset(&d, 0, sizeof d);
             snprintf(d.type, sizeof d.type, "nat_gateway");
-            snprintf(d.desc, sizeof d.desc, "Interface for NAT Gateway %s", str(gw, "natGatewayId"));
-            snprintf(d.subnet, sizeof d.subnet, "%s", str(gw, "subnetId"));
-            snprintf(d.vpc, sizeof d.vpc, "%s", str(gw, "vpcId"));
+            snprintf(d.desc, sizeof d.desc, "Interface for NAT Gateway %s", vf_jin_str(gw, "natGatewayId"));
+            snprintf(d.subnet, sizeof d.subnet, "%s", vf_jin_str(gw, "subnetId"));
+            snprintf(d.vpc, sizeof d.vpc, "%s", vf_jin_str(gw, "vpcId"));
             vpcflow_addr addrs[2];
             size_t n = 0;
-            if ((st = push_addr(&c, name, addrs, &n, str(it, "privateIp"))) ||
-                (st = push_addr(&c, name, addrs, &n, str(it, "publicIp"))))
+            if ((st = push_addr(&c, name, addrs, &n, vf_jin_str(it, "privateIp"))) ||
+                (st = push_addr(&c, name, addrs, &n, vf_jin_str(it, "publicIp"))))
                 break;
             d.has_public = n > 1;
             vf_hist_event ev;
@@ -447,15 +438,15 @@ vpcflow_status vf_history_trail_record(vf_history *h, const char *file, size_t i
         return st;
     }
     if (!strcmp(name, "DeleteNatGateway"))
-        return simple(&c, VF_HEV_DROP_DESC, "", req ? str(req, "natGatewayId") : "", NULL);
+        return simple(&c, VF_HEV_DROP_DESC, "", req ? vf_jin_str(req, "natGatewayId") : "", NULL);
     /* DeleteLoadBalancer: ELB ENIs are described "ELB app/<name>/<id>" (or "ELB <name>") */
-    const char *arn = req ? str(req, "loadBalancerArn") : "";
+    const char *arn = req ? vf_jin_str(req, "loadBalancerArn") : "";
     const char *lb = strstr(arn, ":loadbalancer/");
     char ref[128];
     if (lb)
         snprintf(ref, sizeof ref, "ELB %s", lb + strlen(":loadbalancer/"));
-    else if (req && str(req, "loadBalancerName")[0])
-        snprintf(ref, sizeof ref, "ELB %s", str(req, "loadBalancerName"));
+    else if (req && vf_jin_str(req, "loadBalancerName")[0])
+        snprintf(ref, sizeof ref, "ELB %s", vf_jin_str(req, "loadBalancerName"));
     else
         return VPCFLOW_OK;
     return simple(&c, VF_HEV_DROP_DESC, "", ref, NULL);

@@ -78,6 +78,14 @@ static void analysis_diag(void *ctx, const vpcflow_diag *d)
         a->diag(a->diag_ctx, d);
 }
 
+vpcflow_status vf_analysis_network(const vpcflow_analysis_options *o, vf_network **out, vpcflow_error *err)
+{
+    vf_network_options no = {o->subnets,    o->nsubnets, o->enis,      o->nenis,   o->ip_ranges,
+                             o->nip_ranges, o->topology, o->ntopology, o->prices,  o->region,
+                             o->free_tier,  o->no_dedup, o->history,   o->nhistory};
+    return vf_network_new(&no, out, err);
+}
+
 vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
                                 vpcflow_error *err)
 {
@@ -105,10 +113,7 @@ vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t
     workers = VF_MAX(VF_MIN(workers, most), (size_t)1);
     a->opt.scan.threads = (unsigned)workers;
     a->memory_limit = total - RUN_MEMORY - workers * WORKER_MEMORY;
-    vf_network_options no = {a->opt.subnets,    a->opt.nsubnets, a->opt.enis,      a->opt.nenis,   a->opt.ip_ranges,
-                             a->opt.nip_ranges, a->opt.topology, a->opt.ntopology, a->opt.prices,  a->opt.region,
-                             a->opt.free_tier,  a->opt.no_dedup, a->opt.history,   a->opt.nhistory};
-    vpcflow_status st = vf_network_new(&no, &a->net, err);
+    vpcflow_status st = vf_analysis_network(&a->opt, &a->net, err);
     if (st != VPCFLOW_OK)
         return st;
     a->paths = vf_calloc(n, sizeof *a->paths);

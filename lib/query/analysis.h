@@ -25,6 +25,8 @@ typedef struct vf_analysis {
     size_t memory_limit;
 } vf_analysis;
 
+/* The network (topology, prices, history) of the options alone, without reading any log. */
+vpcflow_status vf_analysis_network(const vpcflow_analysis_options *o, vf_network **out, vpcflow_error *err);
 vpcflow_status vf_analysis_open(vf_analysis *a, const char *const *paths, size_t n, const vpcflow_analysis_options *o,
                                 vpcflow_error *err);
 void vf_analysis_close(vf_analysis *a);

@@ -2,6 +2,7 @@
  * (--history) and the current snapshot (--enis), as the classifier would see it. */
 #include "model/history.h"
 #include "model/network.h"
+#include "query/analysis.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,11 +46,8 @@ vpcflow_status vpcflow_owners_run(const char *address, const vpcflow_analysis_op
     vpcflow_addr a;
     if (!address || vpcflow_addr_parse(address, strlen(address), &a) < 0)
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "'%s' is not an IP address", address ? address : "");
-    vf_network_options no = {opt.subnets,    opt.nsubnets, opt.enis,      opt.nenis,   opt.ip_ranges,
-                             opt.nip_ranges, opt.topology, opt.ntopology, opt.prices,  opt.region,
-                             opt.free_tier,  opt.no_dedup, opt.history,   opt.nhistory};
     vf_network *n = NULL;
-    vpcflow_status st = vf_network_new(&no, &n, err);
+    vpcflow_status st = vf_analysis_network(&opt, &n, err);
     if (st != VPCFLOW_OK)
         return st;
     const vf_history *h = vf_network_history(n);
