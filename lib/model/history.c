@@ -57,8 +57,14 @@ struct vf_history {
     char **files; /* names of loaded files (events point into them) */
     size_t nfiles, filecap;
     char region[32];
-    vf_map vpcs;    /* 48-byte zero-padded VPC ids allowed; empty: all */
-    vf_map skipped; /* 48-byte ENI ids left out (another VPC) */
+    vf_map vpcs;      /* 48-byte zero-padded VPC ids allowed; empty: all */
+    vf_map skipped;   /* 48-byte ENI ids left out (another VPC) */
+    vf_map instances; /* 48-byte instance id -> first of its inodes */
+    struct inode {
+        int32_t eni, next; /* an ENI that was attached to the instance (check it still is) */
+    } * inodes;
+    size_t ninodes, inodecap;
+    vf_map attachments; /* 48-byte attachment id -> ENI index (check it is still its) */
     /* built by finish */
     vf_hist_owner *owners;
     size_t nowners, ownercap;
@@ -87,7 +93,8 @@ vf_history *vf_history_new(void)
     h->notes.grows = 1;
     if (vf_map_init(&h->owner_ids, sizeof(uint64_t) * 2) < 0 || vf_map_init(&h->eni_ids, 48) < 0 ||
         vf_map_init(&h->cur_ids, sizeof(vpcflow_addr)) < 0 || vf_map_init(&h->by_addr, sizeof(vpcflow_addr)) < 0 ||
-        vf_map_init(&h->vpcs, 48) < 0 || vf_map_init(&h->skipped, 48) < 0) {
+        vf_map_init(&h->vpcs, 48) < 0 || vf_map_init(&h->skipped, 48) < 0 || vf_map_init(&h->instances, 48) < 0 ||
+        vf_map_init(&h->attachments, 48) < 0) {
         vf_history_free(h);
         return NULL;
     }
@@ -118,6 +125,9 @@ void vf_history_free(vf_history *h)
     vf_map_free(&h->by_addr);
     vf_map_free(&h->vpcs);
     vf_map_free(&h->skipped);
+    vf_map_free(&h->instances);
+    vf_map_free(&h->attachments);
+    free(h->inodes);
     free(h->notes.buf);
     free(h);
 }
@@ -277,6 +287,37 @@ static int cmp_event(const void *a, const void *b)
     if (x->ev.t != y->ev.t)
         return x->ev.t < y->ev.t ? -1 : 1;
     return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* The ENIs ever attached to an instance, newest first, so that a termination or an association
+ * by instance finds them without a scan of every ENI. */
+static int note_instance(vf_history *h, const char *instance, int32_t ei)
+{
+    char key[48];
+    id_key(key, instance);
+    if (vf_grow(&h->inodes, &h->inodecap, h->ninodes + 1, sizeof *h->inodes) < 0)
+        return -1;
+    int64_t head = vf_map_get(&h->instances, key);
+    h->inodes[h->ninodes].eni = ei;
+    h->inodes[h->ninodes].next = (int32_t)head;
+    if (vf_map_put(&h->instances, key, (uint32_t)h->ninodes) < 0)
+        return -1;
+    h->ninodes++;
+    return 0;
+}
+
+static int32_t instance_first(const vf_history *h, const char *instance)
+{
+    char key[48];
+    id_key(key, instance);
+    return instance[0] ? (int32_t)vf_map_get(&h->instances, key) : -1;
+}
+
+static int note_attachment(vf_history *h, const char *attachment, int32_t ei)
+{
+    char key[48];
+    id_key(key, attachment);
+    return vf_map_put(&h->attachments, key, (uint32_t)ei);
 }
 
 static int32_t eni_find(const vf_history *h, const char *id)
@@ -485,17 +526,14 @@ static int apply(vf_history *h, const vf_hist_event *ev)
     int32_t ei;
     switch (ev->op) {
     case VF_HEV_STATE: {
-        int fresh = eni_find(h, ev->eni) < 0;
         if ((ei = eni_get(h, ev->eni, ev->t)) < 0)
             return -1;
         eni_state *e = &h->enis[ei];
-        if (!e->alive && !fresh && e->died != VF_HIST_END) { /* seen again after its delete */
-            e->died = VF_HIST_END;
-        }
         e->alive = 1;
-        char attachment[48];
-        snprintf(attachment, sizeof attachment, "%s", e->attachment);
+        e->died = VF_HIST_END; /* seen again after its delete: it exists */
         e->desc = *ev->desc;
+        if (e->desc.instance[0] && note_instance(h, e->desc.instance, ei) < 0)
+            return -1;
         /* addresses it no longer has */
         for (size_t i = 0; i < e->naddrs;) {
             int keep = 0;
@@ -548,14 +586,20 @@ static int apply(vf_history *h, const vf_hist_event *ev)
         snprintf(h->enis[ei].desc.instance, sizeof h->enis[ei].desc.instance, "%.47s", ev->ref);
         snprintf(h->enis[ei].attachment, sizeof h->enis[ei].attachment, "%s", ev->ref2);
         h->enis[ei].keep_on_terminate = ev->keep_on_terminate;
+        if (note_instance(h, ev->ref, ei) < 0 || (ev->ref2[0] && note_attachment(h, ev->ref2, ei) < 0))
+            return -1;
         return relabel(h, ei, ev->t, ev->region);
     case VF_HEV_DETACH:
         ei = -1;
         if (ev->eni[0])
             ei = eni_find(h, ev->eni);
-        for (size_t i = 0; ei < 0 && ev->ref2[0] && i < h->nenis; i++)
-            if (strcmp(h->enis[i].attachment, ev->ref2) == 0)
-                ei = (int32_t)i;
+        if (ei < 0 && ev->ref2[0]) {
+            char key[48];
+            id_key(key, ev->ref2);
+            int64_t x = vf_map_get(&h->attachments, key);
+            if (x >= 0 && !strcmp(h->enis[x].attachment, ev->ref2))
+                ei = (int32_t)x;
+        }
         if (ei < 0) {
             h->unknown_eni++;
             return 0;
@@ -564,7 +608,8 @@ static int apply(vf_history *h, const vf_hist_event *ev)
         h->enis[ei].attachment[0] = 0;
         return relabel(h, ei, ev->t, ev->region);
     case VF_HEV_TERMINATE:
-        for (size_t i = 0; i < h->nenis; i++) {
+        for (int32_t n = instance_first(h, ev->ref); n >= 0; n = h->inodes[n].next) {
+            int32_t i = h->inodes[n].eni;
             eni_state *e = &h->enis[i];
             if (!e->alive || strcmp(e->desc.instance, ev->ref) != 0)
                 continue;
@@ -587,9 +632,11 @@ static int apply(vf_history *h, const vf_hist_event *ev)
             return 0;
         }
         ei = ev->eni[0] ? eni_find(h, ev->eni) : -1;
-        for (size_t i = 0; ei < 0 && !ev->eni[0] && ev->ref[0] && i < h->nenis; i++)
-            if (h->enis[i].alive && !strcmp(h->enis[i].desc.instance, ev->ref))
-                ei = (int32_t)i; /* the instance's interface (its first) */
+        for (int32_t n = ev->eni[0] ? -1 : instance_first(h, ev->ref); n >= 0; n = h->inodes[n].next) {
+            int32_t i = h->inodes[n].eni; /* the instance's interface (its first) */
+            if (h->enis[i].alive && !strcmp(h->enis[i].desc.instance, ev->ref) && (ei < 0 || i < ei))
+                ei = i;
+        }
         if (ei < 0 && ev->eni[0])
             ei = eni_for(h, ev);
         if (ei < 0) {
