@@ -91,7 +91,7 @@ static int table(const vpcflow_advice *adv, FILE *out)
     if (adv->declined) {
         char m[48];
         vf_human_usd((unsigned __int128)adv->min_net_micro_usd * 1000000u << 30, m, sizeof m);
-        fprintf(out, "\n%zu more change%s would save less than %s a month net: not proposed.\n", adv->declined,
+        fprintf(out, "\n%zu more change%s left out: a net saving below %s a month, or none (--min-net).\n", adv->declined,
                 adv->declined == 1 ? "" : "s", m);
     }
     if (adv->n > adv->nranked) {
