@@ -91,7 +91,8 @@ int cmd_advise(int argc, char **argv)
     o.min_net_micro_usd = min_net;
     vpcflow_advice *adv = NULL;
     vpcflow_error err;
-    vpcflow_status st = vpcflow_advise_run((const char *const *)(argv + optind), (size_t)(argc - optind), &o, &adv, &err);
+    vpcflow_status st =
+        vpcflow_advise_run((const char *const *)(argv + optind), (size_t)(argc - optind), &o, &adv, &err);
     if (st != VPCFLOW_OK) {
         cli_after_scan(&common, &(vpcflow_scan_stats){0});
         return cli_fail(st, &err);

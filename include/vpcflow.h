@@ -498,7 +498,7 @@ VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcf
 typedef struct vpcflow_advise_options {
     size_t size;                       /* sizeof(vpcflow_advise_options) */
     vpcflow_analysis_options analysis; /* inputs, topology, prices, filters: as for summary */
-    uint64_t egress_gb_month; /* inter-region and internet egress below this many GB a 30-day month get no action */
+    uint64_t egress_gb_month;   /* inter-region and internet egress below this many GB a 30-day month get no action */
     uint64_t min_net_micro_usd; /* actions saving less than this net a month are not proposed */
 } vpcflow_advise_options;
 typedef struct vpcflow_advice vpcflow_advice;

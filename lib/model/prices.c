@@ -437,13 +437,13 @@ static vpcflow_status apply(const vf_jin *c, vf_prices *p, const json_t *doc)
         } else if (!strcmp(key, "cdn")) {
             hourly_slots h = {"cdn", NULL, &p->cdn_per_gb, NULL};
             st = each_member(c, p, v, key, "{\"per-gb\": 0.085}", hourly_member, &h);
-        }
-        else if (key[0] != '_' && strcmp(key, "comment")) {
+        } else if (key[0] != '_' && strcmp(key, "comment")) {
             char k[48];
             shown(key, k, sizeof k);
             st = vf_jin_fail(c,
                              "unknown key \"%s\" (known: region, source, rates, inter-region-to, internet-out-tiers, "
-                             "internet-out-free-gb, nat-gateway, interface-endpoint, gateway-endpoint, replica, cdn; comment and keys "
+                             "internet-out-free-gb, nat-gateway, interface-endpoint, gateway-endpoint, replica, cdn; "
+                             "comment and keys "
                              "starting with _ are ignored)",
                              k);
         }

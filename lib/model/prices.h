@@ -35,7 +35,7 @@ typedef struct vf_prices {
     uint64_t replica_per_hour;                 /* a database replica instance */
     int replica_known;                         /* 0: no price for it (the default) */
     uint64_t cdn_per_gb;                       /* CDN (CloudFront) egress to the internet */
-    char source[256]; /* where the numbers come from */
+    char source[256];                          /* where the numbers come from */
 } vf_prices;
 
 void vf_prices_default(vf_prices *p);

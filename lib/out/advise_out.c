@@ -91,8 +91,8 @@ static int table(const vpcflow_advice *adv, FILE *out)
     if (adv->declined) {
         char m[48];
         vf_human_usd((unsigned __int128)adv->min_net_micro_usd * 1000000u << 30, m, sizeof m);
-        fprintf(out, "\n%zu more change%s left out: a net saving below %s a month, or none (--min-net).\n", adv->declined,
-                adv->declined == 1 ? "" : "s", m);
+        fprintf(out, "\n%zu more change%s left out: a net saving below %s a month, or none (--min-net).\n",
+                adv->declined, adv->declined == 1 ? "" : "s", m);
     }
     if (adv->n > adv->nranked) {
         fprintf(out, "\nTo make this advice exact:\n");
@@ -136,8 +136,9 @@ static int json(const vpcflow_advice *adv, FILE *out)
             usd(out, x->cost_month);
         fputs(", \"net_usd_month\": ", out);
         usd(out, x->net_month);
-        fprintf(out, ", \"cost_known\": %s, \"estimate\": %s,\n     \"evidence\": {\"bytes\": %llu, \"flows\": %llu, "
-                     "\"owners\": [",
+        fprintf(out,
+                ", \"cost_known\": %s, \"estimate\": %s,\n     \"evidence\": {\"bytes\": %llu, \"flows\": %llu, "
+                "\"owners\": [",
                 x->cost_unknown ? "false" : "true", x->estimate ? "true" : "false", (unsigned long long)x->bytes,
                 (unsigned long long)x->flows);
         for (size_t o = 0; o < x->nowners; o++) {

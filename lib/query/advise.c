@@ -228,9 +228,17 @@ static int endpoint_service(const char *svc, int gateway)
     if (gateway)
         return gw;
     /* services an interface endpoint cannot stand for: customers' addresses, edge networks */
-    static const char *const not_if[] = {"AMAZON", "EC2", "CLOUDFRONT", "CLOUDFRONT_ORIGIN_FACING", "ROUTE53",
-                                         "ROUTE53_HEALTHCHECKS", "ROUTE53_RESOLVER", "GLOBALACCELERATOR",
-                                         "EC2_INSTANCE_CONNECT", "WORKSPACES_GATEWAYS", "AMAZON_APPFLOW"};
+    static const char *const not_if[] = {"AMAZON",
+                                         "EC2",
+                                         "CLOUDFRONT",
+                                         "CLOUDFRONT_ORIGIN_FACING",
+                                         "ROUTE53",
+                                         "ROUTE53_HEALTHCHECKS",
+                                         "ROUTE53_RESOLVER",
+                                         "GLOBALACCELERATOR",
+                                         "EC2_INSTANCE_CONNECT",
+                                         "WORKSPACES_GATEWAYS",
+                                         "AMAZON_APPFLOW"};
     if (gw)
         return 0;
     for (size_t i = 0; i < VF_ARRAY_LEN(not_if); i++)
@@ -310,20 +318,21 @@ static void nat_endpoints(ctx *c)
         if (gw) {
             a.kind = VF_ACT_GATEWAY_ENDPOINT;
             setf(a.change, sizeof a.change, "add a gateway endpoint for %s in %s to the private subnets' route tables",
-                     use[j].service, use[j].region);
+                 use[j].service, use[j].region);
             uint64_t per_gb = c->p->nat_per_gb > c->p->vpce_gw_per_gb ? c->p->nat_per_gb - c->p->vpce_gw_per_gb : 0;
             a.saving = (u128)a.bytes * per_gb;
             a.cost_month = hours_cost(c->p->vpce_gw_per_hour, 1);
-            caveat(&a, "Only traffic to %s in %s: a bucket or table in another region still goes through the NAT "
-                       "gateway.",
-                       use[j].service, use[j].region);
+            caveat(&a,
+                   "Only traffic to %s in %s: a bucket or table in another region still goes through the NAT "
+                   "gateway.",
+                   use[j].service, use[j].region);
         } else {
             unsigned count = naz ? (unsigned)naz : 1;
             char list[256];
             az_list(c, azs, naz, list, sizeof list);
             a.kind = VF_ACT_INTERFACE_ENDPOINT;
             setf(a.change, sizeof a.change, "add an interface endpoint for %s in %s (%u AZ%s%s%s)", use[j].service,
-                     use[j].region, count, count == 1 ? "" : "s", naz ? ": " : "", list);
+                 use[j].region, count, count == 1 ? "" : "s", naz ? ": " : "", list);
             uint64_t per_gb = c->p->nat_per_gb > c->p->vpce_if_per_gb ? c->p->nat_per_gb - c->p->vpce_if_per_gb : 0;
             a.saving = (u128)a.bytes * per_gb;
             a.cost_month = hours_cost(c->p->vpce_if_per_hour, count);
@@ -334,8 +343,9 @@ static void nat_endpoints(ctx *c)
             if (!naz)
                 caveat(&a, "The clients' AZs are unknown (give --subnets): one AZ assumed.");
         }
-        caveat(&a, "The bytes are those of the NAT gateway's outside legs with %s, both directions: what it "
-                   "processed for them.",
+        caveat(&a,
+               "The bytes are those of the NAT gateway's outside legs with %s, both directions: what it "
+               "processed for them.",
                svc);
         propose(c, &a);
     }
@@ -403,17 +413,18 @@ static void nat_per_az(ctx *c)
         az_list(c, use[j].nat_azs, use[j].nnat_azs, from, sizeof from);
         if (have)
             setf(a.change, sizeof a.change,
-                     "route the private subnets of %s to the NAT gateway in their own AZ instead of the one in %s",
-                     az_name(c, use[j].az), from);
+                 "route the private subnets of %s to the NAT gateway in their own AZ instead of the one in %s",
+                 az_name(c, use[j].az), from);
         else
             setf(a.change, sizeof a.change,
-                     "add a NAT gateway in %s and route its private subnets to it (now they reach the one in %s)",
-                     az_name(c, use[j].az), from);
+                 "add a NAT gateway in %s and route its private subnets to it (now they reach the one in %s)",
+                 az_name(c, use[j].az), from);
         a.cost_month = have ? 0 : hours_cost(c->p->nat_per_hour, 1);
         for (size_t h = 0; h < use[j].nnats; h++)
             add_owner(&a, use[j].nats[h]);
-        caveat(&a, "Saving: the cross-AZ charge of the hops between instances in %s and the NAT gateway, both "
-                   "directions; the NAT's processing charge stays.",
+        caveat(&a,
+               "Saving: the cross-AZ charge of the hops between instances in %s and the NAT gateway, both "
+               "directions; the NAT's processing charge stays.",
                az_name(c, use[j].az));
         if (!have)
             caveat(&a, "Cost: one more NAT gateway's hours (its per-GB charge replaces the old one's).");
@@ -571,8 +582,8 @@ static void cross_az(ctx *c)
         int rds = best.owner >= 0 && vf_network_eni(c->net, (size_t)best.owner)->kind == VF_OWNER_RDS;
         if (rds) {
             setf(a.change, sizeof a.change,
-                     "%s in %s talks with clients in %s: add a read replica in %s (or move the clients to %s)", hub,
-                     az_name(c, hub_az), list, list, az_name(c, hub_az));
+                 "%s in %s talks with clients in %s: add a read replica in %s (or move the clients to %s)", hub,
+                 az_name(c, hub_az), list, list, az_name(c, hub_az));
             if (c->p->replica_known)
                 a.cost_month = hours_cost(c->p->replica_per_hour, (unsigned)(npeer_azs ? npeer_azs : 1));
             else {
@@ -583,8 +594,8 @@ static void cross_az(ctx *c)
             caveat(&a, "A read replica takes reads only: writes still cross the AZ.");
         } else {
             setf(a.change, sizeof a.change,
-                     "%s in %s talks with peers in %s: co-locate them, or route its callers with AZ affinity", hub,
-                     az_name(c, hub_az), list);
+                 "%s in %s talks with peers in %s: co-locate them, or route its callers with AZ affinity", hub,
+                 az_name(c, hub_az), list);
             caveat(&a, "Co-locating gives up the AZ redundancy the spread may be there for.");
         }
         caveat(&a, "Saving: the pair's charged cross-AZ bytes at the cross-AZ rate (both sides); hops to load "
@@ -641,8 +652,8 @@ static void egress(ctx *c)
         vf_loc l;
         vf_locate_as(c->net, k->a, k->a_owner, &l);
         const vf_metrics *m = vf_agg_metrics(g, i);
-        dest e = {k->a, k->a_owner, k->cls == VPCFLOW_CLASS_INTERNET_OUT ? 0 : l.region_key, m->bytes, m->flows,
-                  k->cls == VPCFLOW_CLASS_INTERNET_OUT ? 0 : m->cost};
+        dest e = {k->a,     k->a_owner, k->cls == VPCFLOW_CLASS_INTERNET_OUT ? 0 : l.region_key,
+                  m->bytes, m->flows,   k->cls == VPCFLOW_CLASS_INTERNET_OUT ? 0 : m->cost};
         if (k->cls == VPCFLOW_CLASS_INTERNET_OUT)
             e.region = UINT16_MAX;
         d[nd++] = e;
@@ -672,8 +683,8 @@ static void egress(ctx *c)
         char pct[16];
         snprintf(pct, sizeof pct, "%.1f%%", 100.0 * (double)a.bytes / (double)inet->bytes);
         setf(a.change, sizeof a.change,
-                 "serve the top %zu internet destinations (%s of internet egress) through a CDN such as CloudFront",
-                 taken, pct);
+             "serve the top %zu internet destinations (%s of internet egress) through a CDN such as CloudFront", taken,
+             pct);
         caveat(&a, "An estimate: it assumes all of their traffic can be served from the CDN at the table's cdn "
                    "rate instead of the average tiered internet rate; requests are charged apart.");
         propose(c, &a);
@@ -707,8 +718,8 @@ static void egress(ctx *c)
             continue;
         const char *reg = regions[r] ? vf_topology_region_name(c->topo, regions[r]) : NULL;
         setf(a.change, sizeof a.change,
-                 "keep a regional copy (replica, cache) in %s of what is sent there from %s, or read it in %s",
-                 reg ? reg : "the destination region", c->adv->region, c->adv->region);
+             "keep a regional copy (replica, cache) in %s of what is sent there from %s, or read it in %s",
+             reg ? reg : "the destination region", c->adv->region, c->adv->region);
         caveat(&a, "An estimate: it assumes the copy serves all of it; keeping the copy in step (replication) "
                    "crosses regions too and is not counted.");
         propose(c, &a);

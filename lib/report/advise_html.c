@@ -65,9 +65,10 @@ void vf_advice_html(vf_text *t, const vpcflow_advice *a)
     else {
         vf_puts(t, "<p class=\"muted\">Ranked by net saving per 30-day month at the price table's rates; ~ an "
                    "estimate, * before a cost the price table does not have.</p>");
-        vf_puts(t, "<div class=\"scroll\"><table class=\"sort\"><thead><tr><th class=\"n\">#</th>"
-                   "<th class=\"n\">saving / month</th><th class=\"n\">cost / month</th><th class=\"n\">net / month</th>"
-                   "<th>change</th><th>evidence</th></tr></thead><tbody>");
+        vf_puts(t,
+                "<div class=\"scroll\"><table class=\"sort\"><thead><tr><th class=\"n\">#</th>"
+                "<th class=\"n\">saving / month</th><th class=\"n\">cost / month</th><th class=\"n\">net / month</th>"
+                "<th>change</th><th>evidence</th></tr></thead><tbody>");
         for (size_t i = 0; i < a->nranked; i++)
             action_row(t, i + 1, &a->v[i]);
         vf_puts(t, "</tbody></table></div>");

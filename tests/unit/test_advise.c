@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define USD(cents) ((unsigned __int128)(cents) * 10000000000ull << 30) /* numerator of cents */
+#define USD(cents) ((unsigned __int128)(cents)*10000000000ull << 30) /* numerator of cents */
 
 TEST(per_month_scales_by_the_window)
 {

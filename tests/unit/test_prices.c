@@ -253,6 +253,10 @@ TEST(price_file_overrides)
     CHECK_EQ_U64(p.tiers[2].up_to_gb, UINT64_MAX);
     CHECK_EQ_U64(p.tiers[2].rate, 5 * PICO_CENT);
     CHECK_EQ_U64(p.free_gb_month, 0);
+    CHECK_EQ_U64(p.vpce_if_per_gb, 11000000000);
+    CHECK_EQ_U64(p.vpce_if_per_hour, 11000000000);
+    CHECK_EQ_U64(p.replica_per_hour, 152000000000);
+    CHECK_EQ_U64(p.replica_known, 1);
     CHECK_EQ_U64(p.nat_per_gb, 48000000000);
     CHECK_EQ_U64(p.nat_per_hour, 48000000000);
     CHECK_STR(usd(vf_prices_internet_month(&p, 60000 * GB, 1), 2), "4843.20");
@@ -305,7 +309,8 @@ TEST(price_file_change_prices)
     CHECK_EQ_U64(p.replica_per_hour, 136000000000);
     CHECK_EQ_U64(p.replica_known, 1);
     CHECK_EQ_U64(p.cdn_per_gb, 8 * PICO_CENT);
-    CHECK_STR(load_error("{\"replica\": {\"per-gb\": 0.1}}"), "x.json: replica: unknown key \"per-gb\" (known: per-hour)");
+    CHECK_STR(load_error("{\"replica\": {\"per-gb\": 0.1}}"),
+              "x.json: replica: unknown key \"per-gb\" (known: per-hour)");
     CHECK_STR(load_error("{\"cdn\": {\"per-hour\": 0.1}}"), "x.json: cdn: unknown key \"per-hour\" (known: per-gb)");
 }
 
