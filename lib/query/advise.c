@@ -441,13 +441,38 @@ typedef struct who {
     vpcflow_addr addr;
 } who;
 
-typedef struct xpair {
-    who x, y; /* x < y */
+/* An owner pair, x < y (grouped in a hash table), and its metrics once grouped. */
+typedef struct pair_key {
+    who x, y;
     uint16_t azx, azy;
+    uint8_t pad[4];
+} pair_key;
+
+typedef struct xpair {
+    pair_key k;
     uint64_t bytes, flows;
     u128 cost;
     int used;
 } xpair;
+
+/* One side of a pair, to sum each owner's pairs by sorting. */
+typedef struct side {
+    who w;
+    u128 cost;
+} side;
+
+static int cmp_side(const void *a, const void *b)
+{
+    return memcmp(&((const side *)a)->w, &((const side *)b)->w, sizeof(who));
+}
+
+static int cmp_pair_cost(const void *a, const void *b)
+{
+    const xpair *x = *(xpair *const *)a, *y = *(xpair *const *)b;
+    if (x->cost != y->cost)
+        return x->cost > y->cost ? -1 : 1;
+    return memcmp(&x->k, &y->k, sizeof x->k);
+}
 
 static who who_of(const ctx *c, vpcflow_addr a, int32_t owner, uint16_t *az)
 {
@@ -468,10 +493,8 @@ static int who_eq(const who *a, const who *b)
     return memcmp(a, b, sizeof *a) == 0;
 }
 
-static void who_label(const ctx *c, const who *w, const xpair *p, char *buf, size_t cap)
+static void who_label(const ctx *c, const who *w, char *buf, size_t cap)
 {
-    /* an address of it: from the pair's key when the owner hid it */
-    (void)p;
     if (w->owner >= 0) {
         snprintf(buf, cap, "%s", vf_network_eni(c->net, (size_t)w->owner)->label);
         return;
@@ -479,101 +502,99 @@ static void who_label(const ctx *c, const who *w, const xpair *p, char *buf, siz
     label_of(c, w->addr, -1, buf, cap);
 }
 
+/* The owner with the most charged cross-AZ dollars among the pairs left, or 0 when none is left. */
+static int best_owner(xpair *p, size_t np, side *sides, who *best)
+{
+    size_t ns = 0;
+    for (size_t i = 0; i < np; i++)
+        if (!p[i].used) {
+            sides[ns++] = (side){p[i].k.x, p[i].cost};
+            sides[ns++] = (side){p[i].k.y, p[i].cost};
+        }
+    qsort(sides, ns, sizeof *sides, cmp_side);
+    u128 best_cost = 0;
+    for (size_t i = 0; i < ns;) {
+        size_t j = i;
+        u128 sum = 0;
+        while (j < ns && who_eq(&sides[j].w, &sides[i].w))
+            sum += sides[j++].cost;
+        if (sum > best_cost) { /* ties: the smaller owner, first in sorted order */
+            best_cost = sum;
+            *best = sides[i].w;
+        }
+        i = j;
+    }
+    return best_cost > 0;
+}
+
 static void cross_az(ctx *c)
 {
     const vf_agg *g = c->q->groups;
-    size_t np = 0, cap = 0;
-    xpair *p = NULL;
+    vf_agg *by = vf_agg_new(sizeof(pair_key), 0, VF_RANK_COST, 0);
+    xpair *p = NULL, **mine = NULL;
+    side *sides = NULL;
+    if (!by) {
+        c->adv->oom = 1;
+        return;
+    }
     for (size_t i = 0; i < vf_agg_count(g); i++) {
         const adv_key *k = vf_agg_key(g, i);
         if (k->piece != P_XAZ)
             continue;
+        pair_key pk;
+        memset(&pk, 0, sizeof pk);
         uint16_t aza, azb;
         who a = who_of(c, k->a, k->a_owner, &aza), b = who_of(c, k->b, k->b_owner, &azb);
-        if (memcmp(&a, &b, sizeof a) > 0) {
-            who t = a;
-            a = b;
-            b = t;
-            uint16_t z = aza;
-            aza = azb;
-            azb = z;
-        }
-        size_t j = 0;
-        while (j < np && !(who_eq(&p[j].x, &a) && who_eq(&p[j].y, &b)))
-            j++;
-        if (j == np) {
-            if (np == cap) {
-                size_t ncap = cap ? cap * 2 : 256;
-                xpair *bigger = realloc(p, ncap * sizeof *p);
-                if (!bigger) {
-                    c->adv->oom = 1;
-                    break;
-                }
-                p = bigger;
-                cap = ncap;
-            }
-            memset(&p[np], 0, sizeof p[0]);
-            p[np].x = a;
-            p[np].y = b;
-            p[np].azx = aza;
-            p[np].azy = azb;
-            np++;
-        }
-        const vf_metrics *m = vf_agg_metrics(g, i);
-        p[j].bytes += m->bytes;
-        p[j].flows += m->flows;
-        p[j].cost += m->cost;
+        int swap = memcmp(&a, &b, sizeof a) > 0;
+        pk.x = swap ? b : a;
+        pk.y = swap ? a : b;
+        pk.azx = swap ? azb : aza;
+        pk.azy = swap ? aza : azb;
+        if (vf_agg_add(by, &pk, vf_hash_bytes(&pk, sizeof pk), vf_agg_metrics(g, i)) < 0)
+            c->adv->oom = 1;
+    }
+    size_t np = vf_agg_count(by);
+    p = calloc(np ? np : 1, sizeof *p);
+    mine = calloc(np ? np : 1, sizeof *mine);
+    sides = calloc(2 * np + 1, sizeof *sides);
+    if (!p || !mine || !sides) {
+        c->adv->oom = 1;
+        goto done;
+    }
+    for (size_t i = 0; i < np; i++) {
+        const vf_metrics *m = vf_agg_metrics(by, i);
+        memcpy(&p[i].k, vf_agg_key(by, i), sizeof p[i].k);
+        p[i].bytes = m->bytes;
+        p[i].flows = m->flows;
+        p[i].cost = m->cost;
     }
     /* Greedy: the owner with the most charged cross-AZ traffic left, with all its peers, is one
      * action; its pairs are then used; again until none is left (at most 16 actions). */
-    for (int round = 0; round < 16; round++) {
-        who best;
-        u128 best_cost = 0;
-        memset(&best, 0, sizeof best);
-        for (size_t i = 0; i < np; i++) {
-            if (p[i].used)
-                continue;
-            for (int side = 0; side < 2; side++) {
-                const who *w = side ? &p[i].y : &p[i].x;
-                u128 sum = 0;
-                for (size_t j = 0; j < np; j++)
-                    if (!p[j].used && (who_eq(&p[j].x, w) || who_eq(&p[j].y, w)))
-                        sum += p[j].cost;
-                if (sum > best_cost || (sum == best_cost && sum && memcmp(w, &best, sizeof best) < 0)) {
-                    best_cost = sum;
-                    best = *w;
-                }
-            }
-        }
-        if (!best_cost)
-            break;
+    who best;
+    for (int round = 0; round < 16 && best_owner(p, np, sides, &best); round++) {
         vf_action a;
         memset(&a, 0, sizeof a);
         a.kind = VF_ACT_CROSS_AZ;
         uint16_t hub_az = 0, peer_azs[MAX_AZ];
-        size_t npeer_azs = 0;
+        size_t npeer_azs = 0, nmine = 0;
         char hub[128];
-        who_label(c, &best, NULL, hub, sizeof hub);
+        who_label(c, &best, hub, sizeof hub);
         add_owner(&a, hub);
-        /* peers, largest first, into the evidence */
-        for (;;) {
-            size_t top = np;
-            for (size_t j = 0; j < np; j++)
-                if (!p[j].used && (who_eq(&p[j].x, &best) || who_eq(&p[j].y, &best)) &&
-                    (top == np || p[j].cost > p[top].cost))
-                    top = j;
-            if (top == np)
-                break;
-            xpair *q = &p[top];
+        for (size_t j = 0; j < np; j++)
+            if (!p[j].used && (who_eq(&p[j].k.x, &best) || who_eq(&p[j].k.y, &best)))
+                mine[nmine++] = &p[j];
+        qsort(mine, nmine, sizeof *mine, cmp_pair_cost); /* peers, largest first, into the evidence */
+        for (size_t j = 0; j < nmine; j++) {
+            xpair *q = mine[j];
             q->used = 1;
-            int hub_is_x = who_eq(&q->x, &best);
-            hub_az = hub_is_x ? q->azx : q->azy;
-            npeer_azs = add_az(peer_azs, npeer_azs, MAX_AZ, hub_is_x ? q->azy : q->azx);
+            int hub_is_x = who_eq(&q->k.x, &best);
+            hub_az = hub_is_x ? q->k.azx : q->k.azy;
+            npeer_azs = add_az(peer_azs, npeer_azs, MAX_AZ, hub_is_x ? q->k.azy : q->k.azx);
             a.bytes += q->bytes;
             a.flows += q->flows;
             a.saving += q->cost;
             char lab[128];
-            who_label(c, hub_is_x ? &q->y : &q->x, q, lab, sizeof lab);
+            who_label(c, hub_is_x ? &q->k.y : &q->k.x, lab, sizeof lab);
             add_owner(&a, lab);
         }
         qsort(peer_azs, npeer_azs, sizeof *peer_azs, cmp_u16);
@@ -602,7 +623,11 @@ static void cross_az(ctx *c)
                    "balancers and RDS replication, which cost nothing, are not counted.");
         propose(c, &a);
     }
+done:
     free(p);
+    free(mine);
+    free(sides);
+    vf_agg_free(by);
 }
 
 /* ---- egress ------------------------------------------------------------------------------- */
