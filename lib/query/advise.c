@@ -54,7 +54,7 @@ static int outside(const vf_loc *l)
     return l->kind == VF_LOC_AWS || l->kind == VF_LOC_INTERNET;
 }
 
-static void advise_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+void vf_advise_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
 {
     const vf_network *n = ctx;
     adv_key k;
@@ -809,7 +809,12 @@ static int cmp_action(const void *x, const void *y)
     return strcmp(a->change, b->change);
 }
 
-static void fill(vpcflow_advice *adv, vf_analysis *an, const vf_query_result *q)
+size_t vf_advise_key_size(void)
+{
+    return sizeof(adv_key);
+}
+
+vpcflow_status vf_advise_fill(vpcflow_advice *adv, vf_analysis *an, const vf_query_result *q)
 {
     ctx c = {adv, an->net, vf_network_topology(an->net), q, vf_network_prices(an->net)};
     adv->stats = q->stats;
@@ -830,6 +835,7 @@ static void fill(vpcflow_advice *adv, vf_analysis *an, const vf_query_result *q)
     if (!adv->notes)
         adv->oom = 1;
     adv->failed = vf_analysis_take_failed(an);
+    return adv->oom ? VPCFLOW_ERR_IO : VPCFLOW_OK;
 }
 
 vpcflow_status vpcflow_advise_run(const char *const *paths, size_t npaths, const vpcflow_advise_options *options,
@@ -840,7 +846,7 @@ vpcflow_status vpcflow_advise_run(const char *const *paths, size_t npaths, const
     if (st != VPCFLOW_OK)
         return st;
     vpcflow_advice *adv = vf_calloc(1, sizeof *adv);
-    vf_query_spec spec = {sizeof(adv_key), advise_group, a.net, 0, VF_RANK_COST, NULL, NULL, NULL};
+    vf_query_spec spec = {sizeof(adv_key), vf_advise_group, a.net, 0, VF_RANK_COST, NULL, NULL, NULL};
     vf_query_result q;
     memset(&q, 0, sizeof q);
     if (!adv)
@@ -852,8 +858,7 @@ vpcflow_status vpcflow_advise_run(const char *const *paths, size_t npaths, const
     }
     if (st == VPCFLOW_OK) {
         vf_analysis_notes(&a, q.outcome);
-        fill(adv, &a, &q);
-        if (adv->oom)
+        if (vf_advise_fill(adv, &a, &q) != VPCFLOW_OK)
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
     vf_query_result_free(&q);

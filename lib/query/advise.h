@@ -55,6 +55,17 @@ struct vpcflow_advice {
     int oom;
 };
 
+/* ---- the pieces of an advise run, for a report that runs it with other groupings in one scan */
+#include "query/query.h"
+/* The grouping function (a vf_emit_fn caller, see query.h; ctx is the network) and the size of
+ * its keys. */
+void vf_advise_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink);
+size_t vf_advise_key_size(void);
+/* Fills adv (zeroed, with egress_gb_month and min_net_micro_usd set) from a query run whose
+ * groups are advise's keys (notes: call vf_analysis_notes once before). Takes the analysis's
+ * list of failed inputs. */
+vpcflow_status vf_advise_fill(vpcflow_advice *adv, vf_analysis *a, const vf_query_result *q);
+
 /* Per 30-day month of a numerator observed over window seconds. */
 unsigned __int128 vf_per_month(unsigned __int128 v, int64_t window);
 
