@@ -70,9 +70,8 @@ void vf_advise_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_em
         k.a_owner = src_out ? f->dst.owner : f->src.owner;
         k.b_owner = src_out ? f->src.owner : f->dst.owner;
         emit(sink, &k, &f->m);
-        return;
-    }
-    if ((snat || dnat) && !outside(&f->src) && !outside(&f->dst)) { /* an inside leg: (NAT, client) */
+        k.cls = (uint8_t)f->cls;
+    } else if ((snat || dnat) && !outside(&f->src) && !outside(&f->dst)) { /* an inside leg: (NAT, client) */
         k.piece = P_NAT_CLIENT;
         k.a = snat ? r->srcaddr : r->dstaddr;
         k.b = snat ? r->dstaddr : r->srcaddr;
@@ -85,7 +84,8 @@ void vf_advise_group(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_em
     k.b = r->dstaddr;
     k.a_owner = f->src.owner;
     k.b_owner = f->dst.owner;
-    if (f->cls == VPCFLOW_CLASS_CROSS_AZ && f->m.cost > 0) {
+    /* egress through a NAT gateway (its outside leg) counts here too */
+    if (f->cls == VPCFLOW_CLASS_CROSS_AZ && f->m.cost > 0 && !snat && !dnat) {
         k.piece = P_XAZ;
         emit(sink, &k, &f->m);
     } else if (f->cls == VPCFLOW_CLASS_INTERNET_OUT || (f->cls == VPCFLOW_CLASS_INTER_REGION && f->m.cost > 0)) {

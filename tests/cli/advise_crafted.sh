@@ -18,7 +18,7 @@ G = 1 << 30
 a = json.load(open(sys.argv[1]))
 assert a["window_seconds"] == 2592000, a["window_seconds"]
 want = [  # kind, bytes, flows, saving (window = month), cost a month (None: unknown), net a month
-    ("inter-region", 2000 * G, 1, "40.000000", "0.000000", "40.000000"),
+    ("inter-region", 2100 * G, 2, "42.000000", "0.000000", "42.000000"),
     ("interface-endpoint", 1000 * G, 2, "35.000000", "14.400000", "20.600000"),
     ("internet-egress", 4003 * G, 5, "20.015000", "0.000000", "20.015000"),
     ("cross-az", 500 * G, 3, "10.000000", None, "10.000000"),
@@ -93,8 +93,8 @@ a, G = json.load(open(sys.argv[1])), int(sys.argv[2])
 got = [(x["advice"].split(" ")[1], x["uncertain_bytes"]) for x in a["inputs"]]
 # internal traffic without AZs: 3600 GiB logged, less app2 -> NAT (1000 GiB) dropped as the
 # ingress copy of a logged sender (no --enis: the NAT is not recognised); internet-out: every
-# external destination (no --ip-ranges): 10 + 5 + 500 + 2000 + 4006 GiB
-want = [("--subnets", 2600 * G), ("--enis", 6521 * G)]
+# external destination (no --ip-ranges): 10 + 5 + 500 + 100 + 2000 + 4006 GiB
+want = [("--subnets", 2600 * G), ("--enis", 6621 * G)]
 assert got == want, got
 assert a["actions"] == [], a["actions"]
 PY
