@@ -162,7 +162,15 @@ static int json(const vpcflow_advice *adv, FILE *out)
         str(out, adv->v[i].change);
         fprintf(out, ", \"uncertain_bytes\": %llu}", (unsigned long long)adv->v[i].bytes);
     }
-    fprintf(out, "%s]}\n", adv->n > adv->nranked ? "\n  " : "");
+    fprintf(out, "%s],\n  \"notes\": [", adv->n > adv->nranked ? "\n  " : "");
+    for (const char *p = adv->notes ? adv->notes : "", *sep = ""; *p; sep = ", ") {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        fputs(sep, out);
+        vf_put_json_file(out, p, len);
+        p += len + (nl ? 1 : 0);
+    }
+    fputs("]}\n", out);
     return ferror(out) ? -1 : 0;
 }
 
