@@ -170,7 +170,20 @@ static int json(const vpcflow_advice *adv, FILE *out)
         vf_put_json_file(out, p, len);
         p += len + (nl ? 1 : 0);
     }
-    fputs("]}\n", out);
+    fputs("]", out);
+    const char *f = adv->failed.text;
+    if (adv->failed.n) /* inputs not read, or not wholly: as summary gives them */
+        fputs(",\n  \"failed_inputs\": [", out);
+    for (size_t i = 0; i < adv->failed.n; i++) {
+        const char *msg = f + strlen(f) + 1;
+        fputs(i ? ", {\"input\": " : "{\"input\": ", out);
+        str(out, f);
+        fputs(", \"error\": ", out);
+        str(out, msg);
+        fputc('}', out);
+        f = msg + strlen(msg) + 1;
+    }
+    fputs(adv->failed.n ? "]}\n" : "}\n", out);
     return ferror(out) ? -1 : 0;
 }
 
