@@ -4,11 +4,12 @@
  * rides on the same scan as its companion consumer. After the scan the tagged groups are split
  * into one table per view and finished by the code `summary`, `top` and `timeline` use. */
 #include "report/report.h"
+#include "query/advise.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_SUMMARY = 1, T_TIMELINE, T_AZ, T_PORTS, T_REJ_PORTS, T_REJ_SRCS, T_REJ_CLASS, T_COUNT };
+enum { T_SUMMARY = 1, T_TIMELINE, T_AZ, T_PORTS, T_REJ_PORTS, T_REJ_SRCS, T_REJ_CLASS, T_ADVISE, T_COUNT };
 
 #define TAG_BYTES 8
 #define FINE_EVERY 300 /* the timeline is grouped in 5 minutes, merged into wider buckets after */
@@ -42,6 +43,8 @@ static void group_all(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_e
     rep_ctx *c = ctx;
     tagger t = {c, emit, sink, T_SUMMARY};
     vf_summary_group((void *)c->net, r, f, tag_emit, &t);
+    t.tag = T_ADVISE;
+    vf_advise_group((void *)c->net, r, f, tag_emit, &t);
     t.tag = T_TIMELINE;
     vf_timeline_group(&c->tl, r, f, tag_emit, &t);
     if (f->cls == VPCFLOW_CLASS_CROSS_AZ) {
@@ -215,6 +218,8 @@ static void group_kept(void *state, const vpcflow_record *r, const vf_flow *f, v
     }
     tagger t = {c, emit, sink, T_SUMMARY};
     vf_summary_group((void *)c->net, r, f, tag_emit, &t);
+    t.tag = T_ADVISE;
+    vf_advise_group((void *)c->net, r, f, tag_emit, &t);
     tl_sink ts = {w, &t, f->cls};
     vf_timeline_pieces(r, f, c->tl.every, tl_piece, &ts);
     if (f->cls == VPCFLOW_CLASS_CROSS_AZ) {
@@ -410,6 +415,19 @@ static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result 
         r->summary->approx = 1;
         r->summary->approx_error = vf_agg_error_bound(q->groups);
     }
+    if (st == VPCFLOW_OK) { /* advise's actions, at the top of the page */
+        vf_query_result adv = *q;
+        adv.groups = split(q->groups, c, T_ADVISE, VF_RANK_COST, 0, 0, NULL, NULL);
+        r->advice = vf_calloc(1, sizeof *r->advice);
+        if (!adv.groups || !r->advice)
+            st = VPCFLOW_ERR_IO;
+        else {
+            r->advice->egress_gb_month = 100;
+            r->advice->min_net_micro_usd = 10000;
+            st = vf_advise_fill(r->advice, a, &adv);
+        }
+        vf_agg_free(adv.groups);
+    }
     int oom = 0;
     if (st == VPCFLOW_OK)
         r->nnat = vf_summary_nats(sub.groups, a->net, r->nat, VF_REPORT_NATS, &oom);
@@ -468,6 +486,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     c.net = a.net;
     c.size[T_SUMMARY] = vf_summary_key_size();
     c.size[T_REJ_CLASS] = 1;
+    c.size[T_ADVISE] = vf_advise_key_size();
     if ((st = keys(&c.tl, "class", a.net, &c.size[T_TIMELINE], err)) == VPCFLOW_OK &&
         (st = keys(&c.az, "src-az,dst-az", a.net, &c.size[T_AZ], err)) == VPCFLOW_OK &&
         (st = keys(&c.ports, "dstport", a.net, &c.size[T_PORTS], err)) == VPCFLOW_OK)
@@ -533,6 +552,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
 void vf_report_free(vf_report *r)
 {
     vpcflow_summary_free(r->summary);
+    vpcflow_advice_free(r->advice);
     vpcflow_rows_free(r->timeline);
     vpcflow_rows_free(r->az);
     vpcflow_rows_free(r->ports);
