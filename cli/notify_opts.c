@@ -56,7 +56,7 @@ void cli_notify_end(vpcflow_notifier *nt, unsigned wait_ms)
     vpcflow_notifier_free(nt);
     if (s.failed || s.limited || s.dropped)
         cli_warn("notify: %llu sent, %llu failed, %llu over --notify-rate, %llu dropped (queue full or still "
-                 "waiting at the end)",
+                 "waiting at the end), %llu repeated within the hour",
                  (unsigned long long)s.sent, (unsigned long long)s.failed, (unsigned long long)s.limited,
-                 (unsigned long long)s.dropped);
+                 (unsigned long long)s.dropped, (unsigned long long)s.duplicates);
 }

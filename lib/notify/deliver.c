@@ -95,6 +95,8 @@ static int run(const char *cmd, const char *body, size_t len, unsigned timeout_m
             break;
         off += (size_t)n;
     }
+    while (write(fd[1], "\n", 1) < 0 && errno == EINTR) /* a JSON line */
+        ;
     close(fd[1]);
     long long deadline = now_ms() + timeout_ms;
     int status = 0;
