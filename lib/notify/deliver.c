@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -14,8 +15,8 @@
 
 static int progress(void *ctx, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
 {
-    const volatile int *abort = ctx;
-    return abort && *abort;
+    const atomic_int *abort = ctx;
+    return abort && atomic_load(abort);
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
@@ -23,8 +24,8 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
     return size * n;
 }
 
-static int post(const char *url, const char *body, size_t len, unsigned timeout_ms, const volatile int *abort,
-                char *why, size_t cap)
+static int post(const char *url, const char *body, size_t len, unsigned timeout_ms, const atomic_int *abort, char *why,
+                size_t cap)
 {
     CURL *c = curl_easy_init();
     if (!c) {
@@ -43,6 +44,9 @@ static int post(const char *url, const char *body, size_t len, unsigned timeout_
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, progress);
     curl_easy_setopt(c, CURLOPT_XFERINFODATA, (void *)abort);
     curl_easy_setopt(c, CURLOPT_USERAGENT, "vpcflow");
+    const char *ca = getenv("CURL_CA_BUNDLE"); /* the bundled library's default path may not exist here */
+    if (ca && *ca)
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
     CURLcode rc = curl_easy_perform(c);
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
@@ -65,7 +69,7 @@ static long long now_ms(void)
     return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static int run(const char *cmd, const char *body, size_t len, unsigned timeout_ms, const volatile int *abort, char *why,
+static int run(const char *cmd, const char *body, size_t len, unsigned timeout_ms, const atomic_int *abort, char *why,
                size_t cap)
 {
     int fd[2];
@@ -108,7 +112,7 @@ static int run(const char *cmd, const char *body, size_t len, unsigned timeout_m
             snprintf(why, cap, "waitpid: %s", strerror(errno));
             return VF_DELIVER_RETRY;
         }
-        if (now_ms() >= deadline || (abort && *abort)) {
+        if (now_ms() >= deadline || (abort && atomic_load(abort))) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
             snprintf(why, cap, "command still running after %u ms: killed", timeout_ms);
@@ -125,7 +129,7 @@ static int run(const char *cmd, const char *body, size_t len, unsigned timeout_m
     return VF_DELIVER_RETRY;
 }
 
-int vf_deliver(const char *target, const char *body, size_t len, unsigned timeout_ms, const volatile int *abort,
+int vf_deliver(const char *target, const char *body, size_t len, unsigned timeout_ms, const atomic_int *abort,
                char *why, size_t why_cap)
 {
     why[0] = 0;

@@ -45,7 +45,8 @@ struct vpcflow_notifier {
     int started;
     queued *q;
     size_t head, count, busy;
-    volatile int stop, abort;
+    int stop;
+    atomic_int abort;
     rule_rate rates[MAX_RULES];
     size_t nrates;
     struct {
