@@ -184,6 +184,13 @@ vpcflow_status vpcflow_lambda_handle(vpcflow_lambda *l, const char *event, size_
     vpcflow_watch_summary before = *vpcflow_watch_stats(l->w);
     size_t objects = 0;
     vpcflow_status st = dispatch(l, event, len, &objects, err);
+    /* the event ends here: a JSON document it left open does not swallow the next one */
+    vpcflow_error ferr;
+    vpcflow_status fst = vpcflow_watch_feed(l->w, "", 0, &ferr);
+    if (fst != VPCFLOW_OK && st == VPCFLOW_OK) {
+        st = fst;
+        *err = ferr;
+    }
     if (st == VPCFLOW_OK && l->oom)
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (l->o.notify)
