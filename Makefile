@@ -24,7 +24,7 @@ CFLAGS  ?=
 PQ_CFLAGS := $(shell pkg-config --cflags libpq 2>/dev/null || echo -I/usr/include/postgresql)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -fvisibility=hidden $(OPT) $(SAN) $(WARN) $(CFLAGS) \
               -Iinclude $(PQ_CFLAGS) -MMD -MP
-LDLIBS  := -lisal -ljansson -lzstd -lsnappy -lcurl -lpthread -lm -ldl
+LDLIBS  := -lisal -ljansson -lzstd -lsnappy -lpthread -lm -ldl
 LDFLAGS ?=
 
 LIB_SRC  := $(sort $(wildcard lib/*/*.c))

@@ -4,7 +4,8 @@
 # rules.json when one is given. Used by `make lambda-zip`.
 #   deploy/lambda/build.sh VPCFLOW_BINARY OUT.zip [RULES.json]
 # Why not one static binary: Debian ships no static libisal, and libcurl's static archive
-# needs static nghttp2, rtmp, ssh2, psl, gssapi and ldap, which Debian does not ship either.
+# needs static nghttp2, rtmp, ssh2, psl, gssapi and ldap, which Debian does not ship either;
+# the tool also opens libcurl with dlopen, which a static binary cannot.
 set -euo pipefail
 bin=$1 out=$2 rules=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -14,7 +15,11 @@ mkdir -p "$stage/lib"
 cp "$here/bootstrap" "$stage/bootstrap"
 cp "$bin" "$stage/vpcflow"
 strip "$stage/vpcflow" 2>/dev/null || true
-ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | while read -r lib; do
+# libcurl is opened with dlopen (lib/notify/curl_lib.h): it and what it loads come too
+curl=$(ldconfig -p | awk '$1 == "libcurl.so.4" && /x86-64/ {print $NF; exit}')
+[ -n "$curl" ] || { echo "build.sh: libcurl.so.4 not found (Debian package libcurl4)" >&2; exit 1; }
+{ ldd "$bin"; echo "	libcurl.so.4 => $curl (0)"; ldd "$curl"; } |
+    awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | sort -u | while read -r lib; do
     case "$lib" in
     */ld-linux*) cp -L "$lib" "$stage/lib/ld-linux-x86-64.so.2" ;;
     *) cp -L "$lib" "$stage/lib/$(basename "$lib")" ;;

@@ -11,10 +11,10 @@
 #include "base/internal.h"
 #include "lambda/runtime.h"
 #include "lambda/s3object.h"
+#include "notify/curl_lib.h"
 #include "read/payload.h"
 
 #include <jansson.h>
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,8 +221,8 @@ vpcflow_status vpcflow_lambda_run(vpcflow_lambda *l, vpcflow_error *err)
     if (!l->api || !*l->api)
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0,
                         "AWS_LAMBDA_RUNTIME_API is not set: 'vpcflow lambda' runs inside Lambda (or give event files)");
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-        return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "cannot start libcurl");
+    if (!vf_libcurl_open(err))
+        return VPCFLOW_ERR_IO;
     vpcflow_status st = VPCFLOW_OK;
     for (uint64_t n = 0; !l->o.max_invocations || n < l->o.max_invocations; n++) {
         vf_invocation inv;
@@ -252,7 +252,6 @@ vpcflow_status vpcflow_lambda_run(vpcflow_lambda *l, vpcflow_error *err)
             fprintf(stderr, "vpcflow lambda: %s\n", herr.message);
         }
     }
-    curl_global_cleanup();
     return st;
 }
 
@@ -262,13 +261,12 @@ int vpcflow_lambda_init_error(const char *runtime_api, const char *type, const c
     if (!api || !*api)
         return -1;
     char *doc = error_doc(type, message);
-    if (!doc || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    vpcflow_error err;
+    if (!doc || !vf_libcurl_open(&err)) {
         free(doc);
         return -1;
     }
-    vpcflow_error err;
     vpcflow_status st = vf_runtime_post(api, "init/error", doc, strlen(doc), type, &err);
     free(doc);
-    curl_global_cleanup();
     return st == VPCFLOW_OK ? 0 : -1;
 }

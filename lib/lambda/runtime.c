@@ -3,8 +3,8 @@
 #include "lambda/runtime.h"
 
 #include "base/array.h"
+#include "notify/curl_lib.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

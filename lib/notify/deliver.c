@@ -2,7 +2,8 @@
  * the JSON on the standard input of `sh -c COMMAND` (killed when it outlives the timeout). */
 #include "notify/deliver.h"
 
-#include <curl/curl.h>
+#include "notify/curl_lib.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -7,9 +7,9 @@
  *   alert ─► body ─► rate/rule, duplicate? ─► queue (bounded) ─► thread ─► deliver ×(1+retries)
  */
 #include "base/internal.h"
+#include "notify/curl_lib.h"
 #include "notify/deliver.h"
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
@@ -165,6 +165,8 @@ vpcflow_status vpcflow_notifier_new(const vpcflow_notify_options *o, vpcflow_not
                         o->target ? o->target : "");
     if (strncmp(o->target, "exec:", 5) == 0 && !o->target[5])
         return vf_error(err, VPCFLOW_ERR_INPUT, NULL, 0, 0, "--notify exec: needs a command after the colon");
+    if (strncmp(o->target, "exec:", 5) != 0 && !vf_libcurl_open(err))
+        return VPCFLOW_ERR_IO;
     vpcflow_notifier *n = vf_calloc(1, sizeof *n);
     if (!n)
         return vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
@@ -179,7 +181,7 @@ vpcflow_status vpcflow_notifier_new(const vpcflow_notify_options *o, vpcflow_not
         n->o.queue = 1000;
     n->target = strdup(o->target);
     n->q = vf_calloc(n->o.queue, sizeof *n->q);
-    if (!n->target || !n->q || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if (!n->target || !n->q) {
         free(n->target);
         free(n->q);
         free(n);
@@ -394,5 +396,4 @@ void vpcflow_notifier_free(vpcflow_notifier *n)
     free(n->q);
     free(n->target);
     free(n);
-    curl_global_cleanup();
 }
