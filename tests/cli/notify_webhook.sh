@@ -3,7 +3,8 @@
 # the bodies delivered are exactly {"text", "alert"} with the alert as printed; a 500 is
 # retried; --notify-rate limits per rule; the same rule and key is sent once; exec: gets the
 # same bodies on stdin; and a receiver that never answers, or a closed port, does not hold up
-# `watch`: it prints every alert and ends within a second or two of its input.
+# `watch`: it prints every alert and ends within a second or two of its input; past 1000
+# waiting alerts the newer ones are dropped and counted.
 set -eu
 : "${VPCFLOW:?set VPCFLOW to the vpcflow binary}"
 : "${ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -126,4 +127,24 @@ for target in "$URL/hang" "http://127.0.0.1:9"; do
     grep -q "warning: notify: 0 sent" "$TMP/err" || fail "$target: $(cat "$TMP/err")"
     echo "dead receiver $target: watch ended in ${took}s"
 done
+# 7. the queue is bounded (1000): 1100 alerts for a receiver that never answers; the newer
+# ones are dropped and counted, nothing waits, and every alert is still printed
+python3 - "$TMP/many.log" "$T0" <<'PY'
+import sys
+path, t0 = sys.argv[1], int(sys.argv[2])
+open(path, "w").write("".join(
+    "2 123456789012 eni-0a1b2c3d4e5f60001 10.1.%d.%d 10.0.2.9 40000 22 6 1 60 %d %d REJECT OK\n"
+    % (i // 250, i % 250 + 1, t0 + i, t0 + i + 60) for i in range(1100)))
+PY
+start=$(date +%s.%N)
+$VPCFLOW watch --exit-at-eof --notify-timeout 1 --notify-rate 100000 --notify "$URL/hang" "$TMP/many.log" \
+    >"$TMP/out" 2>"$TMP/err" || fail "queue: exit $?"
+took=$(python3 -c "import sys; print('%.1f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$start" "$(date +%s.%N)")
+[ "$(wc -l <"$TMP/out")" = 1100 ] || fail "queue: $(wc -l <"$TMP/out") alerts printed"
+python3 -c "import sys; sys.exit(float(sys.argv[1]) > 3.0)" "$took" || fail "queue: watch took ${took}s"
+grep -q "warning: notify: 1000 alerts are waiting for the receiver already: newer ones are dropped" "$TMP/err" ||
+    fail "queue: $(head -3 "$TMP/err")"
+grep -q "warning: notify: 0 sent, 1 failed, 0 over --notify-rate, 1099 dropped" "$TMP/err" ||
+    fail "queue: $(tail -2 "$TMP/err")"
+echo "1100 alerts, queue of 1000, dead receiver: watch ended in ${took}s"
 echo ok
