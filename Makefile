@@ -8,6 +8,7 @@
 #   make bench      throughput next to DuckDB and PostgreSQL (docs/performance.md)
 #   make fuzz       build the libFuzzer targets (clang)
 #   make inject     build the failure-injection shims build/inject/*.so (LD_PRELOAD)
+#   make lambda-zip build/lambda/function.zip for AWS Lambda (docs/lambda.md)
 #   make format     clang-format every source (make format-check: only check)
 #   make install    the tool, libvpcflow.a and .so, vpcflow.h, vpcflow.pc, man pages and shell
 #                   completions under PREFIX (default /usr/local), staged under DESTDIR if set;
@@ -38,7 +39,7 @@ GEN_OBJ  := $(GEN_SRC:%.c=$(BUILD)/%.o)
 TOOLS    := $(if $(GEN_SRC),$(BUILD)/vpcflow-gen)
 
 .PHONY: all lib tools tests check check-fast fuzz fuzz-smoke inject bench clean format format-check symbols demo \
-        man completion installable install uninstall
+        man completion installable install uninstall lambda-zip
 
 # The shared library's version comes from the header; its SONAME carries the major number.
 VERSION   := $(shell sed -n 's/^\#define VPCFLOW_VERSION "\(.*\)"$$/\1/p' include/vpcflow.h)
@@ -104,6 +105,12 @@ check-command:
 
 check-fast: tests
 	tests/run.sh --build $(BUILD) --structure
+
+# function.zip for AWS Lambda (docs/lambda.md): bootstrap, the tool, its shared libraries;
+# LAMBDA_RULES=FILE bundles a rules file.
+lambda-zip: $(BUILD)/lambda/function.zip
+$(BUILD)/lambda/function.zip: $(BUILD)/vpcflow deploy/lambda/bootstrap deploy/lambda/build.sh $(LAMBDA_RULES)
+	deploy/lambda/build.sh $(BUILD)/vpcflow $@ $(LAMBDA_RULES)
 
 symbols: $(BUILD)/libvpcflow.so
 	@bad=$$(nm -D --defined-only $< | awk '$$2 ~ /[TDBRW]/ {print $$3}' | grep -v '^vpcflow_' || true); \

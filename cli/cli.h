@@ -108,6 +108,8 @@ int cmd_alerts(int argc, char **argv);
 extern const char cmd_alerts_help[];
 int cmd_watch(int argc, char **argv);
 extern const char cmd_watch_help[];
+int cmd_lambda(int argc, char **argv);
+extern const char cmd_lambda_help[];
 int cmd_convert(int argc, char **argv);
 extern const char cmd_convert_help[];
 int cmd_sql(int argc, char **argv);

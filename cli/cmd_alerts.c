@@ -1,6 +1,7 @@
 /* cmd_alerts.c — `vpcflow alerts` (security alerts over a batch of logs) and `vpcflow watch`
  * (the same rules over a followed stream, each alert printed as it fires). */
 #include "analysis_opts.h"
+#include "notify_opts.h"
 
 #include <signal.h>
 #include <errno.h>
@@ -43,8 +44,7 @@ const char cmd_alerts_help[] =
     "  --only RULE[,RULE] run only these rules\n"
     "  --print-rules      print the effective rules as a rules file and exit\n"
     "  -o, --output json|table  (default json)\n"
-    "  --since T, --until T, --action ACCEPT|REJECT   only these records\n"
-    "\n"
+    "  --since T, --until T, --action ACCEPT|REJECT   only these records\n" CLI_NOTIFY_HELP "\n"
     "--memory SIZE (default 512M) bounds the state of every key: beyond it the least recently\n"
     "seen keys are forgotten, and a warning says how many (their alerts may be missing).\n"
     "--prices, --free-tier and --no-dedup are accepted as by the other commands.\n"
@@ -78,8 +78,7 @@ const char cmd_watch_help[] =
     "  --from-end         start files at their end: only lines written from now on\n"
     "  --poll MS          how often files are checked for growth (default 250)\n"
     "  --lateness SECS    how long after its end a window still takes records (default 600)\n"
-    "  --max-keys N       keys tracked at most, all rules together (default 100000)\n"
-    "\n"
+    "  --max-keys N       keys tracked at most, all rules together (default 100000)\n" CLI_NOTIFY_HELP "\n"
     "Examples:\n"
     "  vpcflow watch --enis enis.json --subnets subnets.json /var/log/vpc/flows.log\n"
     "  aws logs tail /vpc/flowlogs --follow --format short | vpcflow watch -\n"
@@ -93,7 +92,10 @@ enum {
     OPT_FROM_END,
     OPT_POLL,
     OPT_LATENESS,
-    OPT_MAX_KEYS
+    OPT_MAX_KEYS,
+    OPT_NOTIFY,
+    OPT_NOTIFY_RATE,
+    OPT_NOTIFY_TIMEOUT
 };
 
 typedef struct alerts_cli {
@@ -102,6 +104,7 @@ typedef struct alerts_cli {
     const char *rules_path, *only;
     int print_rules, table;
     vpcflow_watch_options w;
+    cli_notify notify;
 } alerts_cli;
 
 /* Options of both commands; a watch-only option given to alerts is a usage error. */
@@ -130,6 +133,9 @@ static int parse(alerts_cli *c, int argc, char **argv, int watch)
                                              {"poll", required_argument, 0, OPT_POLL},
                                              {"lateness", required_argument, 0, OPT_LATENESS},
                                              {"max-keys", required_argument, 0, OPT_MAX_KEYS},
+                                             {"notify", required_argument, 0, OPT_NOTIFY},
+                                             {"notify-rate", required_argument, 0, OPT_NOTIFY_RATE},
+                                             {"notify-timeout", required_argument, 0, OPT_NOTIFY_TIMEOUT},
                                              {0}};
     const char *cmd = watch ? "watch" : "alerts";
     int opt;
@@ -155,6 +161,14 @@ static int parse(alerts_cli *c, int argc, char **argv, int watch)
                 return cli_usage(cmd, "--output takes json or table, not '%s'", optarg);
             c->table = optarg[0] == 't';
             break;
+        case OPT_NOTIFY:
+        case OPT_NOTIFY_RATE:
+        case OPT_NOTIFY_TIMEOUT: {
+            int rc = cli_notify_opt(&c->notify, cmd, opt - OPT_NOTIFY, optarg);
+            if (rc >= 0)
+                return rc;
+            break;
+        }
         case OPT_EXIT_AT_EOF:
             c->w.exit_at_eof = 1;
             break;
@@ -258,7 +272,14 @@ int cmd_alerts(int argc, char **argv)
                  (unsigned long long)evicted, evicted == 1 ? " was" : "s were");
     errno = 0;
     rc = vpcflow_alerts_write(list, c.table ? VPCFLOW_ALERTS_TABLE : VPCFLOW_ALERTS_JSON, stdout);
+    int nrc;
+    vpcflow_notifier *nt = cli_notify_start(&c.notify, &nrc);
+    for (size_t i = 0; nt && i < vpcflow_alerts_count(list); i++)
+        vpcflow_notifier_send(nt, vpcflow_alerts_get(list, i));
+    cli_notify_end(nt, 60000); /* a batch waits for its notifications, a minute at most */
     vpcflow_alerts_free(list);
+    if (nrc >= 0)
+        return nrc;
     if (rc < 0 && errno == ENOMEM) {
         cli_error("out of memory writing the alerts");
         return EXIT_RUNTIME;
@@ -278,11 +299,14 @@ static void on_signal(int sig)
 
 typedef struct watch_out {
     int table, failed;
+    vpcflow_notifier *notify;
 } watch_out;
 
 static int print_alert(void *ctx, const vpcflow_alert *a)
 {
     watch_out *o = ctx;
+    if (o->notify)
+        vpcflow_notifier_send(o->notify, a); /* queued: a slow receiver does not hold the stream */
     int rc = o->table ? vpcflow_alert_write_row(a, stdout) : vpcflow_alert_write_json(a, stdout);
     if (rc < 0 || fflush(stdout) != 0) { /* a reader that went away ends the watch */
         o->failed = 1;
@@ -326,7 +350,12 @@ int cmd_watch(int argc, char **argv)
     if (rc >= 0)
         return rc;
     c.common.progress = 0; /* a stream has no end to measure progress against */
-    watch_out out = {c.table, 0};
+    watch_out out = {c.table, 0, NULL};
+    out.notify = cli_notify_start(&c.notify, &rc);
+    if (rc >= 0) {
+        vpcflow_alert_rules_free(rules);
+        return rc;
+    }
     c.w.size = sizeof c.w;
     cli_analysis_options(&c.an, &c.common, &c.w.analysis);
     c.w.rules = rules;
@@ -350,6 +379,8 @@ int cmd_watch(int argc, char **argv)
     if (w && (st == VPCFLOW_OK || vpcflow_watch_stats(w)->scan.lines))
         summary(w, rules); /* not after a failure to open the inputs */
     vpcflow_watch_free(w);
+    /* what is still queued gets one attempt's time, then is dropped and counted */
+    cli_notify_end(out.notify, c.notify.timeout_s ? c.notify.timeout_s * 1000 : 5000);
     vpcflow_alert_rules_free(rules);
     if (st != VPCFLOW_OK)
         return cli_fail(st, &err);

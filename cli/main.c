@@ -21,6 +21,7 @@ static const char main_help[] =
     "  timeline  the traffic per time bucket, split by any key\n"
     "  alerts    security alerts: internal hosts probing, port scans, exposed services, egress spikes\n"
     "  watch     the same alerts over a followed file or stdin, printed as they fire\n"
+    "  lambda    the same alerts as an AWS Lambda function (custom runtime), answering each event\n"
     "  report    one self-contained HTML page: cost, classes over time, AZ matrix, talkers, security\n"
     "  sql       the SQL of each report, for PostgreSQL, DuckDB or Athena\n"
     "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
@@ -75,6 +76,7 @@ static const command commands[] = {
     {"timeline", cmd_timeline, cmd_timeline_help},
     {"alerts", cmd_alerts, cmd_alerts_help},
     {"watch", cmd_watch, cmd_watch_help},
+    {"lambda", cmd_lambda, cmd_lambda_help},
     {"report", cmd_report, cmd_report_help},
     {"sql", cmd_sql, cmd_sql_help},
     {"convert", cmd_convert, cmd_convert_help},

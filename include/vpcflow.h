@@ -661,6 +661,71 @@ VPCFLOW_API const vpcflow_watch_summary *vpcflow_watch_stats(const vpcflow_watch
 VPCFLOW_API uint64_t vpcflow_watch_fired(const vpcflow_watch *w, size_t rule);
 VPCFLOW_API void vpcflow_watch_free(vpcflow_watch *w);
 
+/* notifications (docs/notify.md): each alert POSTed as JSON to a webhook, or written to a
+ * command's standard input, from a thread of its own behind a bounded queue, so that a slow or
+ * dead receiver never holds up the caller. */
+typedef struct vpcflow_notify_options {
+    size_t size;         /* sizeof(vpcflow_notify_options) */
+    const char *target;  /* "http(s)://…" (a webhook), or "exec:COMMAND" (run by sh -c) */
+    unsigned rate;       /* alerts per minute per rule at most; 0: 10 */
+    unsigned timeout_ms; /* of one attempt; 0: 5000 */
+    unsigned retries;    /* attempts after the first on connection errors, HTTP 5xx/429; 0: 3 */
+    size_t queue;        /* alerts waiting at most (more are dropped and counted); 0: 1000 */
+    /* failures, as they happen (from the delivering thread) */
+    void (*diag)(void *ctx, const char *message);
+    void *ctx;
+} vpcflow_notify_options;
+
+typedef struct vpcflow_notify_stats {
+    uint64_t sent;       /* delivered */
+    uint64_t failed;     /* given up after the retries, or refused (HTTP 4xx) */
+    uint64_t limited;    /* not sent: over the rate of their rule */
+    uint64_t duplicates; /* not sent: the same rule and key was sent within the hour */
+    uint64_t dropped;    /* not sent: the queue was full, or still held them at the end */
+} vpcflow_notify_stats;
+
+typedef struct vpcflow_notifier vpcflow_notifier;
+
+VPCFLOW_API vpcflow_status vpcflow_notifier_new(const vpcflow_notify_options *o, vpcflow_notifier **out,
+                                                vpcflow_error *err);
+/* Queues one alert (never blocks); 0, or -1 when it was not queued (limited, a duplicate,
+ * the queue full, out of memory: each counted). */
+VPCFLOW_API int vpcflow_notifier_send(vpcflow_notifier *n, const vpcflow_alert *a);
+/* Waits at most wait_ms for every queued alert to be delivered or given up; 0 when none is left. */
+VPCFLOW_API int vpcflow_notifier_flush(vpcflow_notifier *n, unsigned wait_ms);
+VPCFLOW_API void vpcflow_notifier_stats(vpcflow_notifier *n, vpcflow_notify_stats *s);
+/* Flushes for at most wait_ms, then abandons what is left (counted as dropped) and stops the
+ * thread; the stats are final after it. */
+VPCFLOW_API void vpcflow_notifier_stop(vpcflow_notifier *n, unsigned wait_ms);
+/* vpcflow_notifier_stop(n, 0) when not stopped yet, and the memory freed. */
+VPCFLOW_API void vpcflow_notifier_free(vpcflow_notifier *n);
+
+/* the Lambda custom runtime (docs/lambda.md) */
+typedef struct vpcflow_lambda_options {
+    size_t size;                 /* sizeof(vpcflow_lambda_options) */
+    vpcflow_watch_options watch; /* the rules, topology and state bounds; its alert callback is replaced */
+    const char *runtime_api;     /* host:port of the Runtime API; NULL: $AWS_LAMBDA_RUNTIME_API */
+    const char *fetch;           /* command printing an S3 object, {bucket} and {key} replaced; NULL: none */
+    uint64_t max_invocations;    /* return after this many events; 0: never */
+    vpcflow_notifier *notify;    /* each alert also sent here (flushed before each response); NULL: none */
+    FILE *log;                   /* each alert also written here as a JSON line; NULL: none */
+} vpcflow_lambda_options;
+
+typedef struct vpcflow_lambda vpcflow_lambda;
+
+VPCFLOW_API vpcflow_status vpcflow_lambda_new(const vpcflow_lambda_options *o, vpcflow_lambda **out,
+                                              vpcflow_error *err);
+/* One event (its JSON text) handled: *response gets the result document (malloc'd, JSON),
+ * or, for an event that is not one (VPCFLOW_ERR_INPUT), the error document Lambda expects
+ * ({"errorMessage", "errorType"}). */
+VPCFLOW_API vpcflow_status vpcflow_lambda_handle(vpcflow_lambda *l, const char *event, size_t len, char **response,
+                                                 vpcflow_error *err);
+/* The runtime loop: next invocation, handle, /response or /error, until max_invocations. */
+VPCFLOW_API vpcflow_status vpcflow_lambda_run(vpcflow_lambda *l, vpcflow_error *err);
+VPCFLOW_API void vpcflow_lambda_free(vpcflow_lambda *l);
+/* Reports a failure to start (bad rules, topology) to /runtime/init/error; 0 when it was taken. */
+VPCFLOW_API int vpcflow_lambda_init_error(const char *runtime_api, const char *type, const char *message);
+
 /* ---- record output ------------------------------------------------------------------ */
 
 /* A list of output columns: field names (AWS spelling), known or opaque. */

@@ -2,7 +2,7 @@
 # scripts/deps.sh — installs the Debian packages vpcflow needs to build and test, when missing.
 # As root it runs apt-get; otherwise it prints the command to run and fails.
 set -euo pipefail
-BUILD_PKGS="gcc make pkg-config libisal-dev libjansson-dev libdeflate-dev libpq-dev libzstd-dev libsnappy-dev"
+BUILD_PKGS="gcc make pkg-config libisal-dev libjansson-dev libdeflate-dev libpq-dev libzstd-dev libsnappy-dev libcurl4-openssl-dev"
 TEST_PKGS="clang clang-format libclang-rt-14-dev valgrind postgresql python3 time debhelper dpkg-dev fakeroot man-db groff-base zsh chromium"
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"

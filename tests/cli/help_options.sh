@@ -36,10 +36,12 @@ values = {  # option -> its value (None: a flag)
     "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
     "--index": "flows", "--egress-gb": "100", "--min-net": "0.01",
     "--html": tmp + "/report.html", "--title": "a title",
+    "--notify": "exec:cat >/dev/null", "--notify-rate": "5", "--notify-timeout": "2", "--fetch": "cat {key}",
+    "--max-invocations": "1",
 }
 # options whose value depends on the command, and what a command takes instead of a log
 cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
-operands = {"sql": ["top"], "owners": ["10.0.1.50"]}
+operands = {"sql": ["top"], "owners": ["10.0.1.50"], "lambda": [data + "/samples/lambda-subscription-event.json"]}
 output = {"cat": "text", "filter": "line", "summary": "json", "advise": "json", "top": "csv", "timeline": "csv", "alerts": "json",
           "watch": "json", "owners": "json"}
 short = {"-o": "--output", "-f": "--fields", "-c": "--count", "-v": "--invert", "-j": "--threads", "-b": "--by",
