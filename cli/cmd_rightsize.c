@@ -174,9 +174,9 @@ static void print_table(const vf_rs_result *r, size_t n, const vf_rs_options *o,
             printf("  - %.*s\n", (int)len, p);
             p += len + (e ? 2 : 0);
         }
-        printf("  how certain is the load?       %s\n", r[i].q_certain);
-        printf("  seen on other sizes?           %s\n", r[i].q_other_sizes);
-        printf("  will it hold for the term?     %s\n", r[i].q_holds);
+        printf("  how certain is the load?        %s\n", r[i].q_certain);
+        printf("  seen on other sizes?            %s\n", r[i].q_other_sizes);
+        printf("  will it hold for the term?      %s\n", r[i].q_holds);
         printf("  could auto-scaling cover peaks? %s\n", r[i].q_autoscaling);
         printf("  is the saving worth the effort? %s\n", r[i].q_worth);
     }

@@ -309,7 +309,7 @@ vpcflow_status vf_rs_decide(const vf_rs_catalog *c, const vf_rs_options *o, cons
     }
     double term_h = VF_RS_HOURS_PER_YEAR * o->term_years;
     double t_last = (double)(h.n - 1);
-    r->projected = icept + slope * (t_last + term_h);
+    r->projected = VF_MAX(0.0, icept + slope * (t_last + term_h));
     if (slope > 0) {
         double cross = (r->capacity_pct - icept) / slope - t_last;
         r->cross_days = cross > 0 ? cross / 24 : 0;
