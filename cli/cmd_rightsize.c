@@ -330,8 +330,16 @@ int cmd_rightsize(int argc, char **argv)
     vf_rs_groups(&m, &x, res, m.n);
     if (output == 1) {
         json_t *arr = json_array();
-        for (size_t i = 0; i < m.n; i++)
-            json_array_append_new(arr, result_json(&res[i], &o));
+        for (size_t i = 0; i < m.n; i++) {
+            json_t *row = result_json(&res[i], &o);
+            if (!row || json_array_append_new(arr, row) != 0) { /* text that is not UTF-8 (a file name) */
+                json_decref(arr);
+                st = vf_error(&err, VPCFLOW_ERR_INPUT, m.s[i].file, 0, 0,
+                              "instance %s: its name is not UTF-8 text, which JSON needs: use -o csv or table",
+                              res[i].instance);
+                goto fail;
+            }
+        }
         json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_PRESERVE_ORDER);
         putchar('\n');
         json_decref(arr);

@@ -160,7 +160,8 @@ typedef struct vf_rs_result {
 vpcflow_status vf_rs_decide(const vf_rs_catalog *c, const vf_rs_options *o, const vf_rs_series *s,
                             const vf_rs_type *cur, const vf_rs_instance *inst, vf_rs_result *r, vpcflow_error *err);
 /* Group baselines: for results whose instances share an auto-scaling group, the minimum count of
- * them seen with data in any hour of the window; members above it are not reserved. */
+ * them seen with data in any hour of the window; members above it are not reserved. r[i] is the
+ * result of m->s[i], n == m->n. */
 void vf_rs_groups(const vf_rs_metrics *m, const vf_rs_instances *x, vf_rs_result *r, size_t n);
 /* The other types an application (same Name tag or group) runs on, for the question. */
 void vf_rs_other_sizes(const vf_rs_instances *x, const vf_rs_instance *inst, vf_rs_result *r);
