@@ -1,9 +1,9 @@
 /* cmd_rightsize.c — `vpcflow rightsize`: is an instance oversized, and should it be reserved?
  * Options and printing; the decisions are lib/rightsize/ (docs/rightsize.md). */
 #include "cli.h"
+#include "base/text.h"
 #include "rightsize/rightsize.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,42 +80,79 @@ static double r4(double x)
     return round(x * 10000) / 10000;
 }
 
-static json_t *result_json(const vf_rs_result *r, const vf_rs_options *o)
+/* JSON written as it goes, without allocating: strings through the library's escaper (bytes
+ * that are not UTF-8 become U+FFFD), numbers rounded to 4 decimals (money to cents already). */
+static void jstr(const char *key, const char *v, int last)
 {
-    json_t *ri = json_array();
+    printf("\"%s\": ", key);
+    vf_put_json_file(stdout, v, strlen(v));
+    fputs(last ? "" : ", ", stdout);
+}
+
+static void jnum(const char *key, double v, int last)
+{
+    printf("\"%s\": %.10g%s", key, r4(v), last ? "" : ", ");
+}
+
+static void print_json_row(const vf_rs_result *r, const vf_rs_options *o, int first)
+{
+    fputs(first ? "[\n  {" : ",\n  {", stdout);
+    jstr("instance", r->instance, 0);
+    jstr("current_type", r->current, 0);
+    jstr("recommended_type", r->recommended, 0);
+    jstr("verdict", r->verdict, 0);
+    jnum("monthly_saving_usd", r->monthly_saving, 0);
+    jstr("ri_verdict", r->ri_verdict, 0);
+    jstr("ri_option", vf_rs_option_name(r->ri_option), 0);
+    jnum("ri_saving_usd", r->ri_saving, 0);
+    jnum("ri_waste_usd", r->ri_waste, 0);
+    jnum("ri_count", r->ri_count, 1);
+    fputs(",\n   \"evidence\": {", stdout);
+    jnum("days", r->days, 0);
+    jnum("hours_observed", r->observed_hours, 0);
+    jnum("gap_pct", r->gap_pct, 0);
+    jnum("percentile", o->percentile, 0);
+    jnum("cpu_percentile_pct", r->cpu_p, 0);
+    jnum("cpu_max_pct", r->cpu_max, 0);
+    jnum("cpu_median_pct", r->cpu_p50, 0);
+    jnum("cpu_needed_pct", r->need_pct, 0);
+    jnum("capacity_pct", r->capacity_pct, 0);
+    jnum("trend_pct_per_day", r->trend_per_day, 0);
+    jnum("projected_pct", r->projected, 0);
+    printf("\"memory_observed\": %s, ", r->memory_observed ? "true" : "false");
+    jnum("current_memory_gib", r->cur_mem_gib, 0);
+    jnum("recommended_memory_gib", r->rec_mem_gib, 0);
+    fputs("\"notes\": [", stdout);
+    for (const char *p = r->notes; *p;) {
+        const char *e = strstr(p, "; ");
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        fputs(p == r->notes ? "\n    " : ",\n    ", stdout);
+        vf_put_json_file(stdout, p, n);
+        p += n + (e ? 2 : 0);
+    }
+    fputs("]},\n   \"questions\": {", stdout);
+    jstr("load_certainty", r->q_certain, 0);
+    jstr("seen_on_other_sizes", r->q_other_sizes, 0);
+    jstr("load_holds_for_term", r->q_holds, 0);
+    jstr("autoscaling_could_cover_peaks", r->q_autoscaling, 0);
+    jstr("saving_worth_the_effort", r->q_worth, 1);
+    fputs("},\n   \"ri_options\": [", stdout);
+    int shown = 0;
     for (int i = 0; i < VF_RS_OPTIONS; i++) {
         const vf_rs_ri *x = &r->ri[i];
         if (!x->offered)
             continue;
-        json_array_append_new(ri, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:f}", "option", vf_rs_option_name(i),
-                                            "upfront_usd", x->upfront, "hourly_usd", x->hourly, "term_total_usd",
-                                            x->total, "on_demand_total_usd", x->od_total, "saving_usd", x->saving,
-                                            "break_even_utilisation", r4(x->break_even)));
+        fputs(shown++ ? ",\n    {" : "\n    {", stdout);
+        jstr("option", vf_rs_option_name(i), 0);
+        jnum("upfront_usd", x->upfront, 0);
+        jnum("hourly_usd", x->hourly, 0);
+        jnum("term_total_usd", x->total, 0);
+        jnum("on_demand_total_usd", x->od_total, 0);
+        jnum("saving_usd", x->saving, 0);
+        jnum("break_even_utilisation", x->break_even, 1);
+        putchar('}');
     }
-    json_t *ev =
-        json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:b,s:f,s:f}", "days", r4(r->days), "hours_observed",
-                  r->observed_hours, "gap_pct", r4(r->gap_pct), "percentile", o->percentile, "cpu_percentile_pct",
-                  r4(r->cpu_p), "cpu_max_pct", r4(r->cpu_max), "cpu_median_pct", r4(r->cpu_p50), "cpu_needed_pct",
-                  r4(r->need_pct), "capacity_pct", r4(r->capacity_pct), "trend_pct_per_day", r4(r->trend_per_day),
-                  "projected_pct", r4(r->projected), "memory_observed", r->memory_observed, "current_memory_gib",
-                  r->cur_mem_gib, "recommended_memory_gib", r->rec_mem_gib);
-    json_t *notes = json_array();
-    for (const char *p = r->notes; *p;) {
-        const char *e = strstr(p, "; ");
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        json_array_append_new(notes, json_stringn(p, n));
-        p += n + (e ? 2 : 0);
-    }
-    json_object_set_new(ev, "notes", notes);
-    json_t *q = json_pack("{s:s,s:s,s:s,s:s,s:s}", "load_certainty", r->q_certain, "seen_on_other_sizes",
-                          r->q_other_sizes, "load_holds_for_term", r->q_holds, "autoscaling_could_cover_peaks",
-                          r->q_autoscaling, "saving_worth_the_effort", r->q_worth);
-    json_t *row = json_pack("{s:s,s:s,s:s,s:s,s:f,s:s,s:s,s:f,s:f,s:i,s:o,s:o,s:o}", "instance", r->instance,
-                            "current_type", r->current, "recommended_type", r->recommended, "verdict", r->verdict,
-                            "monthly_saving_usd", r->monthly_saving, "ri_verdict", r->ri_verdict, "ri_option",
-                            vf_rs_option_name(r->ri_option), "ri_saving_usd", r->ri_saving, "ri_waste_usd", r->ri_waste,
-                            "ri_count", r->ri_count, "evidence", ev, "questions", q, "ri_options", ri);
-    return row;
+    fputs("]}", stdout);
 }
 
 static void csv_cell(const char *s, int last)
@@ -329,20 +366,9 @@ int cmd_rightsize(int argc, char **argv)
     }
     vf_rs_groups(&m, &x, res, m.n);
     if (output == 1) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < m.n; i++) {
-            json_t *row = result_json(&res[i], &o);
-            if (!row || json_array_append_new(arr, row) != 0) { /* text that is not UTF-8 (a file name) */
-                json_decref(arr);
-                st = vf_error(&err, VPCFLOW_ERR_INPUT, m.s[i].file, 0, 0,
-                              "instance %s: its name is not UTF-8 text, which JSON needs: use -o csv or table",
-                              res[i].instance);
-                goto fail;
-            }
-        }
-        json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10) | JSON_PRESERVE_ORDER);
-        putchar('\n');
-        json_decref(arr);
+        for (size_t i = 0; i < m.n; i++)
+            print_json_row(&res[i], &o, i == 0);
+        fputs("\n]\n", stdout);
     } else if (output == 2) {
         print_csv(res, m.n);
     } else {
