@@ -83,6 +83,49 @@ TEST(rightsize_pricelist)
     vf_rs_catalog_free(&c);
 }
 
+TEST(rightsize_metric_shapes)
+{
+    vf_rs_metrics m = {0};
+    vpcflow_error err;
+    /* get-metric-statistics: Maximum first, then the highest ExtendedStatistics percentile, then
+     * Average (noted); the instance from Dimensions when the file name has none */
+    const char *stats = "{\"Label\": \"CPUUtilization\", \"Dimensions\": [{\"Name\": \"InstanceId\", "
+                        "\"Value\": \"i-0123456789abcdef0\"}], \"Datapoints\": ["
+                        "{\"Timestamp\": \"2026-11-01T01:00:00Z\", \"Maximum\": 30, \"Average\": 5},"
+                        "{\"Timestamp\": \"2026-11-01T00:00:00Z\", \"ExtendedStatistics\": {\"p90\": 7, \"p99\": 9}},"
+                        "{\"Timestamp\": \"2026-11-01T02:00:00Z\", \"Average\": 4}]}";
+    CHECK(vf_rs_metrics_buf(&m, "cpu.json", stats, strlen(stats), &err) == VPCFLOW_OK);
+    CHECK_EQ_U64(m.n, 1);
+    CHECK_STR(m.s[0].instance, "i-0123456789abcdef0");
+    CHECK_EQ_U64(m.s[0].ncpu, 3);
+    CHECK(m.s[0].cpu[0].v == 30 && m.s[0].cpu[1].v == 9 && m.s[0].cpu[2].v == 4 && m.s[0].cpu_average_only);
+    /* get-metric-data: instances from the labels, memory by its label, network counted */
+    const char *data = "{\"MetricDataResults\": ["
+                       "{\"Id\": \"a\", \"Label\": \"i-0000000000000000a CPUUtilization\", \"Timestamps\": "
+                       "[\"2026-11-01T00:00:00Z\"], \"Values\": [12]},"
+                       "{\"Id\": \"b\", \"Label\": \"i-0000000000000000a mem_used_percent\", \"Timestamps\": "
+                       "[\"2026-11-01T00:00:00Z\"], \"Values\": [40]},"
+                       "{\"Id\": \"c\", \"Label\": \"i-0000000000000000b NetworkIn\", \"Timestamps\": "
+                       "[\"2026-11-01T00:00:00Z\"], \"Values\": [123456]}]}";
+    CHECK(vf_rs_metrics_buf(&m, "fleet.json", data, strlen(data), &err) == VPCFLOW_OK);
+    CHECK_EQ_U64(m.n, 3);
+    CHECK_STR(m.s[1].instance, "i-0000000000000000a");
+    CHECK(m.s[1].ncpu == 1 && m.s[1].nmem == 1 && m.s[1].mem[0].v == 40);
+    CHECK(m.s[2].ncpu == 0 && m.s[2].net_points == 1);
+    /* CSV: the header's value column names memory; the instance from the file name */
+    const char *csv = "timestamp,mem_used_percent\n\"2026-11-01T00:00:00Z\",\"55.5\"\n1793494800,60\n";
+    CHECK(vf_rs_metrics_buf(&m, "dir/i-0000000000000000a.csv", csv, strlen(csv), &err) == VPCFLOW_OK);
+    CHECK_EQ_U64(m.n, 3);
+    CHECK(m.s[1].nmem == 3 && m.s[1].mem[1].v == 55.5 && m.s[1].mem[2].t == 1793494800);
+    /* errors name the file, the JSON path or the line and column */
+    const char *bad = "{\"MetricDataResults\": [{\"Timestamps\": [\"2026-11-01T00:00:00Z\"], \"Values\": []}]}";
+    CHECK(vf_rs_metrics_buf(&m, "x.json", bad, strlen(bad), &err) == VPCFLOW_ERR_INPUT);
+    CHECK(strstr(err.message, "MetricDataResults[0]: 1 Timestamps but 0 Values") != NULL);
+    CHECK(vf_rs_metrics_buf(&m, "y.csv", "2026-11-01T00:00:00Z,abc\n", 25, &err) == VPCFLOW_ERR_INPUT);
+    CHECK(err.line == 1 && err.column == 22);
+    vf_rs_metrics_free(&m);
+}
+
 /* 14 days of hourly points from a function of the hour */
 static void fill(vf_rs_series *s, double (*f)(size_t))
 {
