@@ -30,6 +30,8 @@ static const char usage[] =
     "  --plant-reuse       halfway through, the RDS standby's ENI is deleted and a new instance\n"
     "                      takes its address; OUTDIR/history/ holds the CloudTrail events, and\n"
     "                      describe-network-interfaces.json shows the end (docs/ownership.md)\n"
+    "  --plant-chatty-db   app instances in us-east-1a read heavily from the RDS primary in\n"
+    "                      us-east-1b: the costliest change is a replica (vpcflow advise)\n"
     "\n"
     "Scenario 'distinct' (default-format records on standard output, for memory tests):\n"
     "  --distinct-sources M  distinct external sources sending small flows\n"
@@ -49,7 +51,8 @@ enum {
     O_HEAVY,
     O_TRUTH,
     O_STDOUT,
-    O_PLANT_REUSE
+    O_PLANT_REUSE,
+    O_PLANT_CHATTY_DB
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -122,6 +125,7 @@ static int parse_args(int argc, char **argv, gen_opts *o)
                                              {"truth", required_argument, 0, O_TRUTH},
                                              {"stdout", no_argument, 0, O_STDOUT},
                                              {"plant-reuse", no_argument, 0, O_PLANT_REUSE},
+                                             {"plant-chatty-db", no_argument, 0, O_PLANT_CHATTY_DB},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     uint64_t v;
@@ -188,6 +192,9 @@ static int parse_args(int argc, char **argv, gen_opts *o)
             break;
         case O_PLANT_REUSE:
             o->plant_reuse = 1;
+            break;
+        case O_PLANT_CHATTY_DB:
+            o->plant_chatty_db = 1;
             break;
         case O_STDOUT:
             o->to_stdout = 1;

@@ -31,6 +31,7 @@ typedef struct gen_opts {
     int plain;           /* s3 tree without gzip */
     unsigned days;
     int plant_reuse; /* the RDS standby's address goes to a new instance at mid-period */
+    int plant_chatty_db; /* app instances in us-east-1a read heavily from the RDS primary (1b) */
     const char *outdir;
     /* --scenario distinct */
     int distinct;

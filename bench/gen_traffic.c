@@ -445,8 +445,23 @@ static const kind kinds[] = {
     {unlogged, 3},     {noise, 5},           {nodata, 1},
 };
 
+/* --plant-chatty-db: an app instance in us-east-1a reads a large result from the RDS primary
+ * (us-east-1b), besides every fourth background flow. */
+static void chatty_db(ctx *g)
+{
+    gen_eni *c = any_app(g);
+    for (int tries = 0; tries < 64 && c->ep4.az != 0; tries++)
+        c = any_app(g);
+    if (c->ep4.az != 0)
+        return;
+    flow f = tcp(g, 5432, 200, 4000, 4000000, 64000000);
+    talk_both(g, &c->ep4, &eni_at(g, g->net->rds_primary)->ep4, &f);
+}
+
 static void background(ctx *g)
 {
+    if (g->o->plant_chatty_db && !g->o->records && gen_rng_below(g->rng, 4) == 0)
+        chatty_db(g);
     unsigned total = 0;
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         total += kinds[i].weight;

@@ -45,6 +45,8 @@ struct gen_truth {
     amap dst, src, xaz_dst, inet_dst;
     pent *port;
     const gen_eni *watch;
+    uint64_t db_xaz_bytes, db_xaz_flows; /* charged cross-AZ hops of the RDS primary (advise) */
+    unsigned db_peer_azs;                /* bit per AZ of its peers in those hops */
     uint64_t *win;
     size_t nwin;
 };
@@ -197,6 +199,12 @@ void gen_truth_add(gen_truth *t, const gen_rec *r)
     if (r->kept) {
         view_add(t, &t->full, r, 1);
         tops_add(t, r);
+        const gen_eni *db = &t->net->enis[t->net->rds_primary];
+        if (r->cls == VPCFLOW_CLASS_CROSS_AZ && !r->free_hop && (r->src->eni == db || r->dst->eni == db)) {
+            t->db_xaz_bytes += r->bytes;
+            t->db_xaz_flows++;
+            t->db_peer_azs |= 1u << (r->src->eni == db ? r->dst->az : r->src->az);
+        }
     }
     if (r->kept)
         view_add(t, &t->noenis, r, 0); /* no exemptions: ENI kinds are unknown */
@@ -413,6 +421,16 @@ int gen_truth_write(const gen_truth *t, const char *path, const gen_opts *o, con
     write_amap(f, "cross-az-dst", &t->xaz_dst, 0);
     write_amap(f, "internet-out-dst", &t->inet_dst, 0);
     fputs("},\n", f);
+    /* what `vpcflow advise` must put first with --plant-chatty-db: the primary and its clients */
+    fprintf(f, "\"rds_cross_az\":{\"eni\":\"%s\",\"az_id\":\"%s\",\"bytes\":%llu,\"flows\":%llu,\"peer_az_ids\":[",
+            net->enis[net->rds_primary].id, gen_az_id[net->enis[net->rds_primary].az],
+            (unsigned long long)t->db_xaz_bytes, (unsigned long long)t->db_xaz_flows);
+    for (int z = 0, first = 1; z < 3; z++)
+        if (t->db_peer_azs & (1u << z)) {
+            fprintf(f, "%s\"%s\"", first ? "" : ",", gen_az_id[z]);
+            first = 0;
+        }
+    fputs("]},\n", f);
     write_planted(f, net, pl);
     fputs("}\n", f);
     if (fclose(f) != 0) {

@@ -98,6 +98,8 @@ int cmd_filter(int argc, char **argv);
 extern const char cmd_filter_help[];
 int cmd_summary(int argc, char **argv);
 extern const char cmd_summary_help[];
+int cmd_advise(int argc, char **argv);
+extern const char cmd_advise_help[];
 int cmd_top(int argc, char **argv);
 extern const char cmd_top_help[];
 int cmd_timeline(int argc, char **argv);

@@ -16,6 +16,7 @@ static const char main_help[] =
     "  cat       print the records, normalized (text, CSV, JSON lines)\n"
     "  filter    print the records that match a CloudWatch filter pattern\n"
     "  summary   where the data-transfer bill comes from: classes, talkers, dollars\n"
+    "  advise    what to change to cut that bill, ranked by dollars saved, with evidence\n"
     "  top       the largest groups of traffic by any key (address, port, owner, AZ, …)\n"
     "  timeline  the traffic per time bucket, split by any key\n"
     "  alerts    security alerts: internal hosts probing, port scans, exposed services, egress spikes\n"
@@ -70,6 +71,7 @@ static const command commands[] = {
     {"cat", cmd_cat, cmd_cat_help},
     {"filter", cmd_filter, cmd_filter_help},
     {"summary", cmd_summary, cmd_summary_help},
+    {"advise", cmd_advise, cmd_advise_help},
     {"top", cmd_top, cmd_top_help},
     {"timeline", cmd_timeline, cmd_timeline_help},
     {"alerts", cmd_alerts, cmd_alerts_help},

@@ -494,6 +494,25 @@ VPCFLOW_API int vpcflow_summary_write_json(const vpcflow_summary *s, const vpcfl
 VPCFLOW_API int vpcflow_summary_write_table(const vpcflow_summary *s, const vpcflow_bill *bill, FILE *out)
     VPCFLOW_DEPRECATED("use vpcflow_summary_write(s, bill, VPCFLOW_OUTPUT_TABLE, out)");
 
+/* `advise`: changes to the network ranked by the dollars they save (docs/advise.md). */
+typedef struct vpcflow_advise_options {
+    size_t size;                       /* sizeof(vpcflow_advise_options) */
+    vpcflow_analysis_options analysis; /* inputs, topology, prices, filters: as for summary */
+    uint64_t egress_gb_month;   /* inter-region and internet egress below this many GB a 30-day month get no action */
+    uint64_t min_net_micro_usd; /* actions saving less than this net a month are not proposed */
+} vpcflow_advise_options;
+typedef struct vpcflow_advice vpcflow_advice;
+VPCFLOW_API vpcflow_status vpcflow_advise_run(const char *const *paths, size_t npaths,
+                                              const vpcflow_advise_options *options, vpcflow_advice **out,
+                                              vpcflow_error *err);
+VPCFLOW_API void vpcflow_advice_free(vpcflow_advice *a);
+VPCFLOW_API const vpcflow_scan_stats *vpcflow_advice_stats(const vpcflow_advice *a);
+/* The number of actions proposed (net monthly saving above zero). */
+VPCFLOW_API size_t vpcflow_advice_count(const vpcflow_advice *a);
+/* The actions as a table for people (VPCFLOW_OUTPUT_TABLE) or one JSON object
+ * (VPCFLOW_OUTPUT_JSON). Returns 0, or -1 on a write error. */
+VPCFLOW_API int vpcflow_advice_write(const vpcflow_advice *a, vpcflow_output kind, FILE *out);
+
 /* `top` and `timeline`: traffic grouped by any key. */
 typedef struct vpcflow_query_options {
     size_t size;                       /* sizeof(vpcflow_query_options) */

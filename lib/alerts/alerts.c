@@ -106,6 +106,9 @@ struct vf_alert_engine {
     uint64_t heap, evicted;        /* bytes of the panes' sets and examples; keys forgotten for --memory */
     int64_t next_evict, min_hop;
     int stop;
+    /* what the state's size was last measured at (within_budget): it can change only when one
+     * of these does, so most records skip measuring it */
+    size_t seen_size[7];
 };
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -741,7 +744,13 @@ static int shrink(vf_alert_engine *e)
 
 static int within_budget(vf_alert_engine *e)
 {
-    if (!e->o.memory || engine_bytes(e) <= e->o.memory)
+    if (!e->o.memory)
+        return 0;
+    size_t now[7] = {e->ngroups, e->gcap, e->klen, e->kcap, e->npanes, e->pcap, (size_t)e->heap};
+    if (memcmp(now, e->seen_size, sizeof now) == 0)
+        return 0;
+    memcpy(e->seen_size, now, sizeof now);
+    if (engine_bytes(e) <= e->o.memory)
         return 0;
     return shrink(e);
 }

@@ -44,6 +44,9 @@ void vf_prices_default(vf_prices *p)
     p->free_gb_month = 100;
     p->nat_per_gb = PICO(45);
     p->nat_per_hour = PICO(45);
+    p->vpce_if_per_hour = PICO(10); /* $0.01 per AZ-hour */
+    p->vpce_if_per_gb = PICO(10);
+    p->cdn_per_gb = PICO(85); /* CloudFront, North America, first 10 TB */
     snprintf(p->source, sizeof p->source, "%s",
              "us-east-1 list prices as compiled 2026-11 from the Data Transfer section of the Amazon EC2 "
              "On-Demand pricing page and the Amazon VPC pricing page (NAT gateway); verify and override with "
@@ -365,6 +368,28 @@ static vpcflow_status nat_member(const vf_jin *c, vf_prices *p, const char *key,
     return price_of(c, v, where, slot);
 }
 
+/* interface-endpoint, gateway-endpoint, replica, cdn: objects of per-hour and/or per-gb */
+typedef struct hourly_slots {
+    const char *name;
+    uint64_t *per_hour, *per_gb;
+    int *known;
+} hourly_slots;
+
+static vpcflow_status hourly_member(const vf_jin *c, vf_prices *p, const char *key, const char *k, const char *where,
+                                    const json_t *v, void *ctx)
+{
+    const hourly_slots *h = ctx;
+    uint64_t *slot = !strcmp(key, "per-gb") ? h->per_gb : !strcmp(key, "per-hour") ? h->per_hour : NULL;
+    if (!slot)
+        return vf_jin_fail(c, "%s: unknown key \"%s\" (known: %s)", h->name, k,
+                           h->per_gb && h->per_hour ? "per-gb, per-hour"
+                           : h->per_gb              ? "per-gb"
+                                                    : "per-hour");
+    if (h->known && slot == h->per_hour)
+        *h->known = 1;
+    return price_of(c, v, where, slot);
+}
+
 static vpcflow_status apply_string(const vf_jin *c, const json_t *v, const char *key, char *out, size_t cap)
 {
     if (!vf_jin_is_string(v))
@@ -400,12 +425,26 @@ static vpcflow_status apply(const vf_jin *c, vf_prices *p, const json_t *doc)
             st = gb_of(c, v, key, &p->free_gb_month);
         else if (!strcmp(key, "nat-gateway"))
             st = each_member(c, p, v, "nat-gateway", "{\"per-gb\": 0.045, \"per-hour\": 0.045}", nat_member, NULL);
-        else if (key[0] != '_' && strcmp(key, "comment")) {
+        else if (!strcmp(key, "interface-endpoint")) {
+            hourly_slots h = {"interface-endpoint", &p->vpce_if_per_hour, &p->vpce_if_per_gb, NULL};
+            st = each_member(c, p, v, key, "{\"per-gb\": 0.01, \"per-hour\": 0.01}", hourly_member, &h);
+        } else if (!strcmp(key, "gateway-endpoint")) {
+            hourly_slots h = {"gateway-endpoint", &p->vpce_gw_per_hour, &p->vpce_gw_per_gb, NULL};
+            st = each_member(c, p, v, key, "{\"per-gb\": 0, \"per-hour\": 0}", hourly_member, &h);
+        } else if (!strcmp(key, "replica")) {
+            hourly_slots h = {"replica", &p->replica_per_hour, NULL, &p->replica_known};
+            st = each_member(c, p, v, key, "{\"per-hour\": 0.136}", hourly_member, &h);
+        } else if (!strcmp(key, "cdn")) {
+            hourly_slots h = {"cdn", NULL, &p->cdn_per_gb, NULL};
+            st = each_member(c, p, v, key, "{\"per-gb\": 0.085}", hourly_member, &h);
+        } else if (key[0] != '_' && strcmp(key, "comment")) {
             char k[48];
             shown(key, k, sizeof k);
             st = vf_jin_fail(c,
                              "unknown key \"%s\" (known: region, source, rates, inter-region-to, internet-out-tiers, "
-                             "internet-out-free-gb, nat-gateway; comment and keys starting with _ are ignored)",
+                             "internet-out-free-gb, nat-gateway, interface-endpoint, gateway-endpoint, replica, cdn; "
+                             "comment and keys "
+                             "starting with _ are ignored)",
                              k);
         }
         if (st)

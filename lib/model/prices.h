@@ -29,7 +29,13 @@ typedef struct vf_prices {
     uint64_t free_gb_month; /* internet-out free allowance (used with --free-tier) */
     uint64_t nat_per_gb;
     uint64_t nat_per_hour;
-    char source[256]; /* where the numbers come from */
+    /* what `advise` prices a change with (docs/prices.md): hourly rates in pico-USD per hour */
+    uint64_t vpce_if_per_hour, vpce_if_per_gb; /* an interface endpoint, per AZ */
+    uint64_t vpce_gw_per_hour, vpce_gw_per_gb; /* a gateway endpoint (S3, DynamoDB): free */
+    uint64_t replica_per_hour;                 /* a database replica instance */
+    int replica_known;                         /* 0: no price for it (the default) */
+    uint64_t cdn_per_gb;                       /* CDN (CloudFront) egress to the internet */
+    char source[256];                          /* where the numbers come from */
 } vf_prices;
 
 void vf_prices_default(vf_prices *p);

@@ -214,6 +214,10 @@ int vf_rows_json(const vpcflow_rows *r, FILE *out)
     }
     fputs(r->n ? "\n  ],\n  \"total\": {" : "],\n  \"total\": {", out);
     json_metrics(out, r->total_bytes, r->total_packets, r->total_flows, r->total_cost);
+    if (r->nat_cost) { /* NAT processing is no class: on top of the rows' transfer costs, as summary counts it */
+        fprintf(out, "},\n  \"nat_processing\": {\"bytes\": %llu, \"cost_usd\": ", (unsigned long long)r->nat_bytes);
+        put_usd(out, r->nat_cost);
+    }
     fprintf(out, "},\n  \"records\": %llu, \"records_malformed\": %llu, \"approximate\": %s, \"error_bound\": %llu",
             (unsigned long long)r->stats.records, (unsigned long long)r->stats.records_malformed,
             r->approx ? "true" : "false", (unsigned long long)r->error_bound);

@@ -261,7 +261,10 @@ static int q_record(void *state, const vpcflow_record *r)
     s->cur = &f;
     if (f.verdict == VF_KEEP) {
         count_class(s, f.cls, f.month, &f.m);
-        spec->group(spec->ctx, r, &f, emit_kept, s);
+        if (spec->also && spec->also->group_kept)
+            spec->also->group_kept(s->also, r, &f, emit_kept, s);
+        else
+            spec->group(spec->ctx, r, &f, emit_kept, s);
     } else {
         /* the record counts in the class totals once, whatever number of group pieces it
          * makes (a timeline's buckets, an owner key's two sides, a report's many views) */

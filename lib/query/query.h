@@ -33,6 +33,11 @@ typedef struct vf_query_also {
     int (*record)(void *state, const vpcflow_record *rec, int traffic, const vf_flow *f);
     int (*close)(void *ctx, void *state); /* once per worker, one at a time: merge here */
     void *ctx;
+    /* Optional (NULL: spec->group for every record): groups, instead of spec->group, each
+     * record that reaches the groups with its fate settled (VF_KEEP), with the worker's own
+     * state at hand, so that views with small keys can be summed in the worker's arrays and
+     * only the rest emitted. Records whose fate is pending still go through spec->group. */
+    void (*group_kept)(void *state, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
 } vf_query_also;
 
 typedef struct vf_query_result {

@@ -57,6 +57,12 @@ vpcflow_status vf_rows_run(const char *const *paths, size_t npaths, const vpcflo
 /* The grouping functions of top and timeline (ctx: a top_ctx). */
 void vf_top_group(void *ctx, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
 void vf_timeline_group(void *ctx, const vpcflow_record *rec, const vf_flow *f, vf_emit_fn emit, void *sink);
+/* The buckets of width `every` that a record's [start, end) overlaps, each with the record's
+ * share in proportion to the overlap (integer parts that add up exactly to the whole; the
+ * flow counts in its first bucket); a record spanning over 4096 buckets stays whole in its
+ * first. vf_timeline_group emits these under its keys. */
+typedef void (*vf_piece_fn)(void *ctx, int64_t bucket, const vf_metrics *m);
+void vf_timeline_pieces(const vpcflow_record *rec, const vf_flow *f, int64_t every, vf_piece_fn fn, void *ctx);
 /* Fills r (timeline and every set by the caller) from a query run whose groups are c's keys
  * (with the 8-byte bucket first when c->every): the first `limit` rows (0: all) in the order of
  * rank, totals over the classes of mask (0: all). Notes: call vf_analysis_notes once before. */

@@ -14,6 +14,15 @@ struct vf_gz {
     int any_member;      /* at least one member started */
     const char *pending; /* an error met after some output: returned by the next call */
     char msg[160];
+    /* At a member's end isa-l gives back the bytes its bit buffer read past the trailer by
+     * moving next_in back, and those may have come from an earlier call's input,
+     * which the caller has since moved or freed. So the last bytes fed are kept (tail), and
+     * bytes given back from before the current input are read from carry before it. isa-l holds
+     * at most its tmp_in_buffer (ISAL_DEF_MAX_HDR_SIZE bytes) and its 8-byte bit buffer. */
+    unsigned char tail[ISAL_DEF_MAX_HDR_SIZE + 184];
+    size_t tail_len;
+    unsigned char carry[2 * (ISAL_DEF_MAX_HDR_SIZE + 184)];
+    size_t carry_len;
 };
 
 vf_gz *vf_gz_new(void)
@@ -36,6 +45,8 @@ void vf_gz_reset(vf_gz *gz)
     gz->in_member = 0;
     gz->any_member = 0;
     gz->pending = NULL;
+    gz->tail_len = 0;
+    gz->carry_len = 0;
 }
 
 static const char *isal_why(int rc)
@@ -63,12 +74,12 @@ static long fail(vf_gz *gz, const char **why, const char *msg, size_t produced)
     return -1;
 }
 
-/* A member's trailer did not match: which of its CRC and its size (ISIZE) is wrong. `end` is
- * just after the trailer when it lies in [start, end). */
-static const char *trailer_why(vf_gz *gz, const unsigned char *start, const unsigned char *end)
+/* A member's trailer did not match: which of its CRC and its size (ISIZE) is wrong. The trailer
+ * is the last 8 bytes fed (tail). */
+static const char *trailer_why(vf_gz *gz)
 {
-    if (end - start >= 8) {
-        const unsigned char *t = end - 4;
+    if (gz->tail_len >= 8) {
+        const unsigned char *t = gz->tail + gz->tail_len - 4;
         uint32_t isize = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
         if (isize != gz->st.total_out) {
             snprintf(gz->msg, sizeof gz->msg,
@@ -78,6 +89,36 @@ static const char *trailer_why(vf_gz *gz, const unsigned char *start, const unsi
         }
     }
     return "corrupt gzip data (CRC mismatch)";
+}
+
+/* Keeps the last bytes of p[0, n) after those already in tail. */
+static void remember(vf_gz *gz, const unsigned char *p, size_t n)
+{
+    const size_t cap = sizeof gz->tail;
+    if (n >= cap) {
+        memcpy(gz->tail, p + n - cap, cap);
+        gz->tail_len = cap;
+        return;
+    }
+    if (gz->tail_len + n > cap) {
+        size_t drop = gz->tail_len + n - cap;
+        memmove(gz->tail, gz->tail + drop, gz->tail_len - drop);
+        gz->tail_len -= drop;
+    }
+    memcpy(gz->tail + gz->tail_len, p, n);
+    gz->tail_len += n;
+}
+
+/* Consumes n bytes of the stream: from carry when it holds any, else from the caller's input. */
+static void take(vf_gz *gz, const unsigned char **in, size_t *in_len, size_t n)
+{
+    if (gz->carry_len) {
+        memmove(gz->carry, gz->carry + n, gz->carry_len - n);
+        gz->carry_len -= n;
+    } else {
+        *in += n;
+        *in_len -= n;
+    }
 }
 
 long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_eof, char *out, size_t out_cap,
@@ -90,13 +131,19 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
         return -1;
     }
     while (produced < out_cap) {
+        /* the stream goes on in carry first, then in the caller's input */
+        const unsigned char *src = gz->carry_len ? gz->carry : *in;
+        size_t slen = gz->carry_len ? gz->carry_len : *in_len;
         if (!gz->in_member) {
             /* between members: skip zero padding, expect a new gzip header or the end */
-            while (*in_len && **in == 0) {
-                (*in)++;
-                (*in_len)--;
+            if (slen && *src == 0) {
+                size_t z = 1;
+                while (z < slen && src[z] == 0)
+                    z++;
+                take(gz, in, in_len, z);
+                continue;
             }
-            if (*in_len == 0) {
+            if (slen == 0) {
                 if (at_eof) {
                     if (!gz->any_member)
                         return fail(gz, why, "empty gzip file", produced);
@@ -104,34 +151,55 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
                 }
                 return (long)produced;
             }
-            if (*in_len < 2) {
+            unsigned char magic[2];
+            size_t mn = 0;
+            for (size_t i = 0; i < gz->carry_len && mn < 2; i++)
+                magic[mn++] = gz->carry[i];
+            for (size_t i = 0; i < *in_len && mn < 2; i++)
+                magic[mn++] = (*in)[i];
+            if (mn < 2) {
                 if (!at_eof)
                     return (long)produced; /* wait for more input to see the magic */
                 return fail(gz, why, "trailing data after the gzip stream", produced);
             }
-            if (!vf_is_gzip(*in, *in_len))
+            if (!vf_is_gzip(magic, mn))
                 return fail(gz, why, gz->any_member ? "trailing data after the gzip stream" : "not gzip data",
                             produced);
             isal_inflate_reset(&gz->st);
             gz->st.crc_flag = ISAL_GZIP;
             gz->in_member = 1;
             gz->any_member = 1;
+            gz->tail_len = 0;
         }
-        size_t feed = *in_len > UINT32_MAX ? UINT32_MAX : *in_len;
+        size_t feed = slen > UINT32_MAX ? UINT32_MAX : slen;
         size_t room = out_cap - produced;
         if (room > UINT32_MAX)
             room = UINT32_MAX;
-        gz->st.next_in = (uint8_t *)(uintptr_t)*in;
+        gz->st.next_in = (uint8_t *)(uintptr_t)src;
         gz->st.avail_in = (uint32_t)feed;
         gz->st.next_out = (uint8_t *)out + produced;
         gz->st.avail_out = (uint32_t)room;
         int rc = isal_inflate(&gz->st);
-        size_t used = feed - gz->st.avail_in;
-        *in += used;
-        *in_len -= used;
         produced += room - gz->st.avail_out;
+        if (gz->st.avail_in > feed) {
+            /* bytes given back from before src: the last ones fed, kept in tail */
+            size_t back = gz->st.avail_in - feed;
+            if (back > gz->tail_len || back + gz->carry_len > sizeof gz->carry)
+                return fail(gz, why, "corrupt gzip data (the decoder gave back more than it read)", produced);
+            unsigned char joined[sizeof gz->carry];
+            memcpy(joined, gz->tail + gz->tail_len - back, back);
+            if (gz->carry_len)
+                memcpy(joined + back, gz->carry, gz->carry_len);
+            gz->carry_len += back;
+            memcpy(gz->carry, joined, gz->carry_len);
+            gz->tail_len -= back;
+        } else {
+            size_t used = feed - gz->st.avail_in;
+            remember(gz, src, used);
+            take(gz, in, in_len, used);
+        }
         if (rc == ISAL_INCORRECT_CHECKSUM && gz->st.block_state == ISAL_BLOCK_FINISH)
-            return fail(gz, why, trailer_why(gz, *in - used, *in), produced);
+            return fail(gz, why, trailer_why(gz), produced);
         if (rc < 0)
             return fail(gz, why, isal_why(rc), produced);
         if (gz->st.block_state == ISAL_BLOCK_FINISH) {
@@ -140,7 +208,7 @@ long vf_gz_inflate(vf_gz *gz, const unsigned char **in, size_t *in_len, int at_e
         }
         if (gz->st.avail_out == 0)
             break;
-        if (*in_len == 0) { /* all input consumed, member not finished */
+        if (gz->carry_len == 0 && *in_len == 0) { /* all input consumed, member not finished */
             if (at_eof)
                 return fail(gz, why, "truncated gzip data (unexpected end of file)", produced);
             break;

@@ -92,6 +92,10 @@ typedef struct scan {
     vpcflow_error err;
     worker *workers;
     unsigned nworkers;
+    /* warnings met while reading (an unknown header field), printed in input order after the
+     * scan whatever the thread timing; guarded by lock */
+    struct scan_warn *warns;
+    size_t nwarns, wcap;
 } scan;
 
 struct worker {
@@ -201,16 +205,33 @@ static int hook_bad(void *ctx, const vf_bad_line *bad)
     return stopped(S, bad->seq);
 }
 
-static void hook_warn(void *ctx, const char *input, uint64_t line, const char *message)
+typedef struct scan_warn {
+    uint64_t seq, line;
+    const char *input; /* the input's path: lives as long as the scan */
+    char message[200];
+} scan_warn;
+
+/* A warning of unit seq: kept, and printed in input order when the scan ends (report). */
+static void warn_at(worker *W, uint64_t seq, const char *input, uint64_t line, const char *message)
 {
-    worker *W = ctx;
     scan *S = W->S;
     if (!S->opt.diag)
         return;
-    vpcflow_diag d = {1, input, line, message};
     pthread_mutex_lock(&S->lock);
-    S->opt.diag(S->opt.ctx, &d);
+    if (vf_grow(&S->warns, &S->wcap, S->nwarns + 1, sizeof *S->warns) == 0) {
+        scan_warn *w = &S->warns[S->nwarns++];
+        w->seq = seq;
+        w->line = line;
+        w->input = input;
+        snprintf(w->message, sizeof w->message, "%s", message);
+    }
     pthread_mutex_unlock(&S->lock);
+}
+
+static void hook_warn(void *ctx, const char *input, uint64_t line, const char *message)
+{
+    worker *W = ctx;
+    warn_at(W, W->L.seq, input, line, message);
 }
 
 /* A path expansion's warning (a file named twice): before the workers start. */
@@ -341,7 +362,7 @@ static const vpcflow_format *parquet_format(worker *W, const unit *u, vf_source 
     if (unknown[0]) {
         char msg[160];
         snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
-        hook_warn(W, S->inputs[u->input].path, 0, msg);
+        warn_at(W, u->seq, S->inputs[u->input].path, 0, msg);
     }
     free(h);
     return f;
@@ -514,7 +535,7 @@ static vf_chain end_state(worker *W, const unit *u, const vf_chain *start, const
         if (unknown[0]) {
             char msg[160];
             snprintf(msg, sizeof msg, "unknown field '%s' in header: kept as an opaque text column", unknown);
-            hook_warn(W, S->inputs[u->input].path, start->end_line + pre.header_line[i], msg);
+            warn_at(W, u->seq, S->inputs[u->input].path, start->end_line + pre.header_line[i], msg);
         }
     }
     c.end_line = start->end_line + pre.lines;
@@ -781,8 +802,23 @@ static int cmp_bad(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+static int cmp_warn(const void *a, const void *b)
+{
+    const scan_warn *x = a, *y = b;
+    if (x->seq != y->seq)
+        return x->seq < y->seq ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
 static void report(scan *S)
 {
+    if (S->nwarns && S->opt.diag) {
+        qsort(S->warns, S->nwarns, sizeof *S->warns, cmp_warn);
+        for (size_t i = 0; i < S->nwarns; i++) {
+            vpcflow_diag d = {1, S->warns[i].input, S->warns[i].line, S->warns[i].message};
+            S->opt.diag(S->opt.ctx, &d);
+        }
+    }
     unsigned limit = S->opt.report_limit ? S->opt.report_limit : 10;
     size_t total = 0;
     for (unsigned i = 0; i < S->nworkers; i++)
@@ -819,6 +855,7 @@ static void report_failed(scan *S, size_t skip)
 
 static void cleanup(scan *S)
 {
+    free(S->warns);
     for (size_t i = 0; i < S->ninputs; i++)
         free(S->inputs[i].fail);
     for (unsigned i = 0; i < S->nworkers; i++) {

@@ -4,6 +4,7 @@
  * every string from the inputs escaped, and the numbers as the JSON of summary, top, timeline
  * and alerts in a data block that is never executed. */
 #include "report/report.h"
+#include "report/advise_html.h"
 
 #include "out/output.h"
 
@@ -586,7 +587,9 @@ static int data_json(const vf_report *r, vf_text *t)
         }
         fputs("]}", m);
     }
-    fputs("],\n\"alerts\": [", m);
+    fputs("],\n\"advice\": ", m);
+    rc |= vpcflow_advice_write(r->advice, VPCFLOW_OUTPUT_JSON, m);
+    fputs(",\n\"alerts\": [", m);
     for (size_t i = 0; i < vpcflow_alerts_count(r->alerts); i++) {
         fputs(i ? "," : "", m);
         rc |= vpcflow_alert_write_json(vpcflow_alerts_get(r->alerts, i), m);
@@ -638,6 +641,7 @@ int vf_report_html(const vf_report *r, FILE *out)
     vf_rows_time(r->summary->stats.last_end, b, sizeof b);
     vf_printf(&t, "</h1><p class=\"muted\">VPC Flow Logs from %s to %s, made by vpcflow %s</p>\n", a, b,
               vpcflow_version());
+    vf_advice_html(&t, r->advice);
     section_headline(&t, r);
     section_timeline(&t, r);
     section_az(&t, r);

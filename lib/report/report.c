@@ -4,11 +4,12 @@
  * rides on the same scan as its companion consumer. After the scan the tagged groups are split
  * into one table per view and finished by the code `summary`, `top` and `timeline` use. */
 #include "report/report.h"
+#include "query/advise.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_SUMMARY = 1, T_TIMELINE, T_AZ, T_PORTS, T_REJ_PORTS, T_REJ_SRCS, T_REJ_CLASS, T_COUNT };
+enum { T_SUMMARY = 1, T_TIMELINE, T_AZ, T_PORTS, T_REJ_PORTS, T_REJ_SRCS, T_REJ_CLASS, T_ADVISE, T_COUNT };
 
 #define TAG_BYTES 8
 #define FINE_EVERY 300 /* the timeline is grouped in 5 minutes, merged into wider buckets after */
@@ -42,6 +43,8 @@ static void group_all(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_e
     rep_ctx *c = ctx;
     tagger t = {c, emit, sink, T_SUMMARY};
     vf_summary_group((void *)c->net, r, f, tag_emit, &t);
+    t.tag = T_ADVISE;
+    vf_advise_group((void *)c->net, r, f, tag_emit, &t);
     t.tag = T_TIMELINE;
     vf_timeline_group(&c->tl, r, f, tag_emit, &t);
     if (f->cls == VPCFLOW_CLASS_CROSS_AZ) {
@@ -61,31 +64,225 @@ static void group_all(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_e
     }
 }
 
-/* ---- the alerts engine on the same scan ------------------------------------------------- */
+/* ---- per worker: the alerts engine, and the views with small keys summed in place -------
+ * A record whose fate is settled (VF_KEEP) is grouped by group_kept with its worker's state at
+ * hand: the summary's pairs and the rejected sources are emitted as above, but the ports go into
+ * two 65,536-entry arrays, the rejected traffic into one per class, and the timeline and the AZ
+ * pairs into small tables of the worker's own (capped: beyond the cap a new key is emitted).
+ * Those never touch the engine's table, whose groups are then few enough to stay cheap; the
+ * workers' sums are added together when each closes and joined with the emitted groups (and the
+ * pending records settled at the end) in split(). */
 
-typedef struct alert_side {
+#define NPORTS 65536
+#define TL_SPAN 4096 /* timeline buckets a worker sums itself: 14 days of 5 minutes, around its first */
+#define AZ_CAP 4096
+
+typedef struct direct {
+    vf_metrics *ports, *rej_ports; /* NPORTS each, by dstport */
+    vf_metrics rej_cls[VPCFLOW_CLASS_COUNT];
+    vf_metrics *tl_cells; /* a worker's: TL_SPAN x VPCFLOW_CLASS_COUNT, from bucket tl_base */
+    int64_t tl_base;
+    int tl_set;
+    vf_agg *tl, *az; /* the timeline (the sum's, from the workers' cells) and the AZ pairs */
+} direct;
+
+typedef struct rep_side {
+    const rep_ctx *c;
     vf_engine_options eo;
     vf_alert_engine *total;
+    int use_direct; /* the budget holds the arrays (else every view is emitted) */
+    direct sum;     /* the workers' direct views, added as each closes */
     int failed;
-} alert_side;
+} rep_side;
 
-static void *alert_open(void *ctx, unsigned worker)
+typedef struct rep_worker {
+    rep_side *side;
+    vf_alert_engine *alerts;
+    direct d;
+    int failed;
+} rep_worker;
+
+/* Bytes of one set of direct views at most. */
+static size_t direct_bytes(void)
+{
+    return (2 * NPORTS + TL_SPAN * VPCFLOW_CLASS_COUNT) * sizeof(vf_metrics) + AZ_CAP * 160;
+}
+
+static void direct_free(direct *d)
+{
+    free(d->ports);
+    free(d->rej_ports);
+    free(d->tl_cells);
+    vf_agg_free(d->tl);
+    vf_agg_free(d->az);
+    memset(d, 0, sizeof *d);
+}
+
+static int direct_init(direct *d, const rep_ctx *c, int worker)
+{
+    memset(d, 0, sizeof *d);
+    d->ports = vf_calloc(NPORTS, sizeof *d->ports);
+    d->rej_ports = vf_calloc(NPORTS, sizeof *d->rej_ports);
+    if (worker)
+        d->tl_cells = vf_calloc((size_t)TL_SPAN * VPCFLOW_CLASS_COUNT, sizeof *d->tl_cells);
+    d->tl = vf_agg_new(c->size[T_TIMELINE], 0, VF_RANK_BYTES, 0);
+    d->az = vf_agg_new(c->size[T_AZ], 0, VF_RANK_BYTES, 0);
+    if (!d->ports || !d->rej_ports || (worker && !d->tl_cells) || !d->tl || !d->az) {
+        direct_free(d);
+        return -1;
+    }
+    return 0;
+}
+
+static int nonzero(const vf_metrics *m)
+{
+    return m->flows || m->bytes || m->packets;
+}
+
+/* The timeline's key: the bucket, then the class as keys.c writes it (a big-endian u32). */
+static void tl_key(unsigned char *key, int64_t bucket, int cls)
+{
+    memcpy(key, &bucket, 8);
+    key[8] = key[9] = key[10] = 0;
+    key[11] = (unsigned char)cls;
+}
+
+static int direct_add(direct *into, const direct *from, int64_t fine)
+{
+    for (size_t i = 0; from->tl_cells && i < (size_t)TL_SPAN * VPCFLOW_CLASS_COUNT; i++)
+        if (nonzero(&from->tl_cells[i])) {
+            unsigned char key[12];
+            tl_key(key, from->tl_base + (int64_t)(i / VPCFLOW_CLASS_COUNT) * fine, (int)(i % VPCFLOW_CLASS_COUNT));
+            if (vf_agg_add(into->tl, key, vf_hash_bytes(key, sizeof key), &from->tl_cells[i]) < 0)
+                return -1;
+        }
+    for (size_t p = 0; p < NPORTS; p++) {
+        if (from->ports[p].flows || from->ports[p].bytes || from->ports[p].packets)
+            vf_metrics_add(&into->ports[p], &from->ports[p]);
+        if (from->rej_ports[p].flows || from->rej_ports[p].bytes || from->rej_ports[p].packets)
+            vf_metrics_add(&into->rej_ports[p], &from->rej_ports[p]);
+    }
+    for (int k = 0; k < VPCFLOW_CLASS_COUNT; k++)
+        vf_metrics_add(&into->rej_cls[k], &from->rej_cls[k]);
+    return vf_agg_merge(into->tl, from->tl) < 0 || vf_agg_merge(into->az, from->az) < 0 ? -1 : 0;
+}
+
+/* A small table as an emit sink. */
+typedef struct agg_sink {
+    vf_agg *g;
+    size_t size;
+    int *failed;
+} agg_sink;
+
+static void agg_emit(void *sink, const void *key, const vf_metrics *m)
+{
+    agg_sink *s = sink;
+    if (vf_agg_add(s->g, key, vf_hash_bytes(key, s->size), m) < 0)
+        *s->failed = 1;
+}
+
+typedef struct tl_sink {
+    rep_worker *w;
+    tagger *t;
+    int cls;
+} tl_sink;
+
+/* A timeline piece into the worker's cells, or emitted when outside their span. */
+static void tl_piece(void *ctx, int64_t bucket, const vf_metrics *m)
+{
+    tl_sink *s = ctx;
+    direct *d = &s->w->d;
+    int64_t every = s->t->c->tl.every;
+    if (!d->tl_set) {
+        d->tl_base = bucket - (int64_t)(TL_SPAN / 2) * every;
+        d->tl_set = 1;
+    }
+    int64_t i = (bucket - d->tl_base) / every;
+    if (bucket >= d->tl_base && i < TL_SPAN) {
+        vf_metrics_add(&d->tl_cells[i * VPCFLOW_CLASS_COUNT + s->cls], m);
+        return;
+    }
+    unsigned char key[12];
+    tl_key(key, bucket, s->cls);
+    s->t->tag = T_TIMELINE;
+    tag_emit(s->t, key, m);
+}
+
+static void group_kept(void *state, const vpcflow_record *r, const vf_flow *f, vf_emit_fn emit, void *sink)
+{
+    rep_worker *w = state;
+    const rep_ctx *c = w->side->c;
+    if (!w->side->use_direct) {
+        group_all((void *)c, r, f, emit, sink);
+        return;
+    }
+    tagger t = {c, emit, sink, T_SUMMARY};
+    vf_summary_group((void *)c->net, r, f, tag_emit, &t);
+    t.tag = T_ADVISE;
+    vf_advise_group((void *)c->net, r, f, tag_emit, &t);
+    tl_sink ts = {w, &t, f->cls};
+    vf_timeline_pieces(r, f, c->tl.every, tl_piece, &ts);
+    if (f->cls == VPCFLOW_CLASS_CROSS_AZ) {
+        if (vf_agg_count(w->d.az) < AZ_CAP) {
+            agg_sink as = {w->d.az, c->size[T_AZ], &w->failed};
+            vf_top_group((void *)&c->az, r, f, agg_emit, &as);
+        } else {
+            t.tag = T_AZ;
+            vf_top_group((void *)&c->az, r, f, tag_emit, &t);
+        }
+    }
+    int rejected = (r->present & VPCFLOW_BIT(VPCFLOW_F_ACTION)) && r->action == VPCFLOW_ACTION_REJECT;
+    if (r->dstport < NPORTS) {
+        vf_metrics_add(&w->d.ports[r->dstport], &f->m);
+        if (rejected)
+            vf_metrics_add(&w->d.rej_ports[r->dstport], &f->m);
+    } else {
+        t.tag = T_PORTS;
+        vf_top_group((void *)&c->ports, r, f, tag_emit, &t);
+        if (rejected) {
+            t.tag = T_REJ_PORTS;
+            vf_top_group((void *)&c->ports, r, f, tag_emit, &t);
+        }
+    }
+    if (rejected) {
+        t.tag = T_REJ_SRCS;
+        vf_top_group((void *)&c->rsrc, r, f, tag_emit, &t);
+        vf_metrics_add(&w->d.rej_cls[f->cls], &f->m);
+    }
+}
+
+static void *worker_open(void *ctx, unsigned worker)
 {
     (void)worker;
-    return vf_alert_engine_new(&((alert_side *)ctx)->eo);
+    rep_side *b = ctx;
+    rep_worker *w = vf_calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->side = b;
+    if (!(w->alerts = vf_alert_engine_new(&b->eo)) || (b->use_direct && direct_init(&w->d, b->c, 1) < 0)) {
+        vf_alert_engine_free(w->alerts);
+        free(w);
+        return NULL;
+    }
+    return w;
 }
 
-static int alert_record(void *state, const vpcflow_record *rec, int traffic, const vf_flow *f)
+static int worker_record(void *state, const vpcflow_record *rec, int traffic, const vf_flow *f)
 {
-    return vf_alert_engine_record_flow(state, rec, traffic, f, rec->seq, rec->line_no) != 0;
+    rep_worker *w = state;
+    return vf_alert_engine_record_flow(w->alerts, rec, traffic, f, rec->seq, rec->line_no) != 0 || w->failed;
 }
 
-static int alert_close(void *ctx, void *state)
+static int worker_close(void *ctx, void *state)
 {
-    alert_side *b = ctx;
-    if (vf_alert_engine_merge(b->total, state) < 0)
+    rep_side *b = ctx;
+    rep_worker *w = state;
+    if (w->failed || vf_alert_engine_merge(b->total, w->alerts) < 0 ||
+        (b->use_direct && direct_add(&b->sum, &w->d, b->c->tl.every) < 0))
         b->failed = 1;
-    vf_alert_engine_free(state);
+    vf_alert_engine_free(w->alerts);
+    direct_free(&w->d);
+    free(w);
     return b->failed;
 }
 
@@ -106,37 +303,57 @@ static int64_t floor_to(int64_t t, int64_t every)
     return t - ((t % every) + every) % every;
 }
 
-/* The groups of one tag, with their payload as key (the timeline's buckets widened to every). */
-static vf_agg *split(const vf_agg *all, const rep_ctx *c, int tag, vf_rank rank, int64_t fine, int64_t every)
+/* Adds one piece of a tag's view to g (a timeline bucket widened to every). */
+static int add_piece(vf_agg *g, size_t size, int tag, int64_t fine, int64_t every, const unsigned char *key,
+                     const vf_metrics *m)
 {
-    vf_agg *g = vf_agg_new(c->size[tag], 0, rank, vf_agg_inet_rate(all));
-    if (!g)
-        return NULL;
     unsigned char buf[512];
-    for (size_t i = 0; i < vf_agg_count(all); i++) {
+    memcpy(buf, key, size);
+    if (tag == T_TIMELINE && every != fine) {
+        int64_t b;
+        memcpy(&b, buf, 8);
+        b = floor_to(b, every);
+        memcpy(buf, &b, 8);
+    }
+    return vf_agg_add(g, buf, vf_hash_bytes(buf, size), m);
+}
+
+/* The groups of one tag, with their payload as key, joined with the workers' own sums of that
+ * view: `small` (a table of the same keys) or `ports` (an array by port, the key a big-endian
+ * u32 as keys.c writes it). */
+static vf_agg *split(const vf_agg *all, const rep_ctx *c, int tag, vf_rank rank, int64_t fine, int64_t every,
+                     const vf_agg *small, const vf_metrics *ports)
+{
+    size_t size = c->size[tag];
+    vf_agg *g = vf_agg_new(size, 0, rank, vf_agg_inet_rate(all));
+    int bad = !g;
+    for (size_t i = 0; !bad && i < vf_agg_count(all); i++) {
         const unsigned char *k = vf_agg_key(all, i);
-        if (k[0] != tag)
-            continue;
-        memcpy(buf, k + TAG_BYTES, c->size[tag]);
-        if (tag == T_TIMELINE && every != fine) {
-            int64_t b;
-            memcpy(&b, buf, 8);
-            b = floor_to(b, every);
-            memcpy(buf, &b, 8);
+        if (k[0] == tag && add_piece(g, size, tag, fine, every, k + TAG_BYTES, vf_agg_metrics(all, i)) < 0)
+            bad = 1;
+    }
+    for (size_t i = 0; !bad && small && i < vf_agg_count(small); i++)
+        if (add_piece(g, size, tag, fine, every, vf_agg_key(small, i), vf_agg_metrics(small, i)) < 0)
+            bad = 1;
+    for (uint32_t p = 0; !bad && ports && p < NPORTS; p++)
+        if (nonzero(&ports[p])) {
+            unsigned char key[4] = {0, 0, (unsigned char)(p >> 8), (unsigned char)p};
+            if (add_piece(g, size, tag, fine, every, key, &ports[p]) < 0)
+                bad = 1;
         }
-        if (vf_agg_add(g, buf, vf_hash_bytes(buf, c->size[tag]), vf_agg_metrics(all, i)) < 0) {
-            vf_agg_free(g);
-            return NULL;
-        }
+    if (bad) {
+        vf_agg_free(g);
+        return NULL;
     }
     return g;
 }
 
 static vpcflow_status view(vf_analysis *a, const vf_query_result *q, const rep_ctx *c, const top_ctx *keys, int tag,
-                           size_t limit, uint32_t mask, int64_t every, vpcflow_rows **out)
+                           size_t limit, uint32_t mask, int64_t every, const vf_agg *small, const vf_metrics *ports,
+                           vpcflow_rows **out)
 {
     vf_query_result sub = *q;
-    sub.groups = split(q->groups, c, tag, VF_RANK_BYTES, c->tl.every, every);
+    sub.groups = split(q->groups, c, tag, VF_RANK_BYTES, c->tl.every, every, small, ports);
     vpcflow_rows *r = vf_rows_new();
     vpcflow_status st = sub.groups && r ? VPCFLOW_OK : VPCFLOW_ERR_IO;
     top_ctx k = *keys;
@@ -161,27 +378,34 @@ static vpcflow_status view(vf_analysis *a, const vf_query_result *q, const rep_c
 }
 
 /* Totals of the rejected records (what `top --action REJECT` puts under "total"). */
-static void reject_totals(const vf_query_result *q, vpcflow_rows *r)
+static void reject_total(const vf_query_result *q, vpcflow_rows *r, const vf_metrics *m)
+{
+    r->total_bytes = vf_sat_add(r->total_bytes, m->bytes);
+    r->total_packets = vf_sat_add(r->total_packets, m->packets);
+    r->total_flows = vf_sat_add(r->total_flows, m->flows);
+    r->total_cost += vf_query_cost(q, m);
+}
+
+static void reject_totals(const vf_query_result *q, const direct *d, vpcflow_rows *r)
 {
     r->total_bytes = r->total_packets = r->total_flows = 0;
     r->total_cost = 0;
     for (size_t i = 0; i < vf_agg_count(q->groups); i++) {
         const unsigned char *k = vf_agg_key(q->groups, i);
-        if (k[0] != T_REJ_CLASS)
-            continue;
-        const vf_metrics *m = vf_agg_metrics(q->groups, i);
-        r->total_bytes = vf_sat_add(r->total_bytes, m->bytes);
-        r->total_packets = vf_sat_add(r->total_packets, m->packets);
-        r->total_flows = vf_sat_add(r->total_flows, m->flows);
-        r->total_cost += vf_query_cost(q, m);
+        if (k[0] == T_REJ_CLASS)
+            reject_total(q, r, vf_agg_metrics(q->groups, i));
     }
+    for (int k = 0; d && k < VPCFLOW_CLASS_COUNT; k++)
+        if (nonzero(&d->rej_cls[k]))
+            reject_total(q, r, &d->rej_cls[k]);
 }
 
-static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result *q, const rep_ctx *c, int64_t every)
+static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result *q, const rep_ctx *c, const direct *d,
+                            int64_t every)
 {
     vf_query_result sub = *q;
     vpcflow_status st = VPCFLOW_OK;
-    sub.groups = split(q->groups, c, T_SUMMARY, VF_RANK_COST, 0, 0);
+    sub.groups = split(q->groups, c, T_SUMMARY, VF_RANK_COST, 0, 0, NULL, NULL);
     r->summary = vf_calloc(1, sizeof *r->summary);
     if (!sub.groups || !r->summary)
         st = VPCFLOW_ERR_IO;
@@ -191,6 +415,19 @@ static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result 
         r->summary->approx = 1;
         r->summary->approx_error = vf_agg_error_bound(q->groups);
     }
+    if (st == VPCFLOW_OK) { /* advise's actions, at the top of the page */
+        vf_query_result adv = *q;
+        adv.groups = split(q->groups, c, T_ADVISE, VF_RANK_COST, 0, 0, NULL, NULL);
+        r->advice = vf_calloc(1, sizeof *r->advice);
+        if (!adv.groups || !r->advice)
+            st = VPCFLOW_ERR_IO;
+        else {
+            r->advice->egress_gb_month = 100;
+            r->advice->min_net_micro_usd = 10000;
+            st = vf_advise_fill(r->advice, a, &adv);
+        }
+        vf_agg_free(adv.groups);
+    }
     int oom = 0;
     if (st == VPCFLOW_OK)
         r->nnat = vf_summary_nats(sub.groups, a->net, r->nat, VF_REPORT_NATS, &oom);
@@ -198,18 +435,19 @@ static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result 
         st = VPCFLOW_ERR_IO;
     vf_agg_free(sub.groups);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->tl, T_TIMELINE, 0, 0, every, &r->timeline);
+        st = view(a, q, c, &c->tl, T_TIMELINE, 0, 0, every, d ? d->tl : NULL, NULL, &r->timeline);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->az, T_AZ, 0, 1u << VPCFLOW_CLASS_CROSS_AZ, 0, &r->az);
+        st = view(a, q, c, &c->az, T_AZ, 0, 1u << VPCFLOW_CLASS_CROSS_AZ, 0, d ? d->az : NULL, NULL, &r->az);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->ports, T_PORTS, VF_REPORT_TOP, 0, 0, &r->ports);
+        st = view(a, q, c, &c->ports, T_PORTS, VF_REPORT_TOP, 0, 0, NULL, d ? d->ports : NULL, &r->ports);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->ports, T_REJ_PORTS, VF_REPORT_TOP, 0, 0, &r->reject_ports);
+        st =
+            view(a, q, c, &c->ports, T_REJ_PORTS, VF_REPORT_TOP, 0, 0, NULL, d ? d->rej_ports : NULL, &r->reject_ports);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->rsrc, T_REJ_SRCS, VF_REPORT_TOP, 0, 0, &r->reject_srcs);
+        st = view(a, q, c, &c->rsrc, T_REJ_SRCS, VF_REPORT_TOP, 0, 0, NULL, NULL, &r->reject_srcs);
     if (st == VPCFLOW_OK) {
-        reject_totals(q, r->reject_ports);
-        reject_totals(q, r->reject_srcs);
+        reject_totals(q, d, r->reject_ports);
+        reject_totals(q, d, r->reject_srcs);
     }
     return st;
 }
@@ -248,6 +486,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     c.net = a.net;
     c.size[T_SUMMARY] = vf_summary_key_size();
     c.size[T_REJ_CLASS] = 1;
+    c.size[T_ADVISE] = vf_advise_key_size();
     if ((st = keys(&c.tl, "class", a.net, &c.size[T_TIMELINE], err)) == VPCFLOW_OK &&
         (st = keys(&c.az, "src-az,dst-az", a.net, &c.size[T_AZ], err)) == VPCFLOW_OK &&
         (st = keys(&c.ports, "dstport", a.net, &c.size[T_PORTS], err)) == VPCFLOW_OK)
@@ -259,10 +498,12 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     for (int t = 1; t < T_COUNT; t++)
         c.key_size = VF_MAX(c.key_size, TAG_BYTES + c.size[t]);
     /* --memory: half for the groups, half for the alerts (a quarter merged, a quarter shared
-     * by the workers) */
+     * by the workers); the workers' direct views come out of the groups' half when it holds
+     * them four times over, else every view is emitted into the groups */
     size_t workers = a.opt.scan.threads ? a.opt.scan.threads : vf_cpu_count();
-    alert_side side;
+    rep_side side;
     memset(&side, 0, sizeof side);
+    side.c = &c;
     side.eo.rules = rules;
     side.eo.net = a.net;
     side.eo.action = a.opt.action;
@@ -272,12 +513,17 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     vf_engine_options total = side.eo;
     total.memory = a.memory_limit / 4;
     a.memory_limit /= 2;
+    size_t direct_all = (workers + 1) * direct_bytes();
+    side.use_direct = direct_all <= a.memory_limit / 4 && c.size[T_TIMELINE] == 12 && c.size[T_PORTS] == 4;
+    if (side.use_direct)
+        a.memory_limit -= direct_all;
     vf_query_result q;
     memset(&q, 0, sizeof q);
-    if (st == VPCFLOW_OK && !(side.total = vf_alert_engine_new(&total)))
+    if (st == VPCFLOW_OK &&
+        (!(side.total = vf_alert_engine_new(&total)) || (side.use_direct && direct_init(&side.sum, &c, 0) < 0)))
         st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     if (st == VPCFLOW_OK) {
-        vf_query_also also = {alert_open, alert_record, alert_close, &side};
+        vf_query_also also = {worker_open, worker_record, worker_close, &side, group_kept};
         vf_query_spec spec = {c.key_size, group_all, &c, 0, VF_RANK_BYTES, NULL, NULL, &also};
         st = vf_query_run(&a, &spec, &q, err);
         if (st == VPCFLOW_OK && side.failed)
@@ -286,7 +532,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     if (st == VPCFLOW_OK) {
         vf_analysis_notes(&a, q.outcome);
         int64_t every = o->every > 0 ? o->every : choose_every(&q.stats);
-        if (views(r, &a, &q, &c, every) != VPCFLOW_OK)
+        if (views(r, &a, &q, &c, side.use_direct ? &side.sum : NULL, every) != VPCFLOW_OK)
             st = vf_error(err, VPCFLOW_ERR_IO, NULL, 0, 0, "out of memory");
     }
     if (st == VPCFLOW_OK && (st = vf_alert_engine_finish(side.total, &r->alerts, err)) == VPCFLOW_OK) {
@@ -295,6 +541,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
     }
     vf_query_result_free(&q);
     vf_alert_engine_free(side.total);
+    direct_free(&side.sum);
     vf_analysis_close(&a);
     vpcflow_alert_rules_free(rules);
     if (st != VPCFLOW_OK)
@@ -305,6 +552,7 @@ vpcflow_status vf_report_run(const char *const *paths, size_t npaths, const vpcf
 void vf_report_free(vf_report *r)
 {
     vpcflow_summary_free(r->summary);
+    vpcflow_advice_free(r->advice);
     vpcflow_rows_free(r->timeline);
     vpcflow_rows_free(r->az);
     vpcflow_rows_free(r->ports);

@@ -15,6 +15,7 @@
  * `alerts` would compute on the same inputs, so the page writes their JSON as its data. */
 typedef struct vf_report {
     vpcflow_summary *summary;
+    vpcflow_advice *advice;     /* advise's actions (advise_html.c) */
     vpcflow_rows *timeline;     /* timeline --by class --every N */
     vpcflow_rows *az;           /* top --by src-az,dst-az --class cross-az */
     vpcflow_rows *ports;        /* top --by dstport --limit 10 */

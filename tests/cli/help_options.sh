@@ -34,7 +34,7 @@ values = {  # option -> its value (None: a flag)
     "--to": "csv", "--out": tmp + "/convert", "--partition": "day", "--compression": "snappy",
     "--history": data + "/history/config", "--at": "2026-11-03T10:00:00Z",
     "--dsn": dsn, "--table": "help_table", "--schema": "public", "--rollup": "1h", "--reload": None,
-    "--index": "flows",
+    "--index": "flows", "--egress-gb": "100", "--min-net": "0.01",
     "--html": tmp + "/report.html", "--title": "a title",
 }
 # options whose value depends on the command, and what a command takes instead of a log
@@ -45,7 +45,7 @@ cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "o
                             "--region": "us-east-1", "--os": "Linux"}}
 operands = {"sql": ["top"], "owners": ["10.0.1.50"],
             "rightsize": [data + "/../../examples/vpc/metrics/cpu-i-0a1b2c3d4e5f60718.json"]}
-output = {"cat": "text", "filter": "line", "summary": "json", "top": "csv", "timeline": "csv", "alerts": "json",
+output = {"cat": "text", "filter": "line", "summary": "json", "advise": "json", "top": "csv", "timeline": "csv", "alerts": "json",
           "watch": "json", "owners": "json", "rightsize": "csv"}
 short = {"-o": "--output", "-f": "--fields", "-c": "--count", "-v": "--invert", "-j": "--threads", "-b": "--by",
          "-m": "--metric", "-w": "--where", "-e": "--every", "-h": "--help", "-d": "--dialect", "-t": "--table"}

@@ -32,6 +32,7 @@ data="$dir/g/AWSLogs"
 "$VPCFLOW" top --no-progress --output json --by dstport --action REJECT "${T[@]}" "$data" >"$dir/reject_ports.json"
 "$VPCFLOW" top --no-progress --output json --by srcaddr --action REJECT "${T[@]}" "$data" >"$dir/reject_sources.json"
 "$VPCFLOW" alerts --no-progress --output json "${T[@]}" "$data" >"$dir/alerts.jsonl"
+"$VPCFLOW" advise --no-progress --output json "${T[@]}" "$data" >"$dir/advice.json"
 chrome --dump-dom "file://$dir/g.html" >"$dir/g.dom"
 python3 - "$dir" <<'PY'
 import html.parser, json, re, sys
@@ -52,6 +53,13 @@ for name in ["summary", "timeline", "az", "ports", "reject_ports", "reject_sourc
     if got != want:
         keys = sorted(k for k in set(want) | set(got) if got.get(k) != want.get(k))
         bad.append(f"{name}: differs from the command's JSON in {keys}")
+advice = json.load(open(f"{d}/advice.json"))
+check(data["advice"] == advice, "advice: differs from vpcflow advise --output json")
+check(len(advice["actions"]) > 0, "advice: no action on the generator's data")
+check(dom.count("<tr data-kind=") == len(advice["actions"]),
+      f"advice: {dom.count('<tr data-kind=')} rows drawn, {len(advice['actions'])} actions")
+check(dom.find('<tr data-kind="%s"' % advice["actions"][0]["kind"]) >= 0 and
+      (dom.find("<tr data-kind=") < dom.find('id="driver"')), "advice: not at the top of the page")
 alerts = [json.loads(l) for l in open(f"{d}/alerts.jsonl") if l.strip()]
 check(data["alerts"] == alerts, f"alerts: {len(data['alerts'])} in the page, {len(alerts)} from vpcflow alerts")
 s = data["summary"]
@@ -187,4 +195,4 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 2 ] && grep -q -- "--html" "$dir/err" || { echo "report without --html: rc $rc"; exit 1; }
-echo "report: page equals summary/timeline/top/alerts JSON, Chromium draws every bar and cell, no request, crafted markup inert"
+echo "report: page equals summary/timeline/top/alerts/advise JSON, Chromium draws every bar and cell, no request, crafted markup inert"

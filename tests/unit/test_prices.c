@@ -77,6 +77,12 @@ TEST(default_table)
     CHECK_EQ_U64(p.free_gb_month, 100);
     CHECK_EQ_U64(p.nat_per_gb, 45000000000);
     CHECK_EQ_U64(p.nat_per_hour, 45000000000);
+    CHECK_EQ_U64(p.vpce_if_per_hour, PICO_CENT);
+    CHECK_EQ_U64(p.vpce_if_per_gb, PICO_CENT);
+    CHECK_EQ_U64(p.vpce_gw_per_hour, 0);
+    CHECK_EQ_U64(p.vpce_gw_per_gb, 0);
+    CHECK_EQ_U64(p.cdn_per_gb, 85000000000);
+    CHECK_EQ_U64(p.replica_known, 0); /* no list price: advise marks a replica's cost unknown */
     static const vpcflow_class zero[] = {VPCFLOW_CLASS_SAME_AZ, VPCFLOW_CLASS_AWS_SAME_REGION,
                                          VPCFLOW_CLASS_INTERNET_IN, VPCFLOW_CLASS_INTERNAL_UNKNOWN,
                                          VPCFLOW_CLASS_UNKNOWN};
@@ -247,6 +253,10 @@ TEST(price_file_overrides)
     CHECK_EQ_U64(p.tiers[2].up_to_gb, UINT64_MAX);
     CHECK_EQ_U64(p.tiers[2].rate, 5 * PICO_CENT);
     CHECK_EQ_U64(p.free_gb_month, 0);
+    CHECK_EQ_U64(p.vpce_if_per_gb, 11000000000);
+    CHECK_EQ_U64(p.vpce_if_per_hour, 11000000000);
+    CHECK_EQ_U64(p.replica_per_hour, 152000000000);
+    CHECK_EQ_U64(p.replica_known, 1);
     CHECK_EQ_U64(p.nat_per_gb, 48000000000);
     CHECK_EQ_U64(p.nat_per_hour, 48000000000);
     CHECK_STR(usd(vf_prices_internet_month(&p, 60000 * GB, 1), 2), "4843.20");
@@ -286,6 +296,24 @@ TEST(price_file_partial_and_exact)
     CHECK(strncmp(p.source, "x.json over: us-east-1 list prices", 34) == 0);
 }
 
+TEST(price_file_change_prices)
+{
+    vf_prices p;
+    vpcflow_error err;
+    vf_prices_default(&p);
+    const char *doc = "{\"interface-endpoint\": {\"per-hour\": 0.011, \"per-gb\": \"0.0105\"}, \"replica\": "
+                      "{\"per-hour\": 0.136}, \"gateway-endpoint\": {\"per-gb\": 0}, \"cdn\": {\"per-gb\": 0.08}}";
+    CHECK_EQ_I64(vf_prices_load_buf(&p, "x.json", doc, strlen(doc), &err), VPCFLOW_OK);
+    CHECK_EQ_U64(p.vpce_if_per_hour, 11000000000);
+    CHECK_EQ_U64(p.vpce_if_per_gb, 10500000000);
+    CHECK_EQ_U64(p.replica_per_hour, 136000000000);
+    CHECK_EQ_U64(p.replica_known, 1);
+    CHECK_EQ_U64(p.cdn_per_gb, 8 * PICO_CENT);
+    CHECK_STR(load_error("{\"replica\": {\"per-gb\": 0.1}}"),
+              "x.json: replica: unknown key \"per-gb\" (known: per-hour)");
+    CHECK_STR(load_error("{\"cdn\": {\"per-hour\": 0.1}}"), "x.json: cdn: unknown key \"per-hour\" (known: per-gb)");
+}
+
 TEST(price_file_errors)
 {
     CHECK_STR(load_error("{\n  \"rates\": {\"cross-az-out\": 0.01,}\n}"),
@@ -313,7 +341,8 @@ TEST(price_file_errors)
               "x.json: rates: expected an object such as {\"cross-az-out\": 0.01}, found an array");
     CHECK_STR(load_error("{\"rate\": {}}"),
               "x.json: unknown key \"rate\" (known: region, source, rates, inter-region-to, internet-out-tiers, "
-              "internet-out-free-gb, nat-gateway; comment and keys starting with _ are ignored)");
+              "internet-out-free-gb, nat-gateway, interface-endpoint, gateway-endpoint, replica, cdn; comment and keys "
+              "starting with _ are ignored)");
     CHECK_STR(load_error("{\"nat-gateway\": {\"per-gib\": 0.045}}"),
               "x.json: nat-gateway: unknown key \"per-gib\" (known: per-gb, per-hour)");
     CHECK_STR(load_error("{\"inter-region-to\": {\"us-west-2\": \"free\"}}"),

@@ -916,6 +916,73 @@ TEST(gunzip_all_limits)
     CHECK(why[0] != 0);
 }
 
+/* vf_gz_inflate on a multi-member stream fed in pieces of every small size, each piece in a new
+ * buffer (the old one freed, as a file reader's refilled buffer would be), with output room of
+ * every small size: isa-l gives back bytes read past a member's trailer, which may lie in an
+ * earlier piece, and the stream must still decode exactly. */
+TEST(gz_inflate_members_in_pieces)
+{
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(6), *c0 = libdeflate_alloc_compressor(0);
+    char plain[6000];
+    size_t pn = 0;
+    unsigned char z[12000];
+    size_t zn = 0;
+    const size_t sizes[] = {1, 2900, 37, 0, 3000};
+    for (size_t m = 0; m < sizeof sizes / sizeof sizes[0]; m++) {
+        char *part = plain + pn;
+        for (size_t i = 0; i < sizes[m]; i++)
+            part[i] = (char)('a' + (i * 7 + m * 3 + i / 13) % 26);
+        struct libdeflate_compressor *use = m == 2 ? c0 : c;
+        zn += libdeflate_gzip_compress(use, part, sizes[m], z + zn, sizeof z - zn);
+        pn += sizes[m];
+        if (m == 1) { /* zero padding between members */
+            memset(z + zn, 0, 5);
+            zn += 5;
+        }
+    }
+    libdeflate_free_compressor(c);
+    libdeflate_free_compressor(c0);
+    const size_t pieces[] = {1, 2, 3, 5, 7, 8, 9, 13, 17, 64, 4096};
+    const size_t rooms[] = {1, 3, 7, 64, 8192};
+    char *out = malloc(pn + 8192);
+    for (size_t a = 0; a < sizeof pieces / sizeof pieces[0]; a++)
+        for (size_t b = 0; b < sizeof rooms / sizeof rooms[0]; b++) {
+            vf_gz *gz = vf_gz_new();
+            size_t fed = 0, got = 0, keep = 0;
+            unsigned char *buf = NULL;
+            int done = 0, bad = 0;
+            while (!done && !bad) {
+                /* a new buffer: what the last call left, then the next piece */
+                size_t add = VF_MIN(pieces[a], zn - fed);
+                unsigned char *nb = malloc(keep + add + 1);
+                if (keep)
+                    memcpy(nb, buf, keep);
+                memcpy(nb + keep, z + fed, add);
+                free(buf);
+                buf = nb;
+                fed += add;
+                const unsigned char *p = buf;
+                size_t left = keep + add;
+                const char *why = NULL;
+                long n =
+                    vf_gz_inflate(gz, &p, &left, fed == zn, out + got, VF_MIN(rooms[b], pn + 8192 - got), &done, &why);
+                if (n < 0) {
+                    bad = 1;
+                    break;
+                }
+                got += (size_t)n;
+                memmove(buf, p, left);
+                keep = left;
+            }
+            free(buf);
+            vf_gz_free(gz);
+            CHECK(!bad);
+            CHECK_EQ_U64(got, pn);
+            CHECK(memcmp(out, plain, pn) == 0);
+        }
+    free(out);
+}
+
 int main(int argc, char **argv)
 {
     return t_main(argc, argv);
