@@ -169,6 +169,10 @@ vpcflow_status vf_rs_decide(const vf_rs_catalog *c, const vf_rs_options *o, cons
     r->cross_days = -1;
     r->cur_vcpu = cur->vcpu;
     r->cur_mem_gib = cur->mem_gib;
+    if (inst && (inst->name[0] || inst->owner[0] || inst->launch[0]))
+        note(r, "%s%s%s%s%s%s", inst->name[0] ? "Name " : "", inst->name,
+             inst->owner[0] ? (inst->name[0] ? ", owner " : "owner ") : "", inst->owner,
+             inst->launch[0] ? (inst->name[0] || inst->owner[0] ? ", launched " : "launched ") : "", inst->launch);
     if (cur->od < 0 || cur->vcpu <= 0)
         return vf_error(err, VPCFLOW_ERR_INPUT, s->file, 0, 0, "%s: the prices have no on-demand rate or shape for it",
                         cur->name);
@@ -401,7 +405,6 @@ vpcflow_status vf_rs_decide(const vf_rs_catalog *c, const vf_rs_options *o, cons
     if (r->ri_option >= 0)
         snprintf(r->q_worth + strlen(r->q_worth), sizeof r->q_worth - strlen(r->q_worth),
                  ", $%.2f a year more reserved", r->ri_saving);
-    (void)inst;
     free(h.h);
     free(hm.h);
     free(sorted);

@@ -80,7 +80,8 @@ row() { # the expected instance, current, recommended, verdict, monthly saving, 
 # an auto-scaling group that ran 3 to 4 instances: three reserved, the fourth on demand
 { echo 'assert [x["ri_verdict"] for x in rows] == ["reserve baseline"] * 3 + ["do not reserve"], rows'
   echo 'assert all(x["ri_count"] == 3 for x in rows)'
-  echo 'assert r["questions"]["seen_on_other_sizes"] == "m5.xlarge"'; } |
+  echo 'assert r["questions"]["seen_on_other_sizes"] == "m5.xlarge"'
+  echo 'assert notes[0] == "Name web, owner team-web, launched 2026-10-01T00:00:00+00:00", notes'; } |
     check group --instances "$dir/instances.json" "$dir/asg"
 # both shapes as tables and CSV, and the errors
 "$VPCFLOW" rightsize --type m5.xlarge "$dir/many" | grep -q "^i-00000000000000aa3  *m5.xlarge  *m5.xlarge  *right-sized"
