@@ -120,5 +120,7 @@ extern const char cmd_report_help[];
 extern const char cmd_load_help[];
 int cmd_owners(int argc, char **argv);
 extern const char cmd_owners_help[];
+int cmd_rightsize(int argc, char **argv);
+extern const char cmd_rightsize_help[];
 
 #endif

@@ -27,6 +27,7 @@ static const char main_help[] =
     "  convert   the records with class, owners, dedup and cost as Parquet, CSV or JSON lines files\n"
     "  load      load the records, classified and priced, into a PostgreSQL table\n"
     "  owners    who held an address when: its owners over time, from CloudTrail and AWS Config\n"
+    "  rightsize  is an EC2 instance oversized, and should it be reserved? (CloudWatch CPU)\n"
     "  help      explain a command, or list the flow-log fields (vpcflow help fields)\n"
     "\n"
     "Inputs: files (plain, gzip or Parquet, by content), directories (the S3 AWSLogs/ layout,\n"
@@ -82,6 +83,7 @@ static const command commands[] = {
     {"convert", cmd_convert, cmd_convert_help},
     {"load", cmd_load, cmd_load_help},
     {"owners", cmd_owners, cmd_owners_help},
+    {"rightsize", cmd_rightsize, cmd_rightsize_help},
 };
 
 static const command *find(const char *name)

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-ORDER = ["base", "parquet", "read", "model", "filter", "query", "out", "export", "pg", "alerts", "notify", "lambda", "report"]  # lowest first
+ORDER = ["base", "parquet", "read", "model", "rightsize", "filter", "query", "out", "export", "pg", "alerts", "notify", "lambda", "report"]  # lowest first
 
 
 def symbols(obj):

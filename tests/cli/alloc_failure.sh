@@ -50,6 +50,8 @@ COMMANDS=(
     "top -j 1 --by dstaddr,dstport ${TOPO[*]} $S/default-v2.log"
     "timeline -j 1 --by action --output csv $S/default-v2.log"
     "alerts -j 1 $S/lambda-subscription-event.json $S/default-v2.log"
+    "rightsize --instances $ROOT/tests/data/rightsize/instances.json -o json $ROOT/examples/vpc/metrics"
+    "rightsize --prices $ROOT/tests/data/rightsize/index-small.csv --type m5.2xlarge $ROOT/examples/vpc/metrics"
 )
 
 # live allocations at exit: "OWN LIBC" (made by vpcflow or its libraries; made by libc)

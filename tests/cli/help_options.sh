@@ -40,10 +40,15 @@ values = {  # option -> its value (None: a flag)
     "--max-invocations": "1",
 }
 # options whose value depends on the command, and what a command takes instead of a log
-cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"}}
-operands = {"sql": ["top"], "owners": ["10.0.1.50"], "lambda": [data + "/samples/lambda-subscription-event.json"]}
+cmd_values = {"sql": {"--dialect": "duckdb", "--table": "flows", "--parquet": "out/"},
+              "rightsize": {"--type": "m5.large", "--instances": data + "/rightsize/instances.json", "--any-family": None,
+                            "--min-memory": "4", "--percentile": "95", "--headroom": "10", "--term": "3",
+                            "--reserved": "1y-convertible-all-upfront", "--prices": data + "/rightsize/index-small.csv",
+                            "--region": "us-east-1", "--os": "Linux"}}
+operands = {"sql": ["top"], "owners": ["10.0.1.50"], "lambda": [data + "/samples/lambda-subscription-event.json"],
+            "rightsize": [data + "/../../examples/vpc/metrics/cpu-i-0a1b2c3d4e5f60718.json"]}
 output = {"cat": "text", "filter": "line", "summary": "json", "advise": "json", "top": "csv", "timeline": "csv", "alerts": "json",
-          "watch": "json", "owners": "json"}
+          "watch": "json", "owners": "json", "rightsize": "csv"}
 short = {"-o": "--output", "-f": "--fields", "-c": "--count", "-v": "--invert", "-j": "--threads", "-b": "--by",
          "-m": "--metric", "-w": "--where", "-e": "--every", "-h": "--help", "-d": "--dialect", "-t": "--table"}
 main = subprocess.run([vpcflow, "--help"], capture_output=True, text=True).stdout
@@ -96,6 +101,8 @@ for cmd in commands:
             args += ["--out", tmp + "/convert"]
         if cmd == "owners" and name not in ("--enis", "--history", "--topology"):
             args += ["--history", data + "/history/config"]
+        if cmd == "rightsize" and name not in ("--type", "--instances"):
+            args += ["--type", "m5.large"]
         if cmd == "report" and name != "--html":
             args += ["--html", tmp + "/report.html"]
         if cmd == "sql" and name == "--parquet":
