@@ -67,7 +67,8 @@ trap 'rm -rf "$LOG"' EXIT
 # here fails.
 VALGRIND_GOLDEN="alerts-bad-rules alerts-crafted alerts-watch-payload cat-default cat-malformed cat-stdin-gzip
     cat-cli-jsonl-bad-line cat-subscription cat-truncated-gzip filter-cloudwatch-export filter-regex filter-space-numbers
-    summary-bad-topology summary-example-table timeline-csv top-json-owner usage-unknown-option report-example"
+    summary-bad-topology summary-example-table timeline-csv top-json-owner usage-unknown-option report-example
+    advise-crafted-table readme-rightsize lambda-notify-usage"
 # Scripts the TSan build runs: thread counts varied, multi-file trees, watch's reader thread.
 TSAN_SCRIPTS="alerts_crafted alerts_generator alerts_follow summary_truth notify_webhook"
 # Scripts that check the sources rather than a build: run once, with the first build.
