@@ -59,6 +59,10 @@ vpcflow_status vf_format_from_names(const vpcflow_str *names, size_t n, vpcflow_
     fmt->is_default = fmt->ncols == 14 && fmt->nunknown == 0;
     for (uint32_t i = 0; i < fmt->ncols && fmt->is_default; i++)
         fmt->is_default = fmt->col_field[i] == (int16_t)i; /* the enum starts with the v2 fields in order */
+    /* VPCFLOW_GENERIC_PARSE=1 (any value but 0) turns the fast path off, so that a test can
+     * compare its results with the generic parser's on the same input (tests/cli/parse_paths.sh) */
+    const char *generic = getenv("VPCFLOW_GENERIC_PARSE");
+    fmt->fast = fmt->is_default && !(generic && *generic && strcmp(generic, "0") != 0);
     *out = fmt;
     return VPCFLOW_OK;
 }

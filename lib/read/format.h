@@ -11,7 +11,8 @@ struct vpcflow_format {
     uint32_t nunknown; /* opaque columns */
     uint64_t mask;     /* VPCFLOW_BIT of every known field present */
     int all_string;    /* no typed column: a header could parse as a record */
-    int is_default;    /* exactly the version 2 default format: parse.c has a fast path */
+    int is_default;    /* exactly the version 2 default format */
+    int fast;          /* parse.c takes its fast path: is_default, unless VPCFLOW_GENERIC_PARSE is set */
     int16_t col_field[VPCFLOW_MAX_COLUMNS];
     uint8_t col_type[VPCFLOW_MAX_COLUMNS];
     int16_t field_col[VPCFLOW_F_COUNT];

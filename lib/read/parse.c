@@ -448,7 +448,7 @@ const char *vf_parse_record(const vpcflow_format *fmt, const char *line, const c
     res->why = NULL;
     res->column = 0;
     res->fields = 0;
-    if (fmt->is_default) {
+    if (fmt->fast) {
         const char *next = parse_default(fmt, line, rec, cols);
         if (VF_LIKELY(next != NULL))
             return next;

@@ -2,6 +2,7 @@
 #include "t.h"
 
 #include "vpcflow.h"
+#include "read/format.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -566,6 +567,32 @@ TEST(csv_and_json_escaping)
         {VPCFLOW_OUTPUT_JSON, "{\"interface-id\":\"eni-1\",\"ecs-cluster-name\":\"a,\\\"b\\\\\"}\n"},
     };
     check_renders(&r, NULL, cases, sizeof cases / sizeof cases[0]);
+    vpcflow_format_free(f);
+}
+
+/* The default format takes the fast path; VPCFLOW_GENERIC_PARSE turns it off (tests/cli/
+ * parse_paths.sh compares the two), "0" leaves it on; other formats never take it. */
+TEST(fast_path_switch)
+{
+    static const char *v2 = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes "
+                            "start end action log-status";
+    const char *cases[] = {NULL, "1", "0", ""};
+    const int want[] = {1, 0, 1, 1};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (cases[i])
+            setenv("VPCFLOW_GENERIC_PARSE", cases[i], 1);
+        else
+            unsetenv("VPCFLOW_GENERIC_PARSE");
+        vpcflow_format *f = NULL;
+        CHECK(vpcflow_format_parse(v2, strlen(v2), &f, NULL) == VPCFLOW_OK);
+        CHECK_EQ_U64(f->is_default, 1);
+        CHECK_EQ_U64(f->fast, want[i]);
+        vpcflow_format_free(f);
+    }
+    unsetenv("VPCFLOW_GENERIC_PARSE");
+    vpcflow_format *f = NULL;
+    CHECK(vpcflow_format_parse("srcaddr bytes", 13, &f, NULL) == VPCFLOW_OK);
+    CHECK_EQ_U64(f->fast, 0);
     vpcflow_format_free(f);
 }
 
