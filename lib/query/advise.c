@@ -215,6 +215,18 @@ static size_t add_az(uint16_t *set, size_t n, size_t cap, uint16_t az)
 #define MAX_SVC 64
 #define MAX_AZ 64
 
+/* Adds the NAT gateway of piece k to a list of at most 4 labels, once. */
+static void add_nat(const ctx *c, const adv_key *k, char nats[4][128], size_t *n)
+{
+    char lab[128];
+    label_of(c, k->a, k->a_owner, lab, sizeof lab);
+    size_t h = 0;
+    while (h < *n && strcmp(nats[h], lab))
+        h++;
+    if (h == *n && h < 4)
+        snprintf(nats[(*n)++], sizeof nats[0], "%s", lab);
+}
+
 typedef struct svc_use {
     const char *service, *region;
     uint64_t bytes, flows;
@@ -292,13 +304,7 @@ static void nat_endpoints(ctx *c)
         const vf_metrics *m = vf_agg_metrics(g, i);
         use[j].bytes += m->bytes;
         use[j].flows += m->flows;
-        char lab[128];
-        label_of(c, k->a, k->a_owner, lab, sizeof lab);
-        size_t h = 0;
-        while (h < use[j].nnats && strcmp(use[j].nats[h], lab))
-            h++;
-        if (h == use[j].nnats && h < 4)
-            snprintf(use[j].nats[use[j].nnats++], sizeof use[j].nats[0], "%s", lab);
+        add_nat(c, k, use[j].nats, &use[j].nnats);
     }
     uint16_t azs[MAX_AZ];
     size_t naz = client_azs(c, azs, MAX_AZ);
@@ -386,13 +392,7 @@ static void nat_per_az(ctx *c)
         use[j].bytes += m->bytes;
         use[j].flows += m->flows;
         use[j].cost += m->cost;
-        char lab[128];
-        label_of(c, k->a, k->a_owner, lab, sizeof lab);
-        size_t h = 0;
-        while (h < use[j].nnats && strcmp(use[j].nats[h], lab))
-            h++;
-        if (h == use[j].nnats && h < 4)
-            snprintf(use[j].nats[use[j].nnats++], sizeof use[j].nats[0], "%s", lab);
+        add_nat(c, k, use[j].nats, &use[j].nnats);
         use[j].nnat_azs = add_az(use[j].nat_azs, use[j].nnat_azs, 8, la.az_key);
     }
     for (size_t j = 0; j < nuse; j++) {
