@@ -75,8 +75,8 @@ static void free_queued(queued *e)
     free(e->label);
 }
 
-/* Sleeps ms unless the notifier is aborted; returns 1 when aborted. */
-static int pause_ms(vpcflow_notifier *n, unsigned ms)
+/* The CLOCK_REALTIME time ms milliseconds from now (pthread_cond_timedwait's clock). */
+static struct timespec deadline_in(unsigned ms)
 {
     struct timespec t;
     clock_gettime(CLOCK_REALTIME, &t);
@@ -86,6 +86,13 @@ static int pause_ms(vpcflow_notifier *n, unsigned ms)
         t.tv_sec++;
         t.tv_nsec -= 1000000000L;
     }
+    return t;
+}
+
+/* Sleeps ms unless the notifier is aborted; returns 1 when aborted. */
+static int pause_ms(vpcflow_notifier *n, unsigned ms)
+{
+    struct timespec t = deadline_in(ms);
     pthread_mutex_lock(&n->mu);
     while (!n->abort && pthread_cond_timedwait(&n->more, &n->mu, &t) == 0)
         ;
@@ -340,14 +347,7 @@ int vpcflow_notifier_send(vpcflow_notifier *n, const vpcflow_alert *a)
 
 int vpcflow_notifier_flush(vpcflow_notifier *n, unsigned wait_ms)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    t.tv_sec += wait_ms / 1000;
-    t.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (t.tv_nsec >= 1000000000L) {
-        t.tv_sec++;
-        t.tv_nsec -= 1000000000L;
-    }
+    struct timespec t = deadline_in(wait_ms);
     pthread_mutex_lock(&n->mu);
     while ((n->count || n->busy) && pthread_cond_timedwait(&n->idle, &n->mu, &t) == 0)
         ;
