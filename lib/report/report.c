@@ -71,7 +71,7 @@ static void group_all(void *ctx, const vpcflow_record *r, const vf_flow *f, vf_e
  * pairs into small tables of the worker's own (capped: beyond the cap a new key is emitted).
  * Those never touch the engine's table, whose groups are then few enough to stay cheap; the
  * workers' sums are added together when each closes and joined with the emitted groups (and the
- * pending records settled at the end) in split(). */
+ * pending records settled at the end) in split(), one pass for every view. */
 
 #define NPORTS 65536
 #define TL_SPAN 4096 /* timeline buckets a worker sums itself: 14 days of 5 minutes, around its first */
@@ -318,44 +318,57 @@ static int add_piece(vf_agg *g, size_t size, int tag, int64_t fine, int64_t ever
     return vf_agg_add(g, buf, vf_hash_bytes(buf, size), m);
 }
 
-/* The groups of one tag, with their payload as key, joined with the workers' own sums of that
- * view: `small` (a table of the same keys) or `ports` (an array by port, the key a big-endian
- * u32 as keys.c writes it). */
-static vf_agg *split(const vf_agg *all, const rep_ctx *c, int tag, vf_rank rank, int64_t fine, int64_t every,
-                     const vf_agg *small, const vf_metrics *ports)
+/* Adds ports[p] to g under keys.c's key of a port (a big-endian u32). */
+static int add_ports(vf_agg *g, const vf_metrics *ports)
 {
-    size_t size = c->size[tag];
-    vf_agg *g = vf_agg_new(size, 0, rank, vf_agg_inet_rate(all));
-    int bad = !g;
-    for (size_t i = 0; !bad && i < vf_agg_count(all); i++) {
-        const unsigned char *k = vf_agg_key(all, i);
-        if (k[0] == tag && add_piece(g, size, tag, fine, every, k + TAG_BYTES, vf_agg_metrics(all, i)) < 0)
-            bad = 1;
-    }
-    for (size_t i = 0; !bad && small && i < vf_agg_count(small); i++)
-        if (add_piece(g, size, tag, fine, every, vf_agg_key(small, i), vf_agg_metrics(small, i)) < 0)
-            bad = 1;
-    for (uint32_t p = 0; !bad && ports && p < NPORTS; p++)
+    for (uint32_t p = 0; p < NPORTS; p++)
         if (nonzero(&ports[p])) {
             unsigned char key[4] = {0, 0, (unsigned char)(p >> 8), (unsigned char)p};
-            if (add_piece(g, size, tag, fine, every, key, &ports[p]) < 0)
-                bad = 1;
+            if (vf_agg_add(g, key, vf_hash_bytes(key, 4), &ports[p]) < 0)
+                return -1;
         }
-    if (bad) {
-        vf_agg_free(g);
-        return NULL;
-    }
-    return g;
+    return 0;
 }
 
-static vpcflow_status view(vf_analysis *a, const vf_query_result *q, const rep_ctx *c, const top_ctx *keys, int tag,
-                           size_t limit, uint32_t mask, int64_t every, const vf_agg *small, const vf_metrics *ports,
-                           vpcflow_rows **out)
+/* One table per tag, in one pass over the engine's groups: each keyed by the tag's payload (the
+ * timeline's buckets widened to every), joined with the workers' own sums of that view (d). */
+static int split(const vf_agg *all, const rep_ctx *c, const direct *d, int64_t every, vf_agg *g[T_COUNT])
+{
+    memset(g, 0, T_COUNT * sizeof *g);
+    for (int t = 1; t < T_COUNT; t++)
+        if (t != T_REJ_CLASS &&
+            !(g[t] = vf_agg_new(c->size[t], 0, t == T_SUMMARY || t == T_ADVISE ? VF_RANK_COST : VF_RANK_BYTES,
+                                vf_agg_inet_rate(all))))
+            return -1;
+    int64_t fine = c->tl.every;
+    for (size_t i = 0; i < vf_agg_count(all); i++) {
+        const unsigned char *k = vf_agg_key(all, i);
+        int t = k[0];
+        if (t > 0 && t < T_COUNT && g[t] &&
+            add_piece(g[t], c->size[t], t, fine, every, k + TAG_BYTES, vf_agg_metrics(all, i)) < 0)
+            return -1;
+    }
+    if (!d)
+        return 0;
+    const struct {
+        int tag;
+        const vf_agg *small;
+    } smalls[] = {{T_TIMELINE, d->tl}, {T_AZ, d->az}};
+    for (size_t s = 0; s < sizeof smalls / sizeof smalls[0]; s++)
+        for (size_t i = 0; i < vf_agg_count(smalls[s].small); i++)
+            if (add_piece(g[smalls[s].tag], c->size[smalls[s].tag], smalls[s].tag, fine, every,
+                          vf_agg_key(smalls[s].small, i), vf_agg_metrics(smalls[s].small, i)) < 0)
+                return -1;
+    return add_ports(g[T_PORTS], d->ports) < 0 || add_ports(g[T_REJ_PORTS], d->rej_ports) < 0 ? -1 : 0;
+}
+
+static vpcflow_status view(vf_analysis *a, const vf_query_result *q, const top_ctx *keys, vf_agg *groups, size_t limit,
+                           uint32_t mask, int64_t every, vpcflow_rows **out)
 {
     vf_query_result sub = *q;
-    sub.groups = split(q->groups, c, tag, VF_RANK_BYTES, c->tl.every, every, small, ports);
+    sub.groups = groups;
     vpcflow_rows *r = vf_rows_new();
-    vpcflow_status st = sub.groups && r ? VPCFLOW_OK : VPCFLOW_ERR_IO;
+    vpcflow_status st = r ? VPCFLOW_OK : VPCFLOW_ERR_IO;
     top_ctx k = *keys;
     k.every = every;
     if (st == VPCFLOW_OK) {
@@ -364,7 +377,6 @@ static vpcflow_status view(vf_analysis *a, const vf_query_result *q, const rep_c
         r->every = every;
         st = vf_rows_fill(r, &k, &sub, VF_RANK_BYTES, limit, mask, a);
     }
-    vf_agg_free(sub.groups);
     if (st != VPCFLOW_OK) {
         vpcflow_rows_free(r);
         return st;
@@ -403,11 +415,11 @@ static void reject_totals(const vf_query_result *q, const direct *d, vpcflow_row
 static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result *q, const rep_ctx *c, const direct *d,
                             int64_t every)
 {
+    vf_agg *g[T_COUNT];
+    vpcflow_status st = split(q->groups, c, d, every, g) < 0 ? VPCFLOW_ERR_IO : VPCFLOW_OK;
     vf_query_result sub = *q;
-    vpcflow_status st = VPCFLOW_OK;
-    sub.groups = split(q->groups, c, T_SUMMARY, VF_RANK_COST, 0, 0, NULL, NULL);
-    r->summary = vf_calloc(1, sizeof *r->summary);
-    if (!sub.groups || !r->summary)
+    sub.groups = g[T_SUMMARY];
+    if (st == VPCFLOW_OK && !(r->summary = vf_calloc(1, sizeof *r->summary)))
         st = VPCFLOW_ERR_IO;
     if (st == VPCFLOW_OK)
         st = vf_summary_fill(r->summary, a, &sub);
@@ -417,38 +429,36 @@ static vpcflow_status views(vf_report *r, vf_analysis *a, const vf_query_result 
     }
     if (st == VPCFLOW_OK) { /* advise's actions, at the top of the page */
         vf_query_result adv = *q;
-        adv.groups = split(q->groups, c, T_ADVISE, VF_RANK_COST, 0, 0, NULL, NULL);
-        r->advice = vf_calloc(1, sizeof *r->advice);
-        if (!adv.groups || !r->advice)
+        adv.groups = g[T_ADVISE];
+        if (!(r->advice = vf_calloc(1, sizeof *r->advice)))
             st = VPCFLOW_ERR_IO;
         else {
             r->advice->egress_gb_month = 100;
             r->advice->min_net_micro_usd = 10000;
             st = vf_advise_fill(r->advice, a, &adv);
         }
-        vf_agg_free(adv.groups);
     }
     int oom = 0;
     if (st == VPCFLOW_OK)
-        r->nnat = vf_summary_nats(sub.groups, a->net, r->nat, VF_REPORT_NATS, &oom);
+        r->nnat = vf_summary_nats(g[T_SUMMARY], a->net, r->nat, VF_REPORT_NATS, &oom);
     if (oom)
         st = VPCFLOW_ERR_IO;
-    vf_agg_free(sub.groups);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->tl, T_TIMELINE, 0, 0, every, d ? d->tl : NULL, NULL, &r->timeline);
+        st = view(a, q, &c->tl, g[T_TIMELINE], 0, 0, every, &r->timeline);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->az, T_AZ, 0, 1u << VPCFLOW_CLASS_CROSS_AZ, 0, d ? d->az : NULL, NULL, &r->az);
+        st = view(a, q, &c->az, g[T_AZ], 0, 1u << VPCFLOW_CLASS_CROSS_AZ, 0, &r->az);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->ports, T_PORTS, VF_REPORT_TOP, 0, 0, NULL, d ? d->ports : NULL, &r->ports);
+        st = view(a, q, &c->ports, g[T_PORTS], VF_REPORT_TOP, 0, 0, &r->ports);
     if (st == VPCFLOW_OK)
-        st =
-            view(a, q, c, &c->ports, T_REJ_PORTS, VF_REPORT_TOP, 0, 0, NULL, d ? d->rej_ports : NULL, &r->reject_ports);
+        st = view(a, q, &c->ports, g[T_REJ_PORTS], VF_REPORT_TOP, 0, 0, &r->reject_ports);
     if (st == VPCFLOW_OK)
-        st = view(a, q, c, &c->rsrc, T_REJ_SRCS, VF_REPORT_TOP, 0, 0, NULL, NULL, &r->reject_srcs);
+        st = view(a, q, &c->rsrc, g[T_REJ_SRCS], VF_REPORT_TOP, 0, 0, &r->reject_srcs);
     if (st == VPCFLOW_OK) {
         reject_totals(q, d, r->reject_ports);
         reject_totals(q, d, r->reject_srcs);
     }
+    for (int t = 0; t < T_COUNT; t++)
+        vf_agg_free(g[t]);
     return st;
 }
 
