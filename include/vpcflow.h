@@ -943,6 +943,40 @@ VPCFLOW_API vpcflow_status vpcflow_report_html(const char *const *paths, size_t 
                                                const vpcflow_report_options *options, FILE *out,
                                                vpcflow_scan_stats *stats, vpcflow_error *err);
 
+/* ---- `rightsize`: EC2 right-sizing before reserving (docs/rightsize.md) ------------------ */
+
+typedef struct vpcflow_rightsize_options {
+    size_t size;           /* sizeof(vpcflow_rightsize_options) */
+    const char *type;      /* the current type of instances that instances does not name; NULL: none */
+    const char *instances; /* `aws ec2 describe-instances` JSON; NULL: none */
+    const char *prices;    /* the AWS Price List bulk CSV for EC2; NULL: the built-in us-east-1 catalog */
+    const char *region;    /* the region of prices; NULL: "us-east-1" (the only one without prices) */
+    const char *os;        /* the operating system of prices; NULL: "Linux" */
+    int any_family;        /* candidates of every family, burstable ones among them */
+    double min_memory;     /* GiB never to go below; 0: no floor */
+    double percentile;     /* of the hourly CPU maxima, 1 to 100; 0: 99 */
+    double headroom;       /* percent added, 0 to 1000; negative: the default 20 */
+    int term_years;        /* 1 or 3; 0: 1 */
+    const char *reserved;  /* the RI bought for the current type, as --reserved takes it ("1y",
+                              "3y-convertible-all-upfront"); NULL: "1y" */
+} vpcflow_rightsize_options;
+typedef struct vpcflow_rightsize vpcflow_rightsize;
+/* Loads the catalog (or prices), the instances and every metric file or directory, and decides
+ * for each instance. A bad option value gives VPCFLOW_ERR_INPUT with err->file ""; a bad input
+ * gives VPCFLOW_ERR_INPUT with err->file the input. */
+VPCFLOW_API vpcflow_status vpcflow_rightsize_run(const char *const *metrics, size_t n,
+                                                 const vpcflow_rightsize_options *options, vpcflow_rightsize **out,
+                                                 vpcflow_error *err);
+/* The number of instances decided on. */
+VPCFLOW_API size_t vpcflow_rightsize_count(const vpcflow_rightsize *r);
+/* What the inputs said worth a warning (an instance not running, or not on the priced OS). */
+VPCFLOW_API size_t vpcflow_rightsize_warning_count(const vpcflow_rightsize *r);
+VPCFLOW_API const char *vpcflow_rightsize_warning(const vpcflow_rightsize *r, size_t i);
+/* VPCFLOW_OUTPUT_TABLE (default), _JSON (an array) or _CSV: one row per instance. Returns 0,
+ * or -1 on a write error. */
+VPCFLOW_API int vpcflow_rightsize_write(const vpcflow_rightsize *r, vpcflow_output kind, FILE *out);
+VPCFLOW_API void vpcflow_rightsize_free(vpcflow_rightsize *r);
+
 /* ---- ordered output ------------------------------------------------------------------- */
 
 /* Writes buffers produced by parallel workers in input order. A worker calls

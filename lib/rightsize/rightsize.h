@@ -166,4 +166,15 @@ void vf_rs_groups(const vf_rs_metrics *m, const vf_rs_instances *x, vf_rs_result
 /* The other types an application (same Name tag or group) runs on, for the question. */
 void vf_rs_other_sizes(const vf_rs_instances *x, const vf_rs_instance *inst, vf_rs_result *r);
 
+/* ---- the public result (run.c builds it, report_out.c writes it) ------------------------------ */
+
+struct vpcflow_rightsize {
+    vf_rs_result *res; /* res[i]: the decision for the i-th series loaded */
+    size_t n;
+    vf_rs_options o;
+    char source[200]; /* the catalog's source, for the table's footer */
+    char **warn;      /* warnings, in the order of the series */
+    size_t nwarn, capwarn;
+};
+
 #endif
