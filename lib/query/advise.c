@@ -511,7 +511,8 @@ static int best_owner(xpair *p, size_t np, side *sides, who *best)
             sides[ns++] = (side){p[i].k.x, p[i].cost};
             sides[ns++] = (side){p[i].k.y, p[i].cost};
         }
-    qsort(sides, ns, sizeof *sides, cmp_side);
+    if (ns)
+        qsort(sides, ns, sizeof *sides, cmp_side);
     u128 best_cost = 0;
     for (size_t i = 0; i < ns;) {
         size_t j = i;
@@ -683,7 +684,8 @@ static void egress(ctx *c)
             e.region = UINT16_MAX;
         d[nd++] = e;
     }
-    qsort(d, nd, sizeof *d, cmp_dest);
+    if (nd)
+        qsort(d, nd, sizeof *d, cmp_dest);
     /* internet egress: the top destinations, a CDN's price instead of the tiered one */
     const vf_metrics *inet = &c->q->cls[VPCFLOW_CLASS_INTERNET_OUT];
     u128 inet_cost = c->q->cls_cost[VPCFLOW_CLASS_INTERNET_OUT];
@@ -720,7 +722,8 @@ static void egress(ctx *c)
     for (size_t i = 0; i < nd; i++)
         if (d[i].region != UINT16_MAX)
             nreg = add_az(regions, nreg, MAX_AZ, d[i].region);
-    qsort(regions, nreg, sizeof *regions, cmp_u16);
+    if (nreg)
+        qsort(regions, nreg, sizeof *regions, cmp_u16);
     for (size_t r = 0; r < nreg; r++) {
         vf_action a;
         memset(&a, 0, sizeof a);
@@ -828,7 +831,8 @@ vpcflow_status vf_advise_fill(vpcflow_advice *adv, vf_analysis *an, const vf_que
     cross_az(&c);
     egress(&c);
     adv->nranked = adv->n;
-    qsort(adv->v, adv->n, sizeof adv->v[0], cmp_action);
+    if (adv->n)
+        qsort(adv->v, adv->n, sizeof adv->v[0], cmp_action);
     inputs(&c, an);
     const char *notes = vf_network_notes(an->net);
     adv->notes = vf_strndup(notes, strlen(notes));
