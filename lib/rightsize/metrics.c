@@ -182,6 +182,12 @@ static vpcflow_status load_statistics(vf_rs_series *s, int kind, const json_t *d
         int64_t t;
         if (!json_is_string(ts) || vf_rs_parse_time(json_string_value(ts), json_string_length(ts), &t))
             return vf_jin_fail(c, "Timestamp: expected a time like 2026-11-03T10:00:00Z");
+        static const char *const stats[] = {"Maximum", "Average"};
+        for (size_t k = 0; k < 2; k++) { /* present but not a number: say so, never "missing" */
+            const json_t *x = json_object_get(dp, stats[k]);
+            if (x && !json_is_number(x))
+                return vf_jin_fail(c, "%s: expected a number, found %s", stats[k], vf_json_type_name(x));
+        }
         double v = 0;
         int have = pct(dp, "Maximum", &v);
         const json_t *ext = json_object_get(dp, "ExtendedStatistics");

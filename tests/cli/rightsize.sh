@@ -94,6 +94,9 @@ printf '{"Datapoints": [{"Timestamp": "2026-11-01T00:00:00Z", "Maximum": 5},\n {
 rc=0; "$VPCFLOW" rightsize --type m5.large "$dir/bad-i-00000000000000bad.json" 2>"$dir/err" || rc=$?
 [ $rc = 2 ] && grep -q "bad-i-00000000000000bad.json: Datapoints\[1\]: Timestamp: expected a time" "$dir/err" || { echo "want exit 2 and ""bad-i-00000000000000bad.json: Datapoints\[1\]: Timestamp: expected a time"; cat "$dir/err"; exit 1; }
 printf 'timestamp,value\n2026-11-01T00:00:00Z,5\n2026-11-01T01:00:00Z,105\n' >"$dir/i-00000000000000bad.csv"
+printf '{"Datapoints": [{"Timestamp": "2026-11-01T00:00:00Z", "Maximum": "12"}]}' >"$dir/str-i-00000000000000bad.json"
+rc=0; "$VPCFLOW" rightsize --type m5.large "$dir/str-i-00000000000000bad.json" 2>"$dir/err" || rc=$?
+[ $rc = 2 ] && grep -q "Datapoints\[0\]: Maximum: expected a number, found a string" "$dir/err" || { echo "want exit 2 and Maximum: expected a number, found a string"; cat "$dir/err"; exit 1; }
 rc=0; "$VPCFLOW" rightsize --type m5.large "$dir/i-00000000000000bad.csv" 2>"$dir/err" || rc=$?
 [ $rc = 2 ] && grep -q "i-00000000000000bad.csv:3:22: a utilisation of 105%" "$dir/err" || { echo "want exit 2 and ""i-00000000000000bad.csv:3:22: a utilisation of 105%"; cat "$dir/err"; exit 1; }
 echo "errors ok"
